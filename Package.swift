@@ -1,0 +1,84 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// MARK: - Public products
+
+let products: [Product] = [
+  // Everything a notebook cell or a user's package imports: tensor core, Real NVP, display.
+  // Dynamic, so that the kernel's executor and every compiled cell share one copy.
+  .library(name: "RealNVP", type: .dynamic, targets: ["TensorCore", "RealNVP", "NotebookDisplay"]),
+  .executable(name: "realnvp", targets: ["realnvp"]),
+  .executable(name: "realnvp-kernel", targets: ["realnvp-kernel"]),
+  .executable(name: "realnvp-executor", targets: ["realnvp-executor"]),
+]
+
+// MARK: - Implementation details (C libraries from Debian)
+
+let systemLibraries: [Target] = [
+  .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
+  .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+  .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+  .systemLibrary(name: "CPNG", path: "Sources/CPNG", providers: [.apt(["libpng-dev"])]),
+  .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", providers: [.apt(["libjpeg-dev"])]),
+]
+
+// MARK: - Libraries (dependencies point one way:
+// TensorCore <- RealNVP <- NotebookDisplay <- CellExecutor <- realnvp-kernel)
+
+let libraries: [Target] = [
+  .target(name: "TensorCore", dependencies: ["CBLAS"]),
+  .target(name: "RealNVP", dependencies: ["TensorCore", "CZlib", "CPNG", "CJPEG"]),
+  .target(name: "NotebookDisplay", dependencies: ["RealNVP", "CPNG", "CZlib"]),
+  .target(
+    name: "CellExecutor",
+    dependencies: [
+      .product(name: "SwiftParser", package: "swift-syntax"),
+      .product(name: "SwiftSyntax", package: "swift-syntax"),
+    ]),
+  .target(
+    name: "JupyterProtocol",
+    dependencies: ["CZeroMQ", .product(name: "Crypto", package: "swift-crypto")]),
+]
+
+// MARK: - Executables
+
+let executables: [Target] = [
+  .executableTarget(
+    name: "realnvp",
+    dependencies: [
+      "TensorCore", "RealNVP", "NotebookDisplay",
+      .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+  .executableTarget(
+    name: "realnvp-kernel",
+    dependencies: [
+      "JupyterProtocol", "CellExecutor",
+      .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+  .executableTarget(
+    name: "realnvp-executor",
+    dependencies: ["TensorCore", "RealNVP", "NotebookDisplay"]),
+]
+
+// MARK: - Tests
+
+let tests: [Target] = [
+  .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
+  .testTarget(name: "RealNVPTests", dependencies: ["RealNVP", "TensorCore"]),
+  .testTarget(name: "NotebookDisplayTests", dependencies: ["NotebookDisplay"]),
+  .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol"]),
+  .testTarget(name: "CellExecutorTests", dependencies: ["CellExecutor"]),
+]
+
+let package = Package(
+  name: "swift-realnvp-kernel",
+  platforms: [.macOS(.v13)],
+  products: products,
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+    .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.0"),
+  ],
+  targets: systemLibraries + libraries + executables + tests,
+  swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,2 @@
+// CBLAS and OpenBLAS thread control from Debian's libopenblas-dev.
+#include <cblas.h>

@@ -1,0 +1,3 @@
+// libjpeg(-turbo) from Debian's libjpeg-dev. stdio.h must come first: jpeglib.h uses FILE.
+#include <stdio.h>
+#include <jpeglib.h>

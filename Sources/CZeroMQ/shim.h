@@ -1,0 +1,2 @@
+// ZeroMQ from Debian's libzmq3-dev.
+#include <zmq.h>

@@ -1,0 +1,1 @@
+print("realnvp-executor: not yet implemented")

@@ -1,0 +1,1 @@
+print("realnvp-kernel: not yet implemented")

@@ -1,0 +1,1 @@
+print("realnvp: not yet implemented")
