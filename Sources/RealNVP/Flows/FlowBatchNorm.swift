@@ -1,0 +1,67 @@
+import TensorCore
+
+/// Batch normalization on the coupling path, as Real NVP modifies it: normalize with running
+/// averages of the batch statistics, so that training and sampling see nearly the same
+/// transform, and count its scaling in the likelihood.
+///
+/// Statistics are per channel ([N, C, H, W]) or per dimension ([N, D]); no affine parameters.
+/// In training, the running averages are first updated with the batch (momentum `momentum`;
+/// the running variance takes the unbiased batch variance, as PyTorch does) and then used to
+/// normalize, with gradients flowing through the batch's share. In inference the layer is
+/// exactly invertible. log|det J| = -1/2 sum log(var + eps) over every dimension.
+public final class FlowBatchNorm: Flow {
+  /// Running mean, shaped to broadcast ([1, C, 1, 1] or [1, D]).
+  public let runningMean: Parameter
+  /// Running (unbiased) variance, shaped like `runningMean`.
+  public let runningVariance: Parameter
+  /// Weight of the newest batch in the running averages (0.005 in the post).
+  public let momentum: Float
+  /// Added to the variance before the square root.
+  public let epsilon: Float
+
+  /// Creates the layer for `channels` channels (or dimensions when `vector`).
+  public init(channels: Int, vector: Bool = false, momentum: Float = 0.005, epsilon: Float = 1e-5, name: String) {
+    let shape = vector ? [1, channels] : [1, channels, 1, 1]
+    runningMean = Parameter(.zeros(shape), name: "\(name).runningMean")
+    runningVariance = Parameter(.ones(shape), name: "\(name).runningVariance")
+    self.momentum = momentum
+    self.epsilon = epsilon
+  }
+
+  private func reductionAxes(_ x: Tensor) -> [Int] { x.rank == 4 ? [0, 2, 3] : [0] }
+
+  /// Dimensions per channel in one sample (H*W for images, 1 for vectors).
+  private func sitesPerChannel(_ x: Tensor) -> Float { x.rank == 4 ? Float(x.shape[2] * x.shape[3]) : 1 }
+
+  /// Normalizes `x`; in training first folds the batch statistics into the running averages.
+  public func forward(_ x: Tensor, training: Bool) -> (output: Tensor, logAbsDet: Tensor) {
+    var mean = runningMean.value
+    var variance = runningVariance.value
+    if training {
+      let axes = reductionAxes(x)
+      let count = Float(axes.map { x.shape[$0] }.reduce(1, *))
+      precondition(count > 1, "Batch norm in training needs more than one value per channel, got \(x.shape)")
+      let batchMean = x.mean(axes: axes, keepDims: true)
+      let unbiased = x.variance(axes: axes, keepDims: true) * (count / (count - 1))
+      mean = (1 - momentum) * mean + momentum * batchMean
+      variance = (1 - momentum) * variance + momentum * unbiased
+      runningMean.value = mean.detached()
+      runningVariance.value = variance.detached()
+    }
+    let logScale = -0.5 * log(variance + epsilon)
+    let logDet = logScale.sum() * sitesPerChannel(x)
+    let perSample = Tensor.zeros([x.shape[0]]) + logDet
+    return ((x - mean) * exp(logScale), perSample)
+  }
+
+  /// x = y * sqrt(var + eps) + mean with the running statistics.
+  public func inverse(_ z: Tensor) -> Tensor {
+    z * sqrt(runningVariance.value + epsilon) + runningMean.value
+  }
+
+  /// No trainable parameters.
+  public var parameters: [Parameter] { [] }
+
+  /// The running mean and variance.
+  public var buffers: [Parameter] { [runningMean, runningVariance] }
+}

@@ -1,0 +1,168 @@
+/// Trains `model` by maximum likelihood with Adam and returns the per-epoch history.
+///
+/// Checks `Interruption.isRequested` before every step and returns what it has when set.
+/// If the loss or a gradient becomes NaN or infinite, throws `TrainingError.nonFinite` naming
+/// the step; parameters and running statistics keep their last good values.
+///
+/// Every run is recorded in `journal` (default `Journal.default`, i.e. `runs/`): configuration,
+/// seeds, data fingerprint, environment, per-epoch metrics and how it ended. A journal that
+/// cannot be written is reported on standard error and does not stop training.
+///
+/// ```swift
+/// let data = Datasets.moons(count: 2000, noise: 0.05, seed: 0)
+/// let model = RealNVP2D(couplings: 8, hidden: 128)
+/// let history = try train(model, on: data, options: TrainingOptions(epochs: 200, batchSize: 256))
+/// ```
+@discardableResult
+public func train(
+  _ model: DensityModel, on data: TrainingData, validation: TrainingData? = nil, options: TrainingOptions,
+  reporter: TrainingProgressReporter? = nil, configuration: String = "custom", note: String = "",
+  tags: [String] = [], journal: Journal? = Journal.default
+) throws -> TrainingHistory {
+  let writer = journal.flatMap { journal in
+    reportJournalFailure {
+      try journal.begin(
+        RunRecord(
+          id: Journal.makeRunID(configuration: configuration), configuration: configuration, note: note, tags: tags,
+          model: model.modelDescription, options: options, dataset: fingerprint(of: data),
+          validation: validation.map(fingerprint(of:)), environment: .current(), startedAt: Date(), endedAt: nil,
+          status: .incomplete, error: nil, epochs: [], checkpoint: nil))
+    }
+  }
+  do {
+    let history = try trainingLoop(
+      model, on: data, validation: validation, options: options, reporter: reporter
+    ) { epoch in
+      _ = writer.map { w in reportJournalFailure { try w.record(epoch) } }
+    }
+    _ = writer.map { w in reportJournalFailure { try w.finish(history.stopReason == .completed ? .completed : .interrupted) } }
+    return history
+  } catch {
+    _ = writer.map { w in reportJournalFailure { try w.finish(.failed, error: "\(error)") } }
+    throw error
+  }
+}
+
+/// The fingerprint of any training data (in-memory when it cannot describe itself).
+func fingerprint(of data: TrainingData) -> DatasetFingerprint {
+  if let described = data as? DescribedTrainingData { return described.fingerprint }
+  return DatasetFingerprint(
+    source: .inMemory(description: "\(type(of: data))"), count: data.count, sampleShape: [], checksum: "-")
+}
+
+/// Runs `body`; on error prints it to standard error and returns nil.
+private func reportJournalFailure<T>(_ body: () throws -> T) -> T? {
+  do { return try body() } catch {
+    FileHandle.standardError.write(Data("warning: run journal: \(error)\n".utf8))
+    return nil
+  }
+}
+
+/// The training loop itself; `onEpoch` sees every finished epoch's record.
+func trainingLoop(
+  _ model: DensityModel, on data: TrainingData, validation: TrainingData?, options: TrainingOptions,
+  reporter: TrainingProgressReporter?, onEpoch: (EpochRecord) -> Void
+) throws -> TrainingHistory {
+  guard data.count >= options.batchSize else {
+    throw TrainingError.notEnoughData(count: data.count, batchSize: options.batchSize)
+  }
+  let stepsPerEpoch = min(data.count / options.batchSize, options.maxStepsPerEpoch ?? Int.max)
+  let reporter = reporter ?? DefaultTrainingProgress.makeReporter?(stepsPerEpoch * options.epochs)
+  let optimizer = Adam(
+    parameters: model.parameters, learningRate: options.learningRate,
+    maxGradientNorm: options.maxGradientNorm, schedule: options.schedule)
+  var root = RandomGenerator(seed: options.seed)
+  var orderRNG = root.fork()
+  var noiseRNG = root.fork()
+  var flipRNG = root.fork()
+  var history = TrainingHistory()
+  defer { reporter?.finish(history) }
+  let start = Date()
+
+  epochs: for epoch in 1...options.epochs {
+    let epochStart = Date()
+    let order = seededPermutation(data.count, using: &orderRNG)
+    var (lossSum, nllSum, seen) = (Float(0), Float(0), 0)
+    for b in 0..<stepsPerEpoch {
+      if Interruption.isRequested {
+        history.stopReason = .interrupted
+        break epochs
+      }
+      var batch = data.batch(Array(order[(b * options.batchSize)..<((b + 1) * options.batchSize)]))
+      if options.horizontalFlips { batch = randomHorizontalFlips(batch, using: &flipRNG) }
+      let savedBuffers = model.buffers.map(\.value)
+      var nll = Float.nan
+      let (loss, gradients) = valueAndGradient(at: model.parameters) {
+        let meanNLL = model.negativeLogLikelihood(batch, training: true, using: &noiseRNG).mean()
+        nll = meanNLL.item()
+        return meanNLL + model.regularization
+      }
+      let lossValue = loss.item()
+      let norm = globalNorm(gradients)
+      let step = optimizer.step + 1
+      guard lossValue.isFinite, norm.isFinite else {
+        for (buffer, value) in zip(model.buffers, savedBuffers) { buffer.value = value }
+        throw TrainingError.nonFinite(step: step, loss: lossValue, gradientNorm: norm)
+      }
+      optimizer.update(gradients)
+      history.stepLosses.append(lossValue)
+      lossSum += lossValue
+      nllSum += nll
+      seen += 1
+      let rate = Double(seen * options.batchSize) / max(Date().timeIntervalSince(epochStart), 1e-9)
+      reporter?.report(
+        TrainingProgress(
+          step: step, totalSteps: stepsPerEpoch * options.epochs, epoch: epoch, loss: lossValue,
+          bitsPerDim: bitsPerDimension(negativeLogLikelihood: nll, dimensions: model.dimensions),
+          samplesPerSecond: rate))
+    }
+    guard seen > 0 else { break }
+    let trainSeconds = Date().timeIntervalSince(epochStart)
+    let testBits = validation.map {
+      evaluateBitsPerDimension(model, on: $0, batchSize: options.batchSize, limit: options.maxValidationSamples)
+    }
+    history.epochs.append(
+      EpochRecord(
+        epoch: epoch, trainLoss: lossSum / Float(seen),
+        trainBitsPerDim: bitsPerDimension(negativeLogLikelihood: nllSum / Float(seen), dimensions: model.dimensions),
+        testBitsPerDim: testBits, samplesPerSecond: Double(seen * options.batchSize) / max(trainSeconds, 1e-9),
+        wallSeconds: Date().timeIntervalSince(start), steps: optimizer.step))
+    onEpoch(history.epochs[history.epochs.count - 1])
+  }
+  return history
+}
+
+/// Mean bits/dim of `data` in inference mode (dequantization noise from a fixed seed).
+public func evaluateBitsPerDimension(
+  _ model: DensityModel, on data: TrainingData, batchSize: Int = 256, limit: Int? = nil, seed: UInt64 = 1
+) -> Float {
+  let total = min(data.count, limit ?? Int.max)
+  precondition(total > 0, "Evaluation needs at least one sample")
+  var rng = RandomGenerator(seed: seed)
+  var sum: Double = 0
+  var start = 0
+  while start < total {
+    let end = min(start + batchSize, total)
+    let nll = withoutGradients {
+      model.negativeLogLikelihood(data.batch(Array(start..<end)), training: false, using: &rng).sum().item()
+    }
+    sum += Double(nll)
+    start = end
+  }
+  return bitsPerDimension(negativeLogLikelihood: Float(sum / Double(total)), dimensions: model.dimensions)
+}
+
+/// Flips each image of [N, C, H, W] left-right with probability 1/2.
+public func randomHorizontalFlips(_ images: Tensor, using rng: inout RandomGenerator) -> Tensor {
+  precondition(images.rank == 4, "Horizontal flips need [N, C, H, W] images, got \(images.shape)")
+  let (n, c, h, w) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3])
+  var values = images.scalars
+  let imageSize = c * h * w
+  for i in 0..<n where rng.nextFloat() < 0.5 {
+    for row in 0..<(c * h) {
+      let base = i * imageSize + row * w
+      values[base..<(base + w)].reverse()
+    }
+  }
+  return Tensor(shape: images.shape, scalars: values)
+}

@@ -1,0 +1,100 @@
+import TensorCore
+import XCTest
+
+@testable import RealNVP
+
+/// inverse(forward(x)) == x and log|det J| == the brute-force Jacobian's, for every layer.
+final class FlowInvertibilityTests: XCTestCase {
+  private func image(_ shape: [Int], seed: UInt64 = 3) -> Tensor {
+    var rng = RandomGenerator(seed: seed)
+    return Tensor.normal(shape, using: &rng)
+  }
+
+  private func imageCoupling(_ mask: CouplingMask, channels: Int) -> AffineCoupling {
+    var rng = RandomGenerator(seed: 11)
+    let net = ResNetCouplingNetwork(channels: channels, hidden: 4, blocks: 1, weightNorm: true, name: "n", using: &rng)
+    let coupling = AffineCoupling(mask: mask, network: net, channels: channels, name: "c")
+    perturb(coupling.parameters)
+    return coupling
+  }
+
+  private func assertInvertsWithExactLogDet(
+    _ flow: Flow, _ x: Tensor, file: StaticString = #filePath, line: UInt = #line
+  ) {
+    let (z, logDet) = flow.forward(x)
+    let back = flow.inverse(z)
+    XCTAssertLessThan(maxAbsDifference(back, x), 1e-4, "inverse(forward(x)) != x", file: file, line: line)
+    let single = x.rows(0..<1)
+    let expected = logAbsDeterminant(jacobian(of: { flow.forward($0).output }, at: single))
+    let actual = Double(flow.forward(single).logAbsDet.item())
+    XCTAssertEqual(actual, expected, accuracy: 1e-3 * max(1, abs(expected)), "log|det J|", file: file, line: line)
+    XCTAssertEqual(logDet.shape, [x.shape[0]], "one log-determinant per sample", file: file, line: line)
+  }
+
+  func testCheckerboardCouplingsOfBothParities() {
+    for parity in 0...1 {
+      assertInvertsWithExactLogDet(imageCoupling(.checkerboard(parity: parity), channels: 2), image([3, 2, 4, 4]))
+    }
+  }
+
+  func testChannelwiseCouplingsOfBothParities() {
+    for parity in 0...1 {
+      assertInvertsWithExactLogDet(imageCoupling(.channelwise(parity: parity), channels: 4), image([3, 4, 2, 2]))
+    }
+  }
+
+  func testVectorCouplingsOfBothParities() {
+    for parity in 0...1 {
+      var rng = RandomGenerator(seed: 5)
+      let net = MLPCouplingNetwork(dimensions: 2, hidden: 8, name: "n", using: &rng)
+      let coupling = AffineCoupling(mask: .vector(parity: parity), network: net, channels: 2, name: "c")
+      perturb(coupling.parameters)
+      assertInvertsWithExactLogDet(coupling, image([5, 2]))
+    }
+  }
+
+  func testSqueezeIsAVolumePreservingPermutation() {
+    assertInvertsWithExactLogDet(Squeeze(), image([2, 1, 4, 4]))
+  }
+
+  func testBatchNormInInferenceWithNontrivialStatistics() {
+    let norm = FlowBatchNorm(channels: 2, name: "bn")
+    norm.runningMean.value = Tensor(shape: [1, 2, 1, 1], scalars: [0.5, -1])
+    norm.runningVariance.value = Tensor(shape: [1, 2, 1, 1], scalars: [2, 0.25])
+    assertInvertsWithExactLogDet(norm, image([3, 2, 2, 2]))
+  }
+
+  func testBatchNormTrainingUpdatesRunningAveragesWithUnbiasedVariance() {
+    let norm = FlowBatchNorm(channels: 1, vector: true, momentum: 0.5, name: "bn")
+    let x = Tensor(shape: [4, 1], scalars: [1, 2, 3, 6])  // mean 3, unbiased variance 14/3
+    _ = norm.forward(x, training: true)
+    XCTAssertEqual(norm.runningMean.value.item(), 0.5 * 0 + 0.5 * 3, accuracy: 1e-6)
+    XCTAssertEqual(norm.runningVariance.value.item(), 0.5 * 1 + 0.5 * 14 / 3, accuracy: 1e-5)
+  }
+
+  func testPreprocessingLogJacobians() {
+    let pixels = Tensor(shape: [1, 1, 2, 2], scalars: [0.5, 100.25, 200.75, 255.5])
+    for pre in [Preprocessing.scale, .paperLogit] {
+      let expected = logAbsDeterminant(jacobian(of: { pre($0).output }, at: pixels))
+      XCTAssertEqual(Double(pre(pixels).logAbsDet.item()), expected, accuracy: 1e-3, "\(pre)")
+      XCTAssertLessThan(maxAbsDifference(pre.inverse(pre(pixels).output), pixels), 1e-2, "\(pre)")
+    }
+  }
+
+  func testWholeMultiScaleModelOnA1x4x4Input() {
+    let architecture = Architecture(
+      channels: 1, height: 4, width: 4, scales: 1, residualBlocks: 1, hidden: 4, batchNorm: true)
+    let model = MultiScaleRealNVP(architecture, seed: 2)
+    perturb(model.parameters)
+    for buffer in model.buffers where buffer.name.hasSuffix("runningVariance") {
+      buffer.value = buffer.value * 1.5
+    }
+    let x = image([2, 1, 4, 4])
+    let (z, logDet) = model.forwardFlow(x, training: false)
+    XCTAssertEqual(z.shape, [2, 16], "the latent has as many dimensions as the input")
+    XCTAssertLessThan(maxAbsDifference(model.inverseFlow(z), x), 1e-4)
+    let single = x.rows(0..<1)
+    let expected = logAbsDeterminant(jacobian(of: { model.forwardFlow($0, training: false).z }, at: single))
+    XCTAssertEqual(Double(logDet.scalars[0]), expected, accuracy: 1e-3 * max(1, abs(expected)))
+  }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, then runs every test
+# (Swift unit tests, the kernel's protocol and conformance tests, the notebooks in quick mode).
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+cd "$ROOT"
+
+install_system_packages
+install_python_tools
+build_release
+install_kernelspec_into_venv
+
+failed=0
+step "Swift unit tests (debug build)"
+swift test 2>&1 | tee /tmp/realnvp-swift-test.log || failed=1
+
+step "Kernel protocol, conformance and notebook tests (release build, jupyter_client)"
+export JUPYTER_PATH="$VENV/share/jupyter" REALNVP_QUICK=1
+"$VENV/bin/python" -m pytest -q Tests/kernel || failed=1
+
+if [ "$failed" -ne 0 ]; then
+  echo "Some tests failed (see above)."
+  exit 1
+fi
+echo "All tests passed."
