@@ -26,7 +26,8 @@ public struct GridLayout: Equatable, Sendable {
     padding: Int = 2, scale: Int = 1
   ) {
     precondition(count >= 1, "image grid: expected at least one image, got \(count)")
-    precondition(imageWidth >= 1 && imageHeight >= 1, "image grid: bad image size \(imageWidth)x\(imageHeight)")
+    precondition(
+      imageWidth >= 1 && imageHeight >= 1, "image grid: bad image size \(imageWidth)x\(imageHeight)")
     precondition(padding >= 0, "image grid: padding must be >= 0, got \(padding)")
     precondition(scale >= 1, "image grid: scale must be an integer >= 1, got \(scale)")
     precondition((rows ?? 1) >= 1 && (columns ?? 1) >= 1, "image grid: rows and columns must be >= 1")

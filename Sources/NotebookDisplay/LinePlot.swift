@@ -88,7 +88,7 @@ public struct LinePlot: PlotPanel, Sendable {
       }
       canvas.endGroup()
     }
-    axes.drawLegend(legend, on: &canvas)
+    axes.drawLegend(legend, lines: true, on: &canvas)
   }
 }
 

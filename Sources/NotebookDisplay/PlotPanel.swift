@@ -63,7 +63,7 @@ public enum PlotColor {
 
 // MARK: - Axes and legend drawing
 
-/// Draws title, frame, grid lines, tick labels and axis labels; returns the scales of the plot area.
+/// The frame of one plot: title, axis labels, grid, ticks and legend, and the data-to-pixel scales.
 struct PlotAxes {
   let frame: PlotFrame
   let title: String?
@@ -92,7 +92,8 @@ struct PlotAxes {
   /// Draws title, axis labels, grid and ticks (before the data, so the data sits on top).
   func drawBackground(on canvas: inout SVGCanvas) {
     if let title {
-      canvas.text(title, x: frame.x + frame.width / 2, y: frame.y + 20, size: 14, anchor: "middle", bold: true)
+      canvas.text(
+        title, x: frame.x + frame.width / 2, y: frame.y + 20, size: 14, anchor: "middle", bold: true)
     }
     if let xLabel {
       canvas.text(
@@ -117,8 +118,9 @@ struct PlotAxes {
     canvas.rect(x: area.x, y: area.y, width: area.width, height: area.height, fill: "none", stroke: "#444444")
   }
 
-  /// A legend box in the top-right corner of the plot area: one color swatch and name per entry.
-  func drawLegend(_ entries: [(name: String, color: String)], on canvas: inout SVGCanvas) {
+  /// A legend box in the top-right corner of the plot area: a color swatch (or line) and name per entry.
+  func drawLegend(_ entries: [(name: String, color: String)], lines: Bool = false, on canvas: inout SVGCanvas)
+  {
     guard !entries.isEmpty else { return }
     let longest = entries.map { $0.name.count }.max() ?? 0
     let width = Double(longest) * 6.5 + 30
@@ -126,10 +128,15 @@ struct PlotAxes {
     let left = area.x + area.width - width - 6
     let top = area.y + 6
     canvas.beginGroup("class=\"legend\"")
-    canvas.rect(x: left, y: top, width: width, height: height, fill: "white", stroke: "#cccccc", opacity: 0.85)
+    canvas.rect(
+      x: left, y: top, width: width, height: height, fill: "white", stroke: "#cccccc", opacity: 0.85)
     for (index, entry) in entries.enumerated() {
       let rowY = top + 4 + Double(index) * 16
-      canvas.rect(x: left + 6, y: rowY + 2, width: 10, height: 10, fill: entry.color)
+      if lines {
+        canvas.line(left + 5, rowY + 7, left + 17, rowY + 7, stroke: entry.color, width: 2)
+      } else {
+        canvas.rect(x: left + 6, y: rowY + 2, width: 10, height: 10, fill: entry.color)
+      }
       canvas.text(entry.name, x: left + 22, y: rowY + 11, size: 11)
     }
     canvas.endGroup()

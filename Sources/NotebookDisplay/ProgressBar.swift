@@ -57,7 +57,8 @@ public final class ProgressBar: @unchecked Sendable {
     (self.clock, self.write) = (clock, write)
     self.displayID = "realnvp-progress-" + UUID().uuidString.lowercased()
     self.start = clock()
-    self.current = ProgressState(label: label, step: 0, total: total, values: [], elapsed: 0, isFinished: false)
+    self.current = ProgressState(
+      label: label, step: 0, total: total, values: [], elapsed: 0, isFinished: false)
   }
 
   /// The latest state (shown or not).

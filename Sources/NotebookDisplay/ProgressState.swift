@@ -54,13 +54,16 @@ public struct ProgressState: NotebookRenderable, Sendable {
     let counter = "\(step)/\(total)"
     if isFinished {
       let verb = step >= total ? "done in" : "stopped after"
-      var parts = ["\(prefix)\(counter) \(verb) \(formatDuration(elapsed))" + (rateText.map { " (\($0))" } ?? "")]
+      var parts = [
+        "\(prefix)\(counter) \(verb) \(formatDuration(elapsed))" + (rateText.map { " (\($0))" } ?? "")
+      ]
       if !values.isEmpty { parts.append(valuesText) }
       return parts.joined(separator: "  ")
     }
     let width = 24
     let filled = Int((fraction * Double(width)).rounded(.down))
-    let bar = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
+    let bar =
+      "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
     var parts = [prefix + counter + " " + bar, String(format: "%3.0f%%", fraction * 100)]
     if !values.isEmpty { parts.append(valuesText) }
     if let rateText { parts.append(rateText) }

@@ -34,8 +34,10 @@ extension NotebookRenderable {
     switch fileExtension {
     case "png": bytes = bundle.data[MimeType.png].flatMap { Data(base64Encoded: $0) }
     case "svg": bytes = bundle.data[MimeType.svg].map { Data($0.utf8) }
-    case "html", "htm": bytes = Data(htmlPage(bundle, title: url.deletingPathExtension().lastPathComponent).utf8)
-    case "md": bytes = (bundle.data[MimeType.markdown] ?? bundle.data[MimeType.plainText]).map { Data($0.utf8) }
+    case "html", "htm":
+      bytes = Data(htmlPage(bundle, title: url.deletingPathExtension().lastPathComponent).utf8)
+    case "md":
+      bytes = (bundle.data[MimeType.markdown] ?? bundle.data[MimeType.plainText]).map { Data($0.utf8) }
     case "txt": bytes = Data((bundle.data[MimeType.plainText] ?? "").utf8)
     default: bytes = nil
     }

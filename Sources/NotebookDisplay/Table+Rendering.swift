@@ -58,7 +58,8 @@ extension Table {
     parts.append("<thead><tr>" + headerCells.joined() + "</tr></thead>")
     parts.append("<tbody>")
     for row in body {
-      parts.append("<tr>" + row.enumerated().map { "<td\(styles[$0])>\(escapeHTML($1))</td>" }.joined() + "</tr>")
+      parts.append(
+        "<tr>" + row.enumerated().map { "<td\(styles[$0])>\(escapeHTML($1))</td>" }.joined() + "</tr>")
     }
     parts.append("</tbody>")
     parts.append("</table>")

@@ -51,7 +51,8 @@ public struct TrainingHistoryTable: NotebookRenderable, Sendable {
     let x = epochs.map(Double.init)
     var series = [LineSeries(name: "train", x: x, y: trainBitsPerDim, color: PlotColor.blue)]
     if testBitsPerDim.contains(where: { $0 != nil }) {
-      series.append(LineSeries(name: "test", x: x, y: testBitsPerDim.map { $0 ?? .nan }, color: PlotColor.red))
+      series.append(
+        LineSeries(name: "test", x: x, y: testBitsPerDim.map { $0 ?? .nan }, color: PlotColor.red))
     }
     return LinePlot(series, title: "bits/dim per epoch", xLabel: "epoch", yLabel: "bits/dim")
   }

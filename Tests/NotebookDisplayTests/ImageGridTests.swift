@@ -18,7 +18,8 @@ final class ImageGridTests: XCTestCase {
   }
 
   func testSizeAndOriginsWithPaddingAndUpscaling() {
-    let layout = GridLayout(count: 6, imageWidth: 5, imageHeight: 4, rows: 2, columns: 3, padding: 2, scale: 3)
+    let layout = GridLayout(
+      count: 6, imageWidth: 5, imageHeight: 4, rows: 2, columns: 3, padding: 2, scale: 3)
     // 3 cells of 15 px plus 4 paddings of 2 px; 2 cells of 12 px plus 3 paddings.
     XCTAssertEqual(layout.width, 3 * 15 + 4 * 2)
     XCTAssertEqual(layout.height, 2 * 12 + 3 * 2)
@@ -33,7 +34,8 @@ final class ImageGridTests: XCTestCase {
   func testCanvasPlacesUpscaledGrayImagesAndFillsPadding() {
     // Three 2x2 images with distinct values 1...12, in a 1x3 grid with padding 1 and scale 2.
     let pixels = (1...12).map { UInt8($0) }
-    let grid = ImageGrid(pixels: pixels, shape: [3, 1, 2, 2], rows: 1, padding: 1, paddingValue: 200, scale: 2)
+    let grid = ImageGrid(
+      pixels: pixels, shape: [3, 1, 2, 2], rows: 1, padding: 1, paddingValue: 200, scale: 2)
     XCTAssertEqual(grid.layout.width, 3 * 4 + 4)
     XCTAssertEqual(grid.layout.height, 4 + 2)
     let canvas = grid.canvas()
@@ -74,7 +76,8 @@ final class ImageGridTests: XCTestCase {
     let grid = ImageGrid(pixels: pixels, shape: [4, 3, 6, 5], padding: 2, paddingValue: 0, scale: 2)
     let image = try grid.image()
     let decoded = try decodePNG(image.pngData)
-    XCTAssertEqual([decoded.width, decoded.height, decoded.channels], [grid.layout.width, grid.layout.height, 3])
+    XCTAssertEqual(
+      [decoded.width, decoded.height, decoded.channels], [grid.layout.width, grid.layout.height, 3])
     XCTAssertEqual(decoded.pixels, grid.canvas())
     let bundle = grid.mimeBundle()
     let size: [String: Int] = ["width": grid.layout.width, "height": grid.layout.height]

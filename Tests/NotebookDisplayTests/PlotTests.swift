@@ -48,7 +48,8 @@ final class PlotTests: XCTestCase {
   }
 
   func testScatterSVGParsesAndHoldsOneCirclePerPoint() {
-    let plot = ScatterPlot.dataAndSamples(data: ring(300, radius: 1), samples: ring(200, radius: 2), title: "Moons")
+    let plot = ScatterPlot.dataAndSamples(
+      data: ring(300, radius: 1), samples: ring(200, radius: 2), title: "Moons")
     let svg = plot.svg()
     let xml = XMLSummary(svg)
     XCTAssertEqual(xml.count("svg"), 1)
@@ -63,7 +64,8 @@ final class PlotTests: XCTestCase {
   }
 
   func testNonFinitePointsAreSkippedAndTextIsEscaped() {
-    let series = PointSeries(name: "a<b & \"c\"", x: [0, .nan, 1, 2], y: [0, 1, .infinity, 2], color: "#000")
+    let series = PointSeries(
+      name: "a<b & \"c\"", x: [0, .nan, 1, 2], y: [0, 1, .infinity, 2], color: "#000")
     let plot = ScatterPlot([series], title: "<script>")
     let xml = XMLSummary(plot.svg())
     XCTAssertEqual(xml.count("circle"), 2)

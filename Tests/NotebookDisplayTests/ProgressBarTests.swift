@@ -13,7 +13,9 @@ final class ProgressBarTests: XCTestCase {
     let clock = FakeClock()
     var bar: ProgressBar?
     let events = captureDisplayEvents {
-      let progress = ProgressBar(total: 10, label: "train", mode: .notebook, minimumInterval: 0.25) { clock.now }
+      let progress = ProgressBar(total: 10, label: "train", mode: .notebook, minimumInterval: 0.25) {
+        clock.now
+      }
       bar = progress
       for step in 1...10 {
         clock.now += 0.1  // ten steps per second: every third step may be shown
@@ -51,14 +53,17 @@ final class ProgressBarTests: XCTestCase {
     let state = bar.state
     XCTAssertEqual(state.rate ?? 0, 5, accuracy: 1e-12)
     XCTAssertEqual(state.eta ?? 0, 15, accuracy: 1e-12)
-    XCTAssertEqual(state.text, "fit  25/100 [######..................]   25%  loss 1.235  5.0 it/s  ETA 15.0 s")
+    XCTAssertEqual(
+      state.text, "fit  25/100 [######..................]   25%  loss 1.235  5.0 it/s  ETA 15.0 s")
   }
 
   func testTerminalModeRewritesOneLineAndEndsWithNewline() {
     let clock = FakeClock()
     final class Sink: @unchecked Sendable { var text = "" }
     let sink = Sink()
-    let bar = ProgressBar(total: 3, mode: .terminal, minimumInterval: 0, clock: { clock.now }) { sink.text += $0 }
+    let bar = ProgressBar(total: 3, mode: .terminal, minimumInterval: 0, clock: { clock.now }) {
+      sink.text += $0
+    }
     let events = captureDisplayEvents {
       for step in 1...2 {
         clock.now += 2
@@ -70,7 +75,9 @@ final class ProgressBarTests: XCTestCase {
     let writes = sink.text.split(separator: "\r", omittingEmptySubsequences: true)
     XCTAssertEqual(writes.count, 3)
     XCTAssertTrue(writes[0].hasPrefix("1/3 [########"))
-    XCTAssertEqual(String(writes[2]).trimmingCharacters(in: .whitespacesAndNewlines), "2/3 stopped after 4.00 s (2.00 s/it)  bits/dim 1.5")
+    XCTAssertEqual(
+      String(writes[2]).trimmingCharacters(in: .whitespacesAndNewlines),
+      "2/3 stopped after 4.00 s (2.00 s/it)  bits/dim 1.5")
     XCTAssertTrue(sink.text.hasSuffix("\n"))
     XCTAssertEqual(sink.text.filter { $0 == "\n" }.count, 1)
   }

@@ -5,7 +5,8 @@ import XCTest
 
 final class RenderableTests: XCTestCase {
   func testWrappersCarryTheirMimeTypeAndPlainText() {
-    XCTAssertEqual(HTML("<b>hi</b>").mimeBundle().data, [MimeType.html: "<b>hi</b>", MimeType.plainText: "<b>hi</b>"])
+    XCTAssertEqual(
+      HTML("<b>hi</b>").mimeBundle().data, [MimeType.html: "<b>hi</b>", MimeType.plainText: "<b>hi</b>"])
     XCTAssertEqual(Markdown("# T").mimeBundle().data[MimeType.markdown], "# T")
     XCTAssertEqual(SVG("<svg/>").mimeBundle().data[MimeType.svg], "<svg/>")
   }
@@ -35,13 +36,16 @@ final class RenderableTests: XCTestCase {
     defer { try? FileManager.default.removeItem(at: directory) }
     let plot = LinePlot([LineSeries(name: "loss", values: [3, 2, 1])])
     try plot.save(to: directory.appendingPathComponent("loss.svg"))
-    XCTAssertEqual(try String(contentsOf: directory.appendingPathComponent("loss.svg"), encoding: .utf8), plot.svg())
+    XCTAssertEqual(
+      try String(contentsOf: directory.appendingPathComponent("loss.svg"), encoding: .utf8), plot.svg())
     try plot.save(to: directory.appendingPathComponent("loss.html"))
     let page = try String(contentsOf: directory.appendingPathComponent("loss.html"), encoding: .utf8)
     XCTAssertTrue(page.hasPrefix("<!DOCTYPE html>") && page.contains(plot.svg()))
     let table = Table(titles: ["a"], rows: [["<x>"]])
     try table.save(to: directory.appendingPathComponent("t.html"))
-    XCTAssertTrue(try String(contentsOf: directory.appendingPathComponent("t.html"), encoding: .utf8).contains("&lt;x&gt;"))
+    XCTAssertTrue(
+      try String(contentsOf: directory.appendingPathComponent("t.html"), encoding: .utf8).contains(
+        "&lt;x&gt;"))
     XCTAssertThrowsError(try plot.save(to: directory.appendingPathComponent("loss.png"))) { error in
       guard case SaveError.unsupportedFormat(_, let available) = error else { return XCTFail("\(error)") }
       XCTAssertEqual(available, [".svg", ".html", ".md", ".txt"])
@@ -56,7 +60,8 @@ final class RenderableTests: XCTestCase {
     let group = DisplayGroup([HTML("<p>a</p>"), image, SVG("<svg/>"), Markdown("b<")])
     let html = group.mimeBundle().data[MimeType.html] ?? ""
     XCTAssertTrue(html.contains("<p>a</p>"))
-    XCTAssertTrue(html.contains("<img src=\"data:image/png;base64,\(image.pngData.base64EncodedString())\"/>"))
+    XCTAssertTrue(
+      html.contains("<img src=\"data:image/png;base64,\(image.pngData.base64EncodedString())\"/>"))
     XCTAssertTrue(html.contains("<svg/>"))
     XCTAssertTrue(html.contains("<pre>b&lt;</pre>"))
     XCTAssertEqual(XMLSummary("<root>" + html + "</root>").count("div"), 4)

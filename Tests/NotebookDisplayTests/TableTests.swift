@@ -5,7 +5,9 @@ import XCTest
 
 final class TableTests: XCTestCase {
   func testEscapeHTMLReplacesTheFiveSpecialCharacters() {
-    XCTAssertEqual(escapeHTML("<a href=\"x\">Tom & Jerry's</a>"), "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;")
+    XCTAssertEqual(
+      escapeHTML("<a href=\"x\">Tom & Jerry's</a>"),
+      "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;")
     XCTAssertEqual(escapeHTML("plain ü"), "plain ü")
   }
 
@@ -62,7 +64,8 @@ final class TableTests: XCTestCase {
 
   func testTrainingHistoryTableColumnsAndPlot() {
     let history = TrainingHistoryTable(
-      epochs: [1, 2], trainBitsPerDim: [2.5, 2.0], testBitsPerDim: [nil, 2.1], imagesPerSecond: [123.45, 130],
+      epochs: [1, 2], trainBitsPerDim: [2.5, 2.0], testBitsPerDim: [nil, 2.1],
+      imagesPerSecond: [123.45, 130],
       wallTime: [61, 125])
     let lines = history.table.plainText().split(separator: "\n").map(String.init)
     XCTAssertEqual(lines[0], "epoch  train bits/dim  test bits/dim  images/s  wall time")

@@ -65,7 +65,8 @@ final class XMLSummary: NSObject, XMLParserDelegate {
     let parser = XMLParser(data: Data(source.utf8))
     parser.delegate = self
     let ok = parser.parse()
-    XCTAssertTrue(ok, "not well-formed XML: \(String(describing: parser.parserError))", file: file, line: line)
+    XCTAssertTrue(
+      ok, "not well-formed XML: \(String(describing: parser.parserError))", file: file, line: line)
   }
 
   /// Number of elements named `name`.
@@ -83,7 +84,8 @@ final class XMLSummary: NSObject, XMLParserDelegate {
   func parser(_ parser: XMLParser, foundCharacters string: String) { currentText? += string }
 
   func parser(
-    _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?
+    _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
+    qualifiedName qName: String?
   ) {
     if elementName == "text", let text = currentText {
       texts.append(text)
