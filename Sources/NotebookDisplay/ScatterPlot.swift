@@ -51,14 +51,27 @@ public struct ScatterPlot: PlotPanel, Sendable {
   public var opacity: Double
   /// Size when rendered on its own.
   public var size: (width: Double, height: Double)
+  /// Most points drawn per series; larger series are thinned by an even stride (keeps notebooks small).
+  public var maximumPointsPerSeries: Int
 
   /// A scatter plot of the given series.
   public init(
     _ series: [PointSeries], title: String? = nil, xLabel: String? = nil, yLabel: String? = nil,
-    pointRadius: Double = 1.6, opacity: Double = 0.6, width: Double = 420, height: Double = 380
+    pointRadius: Double = 1.6, opacity: Double = 0.6, width: Double = 420, height: Double = 380,
+    maximumPointsPerSeries: Int = 5000
   ) {
+    precondition(maximumPointsPerSeries >= 1, "ScatterPlot: maximumPointsPerSeries must be >= 1")
     (self.series, self.title, self.xLabel, self.yLabel) = (series, title, xLabel, yLabel)
     (self.pointRadius, self.opacity, self.size) = (pointRadius, opacity, (width, height))
+    self.maximumPointsPerSeries = maximumPointsPerSeries
+  }
+
+  /// The points of `entry` that are drawn: every k-th one when there are more than the maximum.
+  func drawnPoints(_ entry: PointSeries) -> [SIMD2<Double>] {
+    let count = entry.points.count
+    guard count > maximumPointsPerSeries else { return entry.points }
+    let step = (count + maximumPointsPerSeries - 1) / maximumPointsPerSeries
+    return stride(from: 0, to: count, by: step).map { entry.points[$0] }
   }
 
   /// Training data in blue and model samples in red, each given as interleaved `[N, 2]` coordinates.
@@ -72,7 +85,11 @@ public struct ScatterPlot: PlotPanel, Sendable {
 
   /// "ScatterPlot 'title': data (2000 points), samples (2000 points)".
   public var summary: String {
-    let parts = series.map { "\($0.name) (\($0.points.count) points)" }.joined(separator: ", ")
+    let parts = series.map { entry -> String in
+      let drawn = drawnPoints(entry).count
+      let thinned = drawn < entry.points.count ? ", \(drawn) drawn" : ""
+      return "\(entry.name) (\(entry.points.count) points\(thinned))"
+    }.joined(separator: ", ")
     return "ScatterPlot" + (title.map { " '\($0)'" } ?? "") + ": " + parts
   }
 
@@ -89,7 +106,7 @@ public struct ScatterPlot: PlotPanel, Sendable {
     for entry in series {
       canvas.beginGroup(
         "class=\"series\" fill=\"\(escapeHTML(entry.color))\" fill-opacity=\"\(svgNumber(opacity))\"")
-      for point in entry.points where point.x.isFinite && point.y.isFinite {
+      for point in drawnPoints(entry) where point.x.isFinite && point.y.isFinite {
         canvas.circle(cx: axes.x(point.x), cy: axes.y(point.y), r: pointRadius)
       }
       canvas.endGroup()

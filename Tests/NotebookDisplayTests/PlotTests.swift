@@ -86,6 +86,16 @@ final class PlotTests: XCTestCase {
     }
   }
 
+  func testLargeSeriesAreThinnedButKeepTheirRange() {
+    let xs = (0..<10_001).map { Double($0) }
+    let plot = ScatterPlot(
+      [PointSeries(name: "many", x: xs, y: xs, color: "black")], maximumPointsPerSeries: 1000)
+    let xml = XMLSummary(plot.svg())
+    XCTAssertEqual(xml.count("circle"), 910, "every 11th of 10001 points")
+    XCTAssertTrue(xml.texts.contains("10000"), "the axis still reaches the last point")
+    XCTAssertEqual(plot.summary, "ScatterPlot: many (10001 points, 910 drawn)")
+  }
+
   // MARK: - Lines and figures
 
   func testLinePlotBreaksAtNaNAndLabelsAxes() {
