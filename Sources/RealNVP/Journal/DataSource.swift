@@ -30,7 +30,7 @@ public enum DataSource: Codable, Equatable, Sendable {
   }
 
   /// Loads the data again (throws a `DatasetError` naming the path if files are missing).
-  public func load() throws -> TrainingData {
+  public func load() throws -> Dataset {
     switch self {
     case .toy(let kind, let count, let noise, let seed):
       guard let points = Toy2D.named(kind, count: count, noise: noise, seed: seed) else {
@@ -38,14 +38,13 @@ public enum DataSource: Codable, Equatable, Sendable {
       }
       return points
     case .idx(let directory, let split, let limit):
-      let data = try MNIST.load(directory: directory, split: try Self.split(split))
-      return limit.map { data.prefix($0) } ?? data
+      return try Datasets.idx(directory: directory, split: try Self.split(split), limit: limit)
     case .cifar10(let directory, let split, let limit):
-      return try CIFAR10.load(directory: directory, split: try Self.split(split), limit: limit)
+      return try Datasets.cifar10(directory: directory, split: try Self.split(split), limit: limit)
     case .celebA(let directory, let size, let limit):
-      return try CelebA.load(directory: directory, size: size, limit: limit)
+      return try Datasets.celebA(directory: directory, size: size, limit: limit)
     case .synthetic(let count, let channels, let size, let seed):
-      return SyntheticImages.generate(count: count, channels: channels, height: size, width: size, seed: seed)
+      return Datasets.synthetic(count: count, channels: channels, size: size, seed: seed)
     case .inMemory(let description):
       throw JournalError.cannotReplay(reason: "the data was built in memory (\(description)) and cannot be reloaded")
     }

@@ -150,6 +150,7 @@ public final class MultiScaleRealNVP: DensityModel {
   /// Samples images in pixel space, rounded down and clamped to 0...255.
   public func sample(count: Int, temperature: Float = 1, using rng: inout RandomGenerator) -> Tensor {
     let z = Tensor.normal([count, dimensions], std: temperature, using: &rng)
-    return floor(decode(z)).clamped(min: 0, max: 255)
+    let pixels = decode(z)
+    return Tensor(shape: pixels.shape, scalars: pixels.scalars.map { min(max($0.rounded(.down), 0), 255) })
   }
 }

@@ -1,3 +1,6 @@
+import Foundation
+import TensorCore
+
 /// Trains `model` by maximum likelihood with Adam and returns the per-epoch history.
 ///
 /// Checks `Interruption.isRequested` before every step and returns what it has when set.
