@@ -144,5 +144,18 @@ final class ImageFolderTests: XCTestCase {
     ) { try CelebA.load(directory: mixed) }
     let resized = try ImageFolder.load(directory: mixed, size: ImageSize(square: 2), method: .bilinear)
     XCTAssertEqual(resized.shape, [2, 3, 2, 2])
+    // Decoding runs in parallel, but the error reported is the first bad file in name order.
+    let order = try root.folder("order")
+    TestFiles.writePNG(
+      path: order + "/a.png", width: 2, height: 2, pixels: coordinateImage(width: 2, height: 2))
+    try Data([0xFF, 0xD8, 0, 1]).write(to: URL(fileURLWithPath: order + "/b.jpg"))
+    try Data("junk".utf8).write(to: URL(fileURLWithPath: order + "/c.png"))
+    for _ in 0..<5 {
+      let error = thrownError(DatasetError.self) { try ImageFolder.load(directory: order) }
+      guard case .unreadableImage(let path, _)? = error else {
+        return XCTFail("got \(String(describing: error))")
+      }
+      XCTAssertEqual(path, order + "/b.jpg")
+    }
   }
 }
