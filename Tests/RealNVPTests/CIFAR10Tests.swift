@@ -44,7 +44,8 @@ final class CIFAR10Tests: XCTestCase {
     try writeBatches(in: folder.url.path, perFile: 2)
     let path = folder.path("test_batch.bin")
     try Data(records(2, first: 0).dropLast(100)).write(to: URL(fileURLWithPath: path))
-    assertThrows(DatasetError.truncatedFile(path: path, expectedBytes: 2 * 3073, foundBytes: 2 * 3073 - 100)) {
+    assertThrows(DatasetError.truncatedFile(path: path, expectedBytes: 2 * 3073, foundBytes: 2 * 3073 - 100))
+    {
       try CIFAR10.load(directory: folder.url.path, split: .test)
     }
   }
@@ -53,8 +54,12 @@ final class CIFAR10Tests: XCTestCase {
     let folder = try TemporaryFolder()
     try writeBatches(in: folder.url.path, perFile: 1)
     try FileManager.default.removeItem(atPath: folder.path("data_batch_4.bin"))
-    let missing = thrownError(DatasetError.self) { try CIFAR10.load(directory: folder.url.path, split: .train) }
-    guard case .missingFile(let path, _)? = missing else { return XCTFail("got \(String(describing: missing))") }
+    let missing = thrownError(DatasetError.self) {
+      try CIFAR10.load(directory: folder.url.path, split: .train)
+    }
+    guard case .missingFile(let path, _)? = missing else {
+      return XCTFail("got \(String(describing: missing))")
+    }
     XCTAssertEqual(path, folder.path("data_batch_4.bin"))
 
     var bad = records(1, first: 0)

@@ -6,7 +6,9 @@ final class DataRandomTests: XCTestCase {
   /// Values from an independent Python transcription of SplitMix64-seeded xoshiro256**.
   func testMatchesTheReferenceSequence() {
     var zero = DataRandom(seed: 0)
-    XCTAssertEqual([zero.next(), zero.next(), zero.next()], [0x99EC_5F36_CB75_F2B4, 0xBF6E_1F78_4956_452A, 0x1A5F_849D_4933_E6E0])
+    XCTAssertEqual(
+      [zero.next(), zero.next(), zero.next()],
+      [0x99EC_5F36_CB75_F2B4, 0xBF6E_1F78_4956_452A, 0x1A5F_849D_4933_E6E0])
     var streamed = DataRandom(seed: 42, stream: 3)
     XCTAssertEqual([streamed.next(), streamed.next()], [0x3CF8_60AF_930C_C916, 0x1CE8_FD05_1379_4C95])
     var seven = DataRandom(seed: 7)

@@ -22,8 +22,10 @@ final class FashionMNISTTests: XCTestCase {
     XCTAssertEqual(train.shape, [60000, 1, 28, 28])
     let labels = try XCTUnwrap(train.labels)
     // Fashion-MNIST is balanced: 6000 training images per class.
-    XCTAssertEqual(Dictionary(grouping: labels, by: { $0 }).mapValues(\.count), Dictionary(
-      uniqueKeysWithValues: (0..<10).map { ($0, 6000) }))
+    XCTAssertEqual(
+      Dictionary(grouping: labels, by: { $0 }).mapValues(\.count),
+      Dictionary(
+        uniqueKeysWithValues: (0..<10).map { ($0, 6000) }))
     // The published per-pixel mean of the training set is 0.2860 (of 255).
     var (sum, low, high) = (0, UInt8.max, UInt8.min)
     train.pixels.withUnsafeBufferPointer { buffer in

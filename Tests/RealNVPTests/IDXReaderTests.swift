@@ -28,10 +28,12 @@ final class IDXReaderTests: XCTestCase {
   func testMNISTLoadsBothSpellingsAndSplits() throws {
     let folder = try TemporaryFolder()
     let scratch = folder.path("scratch")
-    try folder.write(TestFiles.gzip(TestFiles.idx(shape: [3, 2, 4], values: images), scratch: scratch),
-                     to: "train-images-idx3-ubyte.gz")
+    try folder.write(
+      TestFiles.gzip(TestFiles.idx(shape: [3, 2, 4], values: images), scratch: scratch),
+      to: "train-images-idx3-ubyte.gz")
     try folder.write(TestFiles.idx(shape: [3], values: labels), to: "train-labels-idx1-ubyte")
-    try folder.write(TestFiles.idx(shape: [1, 2, 4], values: Array(images[0..<8])), to: "t10k-images.idx3-ubyte")
+    try folder.write(
+      TestFiles.idx(shape: [1, 2, 4], values: Array(images[0..<8])), to: "t10k-images.idx3-ubyte")
     try folder.write(TestFiles.idx(shape: [1], values: [4]), to: "t10k-labels.idx1-ubyte")
 
     let train = try MNIST.load(directory: folder.url.path, split: .train)
@@ -70,7 +72,9 @@ final class IDXReaderTests: XCTestCase {
     let folder = try TemporaryFolder()
     let full = TestFiles.idx(shape: [3, 2, 4], values: images)
     let path = try folder.write(Array(full.dropLast(5)), to: "short")
-    assertThrows(DatasetError.truncatedFile(path: path, expectedBytes: full.count, foundBytes: full.count - 5)) {
+    assertThrows(
+      DatasetError.truncatedFile(path: path, expectedBytes: full.count, foundBytes: full.count - 5)
+    ) {
       try IDXReader.readImages(path: path)
     }
     let headerOnly = try folder.write(Array(full.prefix(6)), to: "header")
@@ -82,7 +86,8 @@ final class IDXReaderTests: XCTestCase {
   func testTruncatedAndCorruptGzip() throws {
     let folder = try TemporaryFolder()
     let values = (0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 7919 >> 3) }
-    let compressed = TestFiles.gzip(TestFiles.idx(shape: [5, 25, 40], values: values), scratch: folder.path("s"))
+    let compressed = TestFiles.gzip(
+      TestFiles.idx(shape: [5, 25, 40], values: values), scratch: folder.path("s"))
     let truncated = try folder.write(Array(compressed.prefix(compressed.count / 2)), to: "truncated.gz")
     var damaged = compressed
     for index in 12..<40 { damaged[index] ^= 0x5A }
@@ -99,7 +104,8 @@ final class IDXReaderTests: XCTestCase {
   func testLabelCountMustMatchImages() throws {
     let folder = try TemporaryFolder()
     try folder.write(TestFiles.idx(shape: [3, 2, 4], values: images), to: "train-images-idx3-ubyte")
-    let labelPath = try folder.write(TestFiles.idx(shape: [2], values: [1, 2]), to: "train-labels-idx1-ubyte")
+    let labelPath = try folder.write(
+      TestFiles.idx(shape: [2], values: [1, 2]), to: "train-labels-idx1-ubyte")
     let error = thrownError(DatasetError.self) { try MNIST.load(directory: folder.url.path, split: .train) }
     guard case .malformedFile(let path, _, let found)? = error else {
       return XCTFail("expected malformedFile, got \(String(describing: error))")

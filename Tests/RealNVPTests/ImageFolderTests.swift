@@ -21,9 +21,11 @@ final class ImageFolderTests: XCTestCase {
     XCTAssertEqual(try ImageDecoder.decodeRGB(path: folder.path("rgb.png")).pixels, rgb)
 
     TestFiles.writePNG(path: folder.path("gray.png"), width: 2, height: 1, channels: 1, pixels: [10, 200])
-    XCTAssertEqual(try ImageDecoder.decodeRGB(path: folder.path("gray.png")).pixels, [10, 10, 10, 200, 200, 200])
+    XCTAssertEqual(
+      try ImageDecoder.decodeRGB(path: folder.path("gray.png")).pixels, [10, 10, 10, 200, 200, 200])
 
-    TestFiles.writePNG(path: folder.path("rgba.png"), width: 1, height: 1, channels: 4, pixels: [1, 2, 3, 255])
+    TestFiles.writePNG(
+      path: folder.path("rgba.png"), width: 1, height: 1, channels: 4, pixels: [1, 2, 3, 255])
     XCTAssertEqual(try ImageDecoder.decodeRGB(path: folder.path("rgba.png")).pixels, [1, 2, 3])
   }
 
@@ -87,8 +89,9 @@ final class ImageFolderTests: XCTestCase {
     XCTAssertEqual(three.resized(to: ImageSize(width: 2, height: 1)).pixels, [30, 0, 0, 150, 0, 0])
     // Upsampling 2 -> 4 bilinear: 0, 2.5, 7.5, 10 of a 0/10 pair.
     let two = RGBImage(width: 2, height: 1, pixels: [0, 0, 0, 10, 0, 0])
-    XCTAssertEqual(two.resized(to: ImageSize(width: 4, height: 1), method: .bilinear).pixels.enumerated()
-      .filter { $0.offset % 3 == 0 }.map(\.element), [0, 3, 8, 10])
+    XCTAssertEqual(
+      two.resized(to: ImageSize(width: 4, height: 1), method: .bilinear).pixels.enumerated()
+        .filter { $0.offset % 3 == 0 }.map(\.element), [0, 3, 8, 10])
   }
 
   // MARK: - Folders
@@ -114,7 +117,9 @@ final class ImageFolderTests: XCTestCase {
 
   func testFolderErrors() throws {
     let root = try TemporaryFolder()
-    assertThrows(DatasetError.missingFile(path: root.path("nope"), expected: "a folder of PNG or JPEG images")) {
+    assertThrows(
+      DatasetError.missingFile(path: root.path("nope"), expected: "a folder of PNG or JPEG images")
+    ) {
       try ImageFolder.load(directory: root.path("nope"))
     }
     let empty = try root.folder("empty")
@@ -123,17 +128,34 @@ final class ImageFolderTests: XCTestCase {
       try ImageFolder.load(directory: empty)
     }
     let mixed = try root.folder("mixed")
-    TestFiles.writePNG(path: mixed + "/a.png", width: 4, height: 4, pixels: coordinateImage(width: 4, height: 4))
-    TestFiles.writePNG(path: mixed + "/b.png", width: 5, height: 4, pixels: coordinateImage(width: 5, height: 4))
-    assertThrows(DatasetError.wrongImageSize(path: mixed + "/b.png", expected: "4x4 like the first image", found: "5x4"))
-    { try ImageFolder.load(directory: mixed) }
+    TestFiles.writePNG(
+      path: mixed + "/a.png", width: 4, height: 4, pixels: coordinateImage(width: 4, height: 4))
+    TestFiles.writePNG(
+      path: mixed + "/b.png", width: 5, height: 4, pixels: coordinateImage(width: 5, height: 4))
+    assertThrows(
+      DatasetError.wrongImageSize(path: mixed + "/b.png", expected: "4x4 like the first image", found: "5x4")
+    ) { try ImageFolder.load(directory: mixed) }
     assertThrows(DatasetError.wrongImageSize(path: mixed + "/a.png", expected: "5x4", found: "4x4")) {
       try ImageFolder.load(directory: mixed, requiredSize: ImageSize(width: 5, height: 4))
     }
     assertThrows(
-      DatasetError.wrongImageSize(path: mixed + "/a.png", expected: "at least 148x148 for the center crop", found: "4x4")
+      DatasetError.wrongImageSize(
+        path: mixed + "/a.png", expected: "at least 148x148 for the center crop", found: "4x4")
     ) { try CelebA.load(directory: mixed) }
     let resized = try ImageFolder.load(directory: mixed, size: ImageSize(square: 2), method: .bilinear)
     XCTAssertEqual(resized.shape, [2, 3, 2, 2])
+    // Decoding runs in parallel, but the error reported is the first bad file in name order.
+    let order = try root.folder("order")
+    TestFiles.writePNG(
+      path: order + "/a.png", width: 2, height: 2, pixels: coordinateImage(width: 2, height: 2))
+    try Data([0xFF, 0xD8, 0, 1]).write(to: URL(fileURLWithPath: order + "/b.jpg"))
+    try Data("junk".utf8).write(to: URL(fileURLWithPath: order + "/c.png"))
+    for _ in 0..<5 {
+      let error = thrownError(DatasetError.self) { try ImageFolder.load(directory: order) }
+      guard case .unreadableImage(let path, _)? = error else {
+        return XCTFail("got \(String(describing: error))")
+      }
+      XCTAssertEqual(path, order + "/b.jpg")
+    }
   }
 }

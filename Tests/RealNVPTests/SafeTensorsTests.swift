@@ -77,25 +77,38 @@ final class SafeTensorsTests: XCTestCase {
       XCTAssertTrue(error.map(expected) ?? false, "\(name): \(String(describing: error))")
       XCTAssertTrue(error?.description.contains(path) ?? false)
     }
-    try check(Array(good.prefix(5)), "tiny", { $0 == .truncatedFile(path: folder.path("tiny"), expectedBytes: 8, foundBytes: 5) })
-    try check(Array(good.prefix(8 + headerLength - 3)), "header", {
-      $0 == .truncatedFile(path: folder.path("header"), expectedBytes: 8 + headerLength, foundBytes: 8 + headerLength - 3)
-    })
-    try check(Array(good.dropLast(2)), "data", {
-      if case .truncatedFile = $0 { return true } else { return false }
-    })
+    try check(
+      Array(good.prefix(5)), "tiny",
+      { $0 == .truncatedFile(path: folder.path("tiny"), expectedBytes: 8, foundBytes: 5) })
+    try check(
+      Array(good.prefix(8 + headerLength - 3)), "header",
+      {
+        $0
+          == .truncatedFile(
+            path: folder.path("header"), expectedBytes: 8 + headerLength, foundBytes: 8 + headerLength - 3)
+      })
+    try check(
+      Array(good.dropLast(2)), "data",
+      {
+        if case .truncatedFile = $0 { return true } else { return false }
+      })
     var garbled = good
     garbled[8] = UInt8(ascii: "[")
     try check(garbled, "garbled", { if case .corruptHeader = $0 { return true } else { return false } })
-    try check(good + [0, 0, 0, 0], "extra", { if case .corruptHeader = $0 { return true } else { return false } })
+    try check(
+      good + [0, 0, 0, 0], "extra", { if case .corruptHeader = $0 { return true } else { return false } })
     let f64 = String(decoding: good, as: UTF8.self).replacingOccurrences(of: "\"F32\"", with: "\"F64\"")
-    try check(Array(f64.utf8), "f64", {
-      if case .unsupportedDType(_, _, "F64") = $0 { return true } else { return false }
-    })
+    try check(
+      Array(f64.utf8), "f64",
+      {
+        if case .unsupportedDType(_, _, "F64") = $0 { return true } else { return false }
+      })
     var huge = good
     huge[7] = 0x7F
     try check(huge, "huge", { if case .truncatedFile = $0 { return true } else { return false } })
-    let error = thrownError(CheckpointError.self) { try SafeTensors.read(from: folder.url.appendingPathComponent("none")) }
+    let error = thrownError(CheckpointError.self) {
+      try SafeTensors.read(from: folder.url.appendingPathComponent("none"))
+    }
     XCTAssertEqual(error, .missingFile(path: folder.path("none")))
   }
 }

@@ -7,7 +7,8 @@ final class SyntheticImagesTests: XCTestCase {
     let images = SyntheticImages.generate(count: 60, channels: 3, height: 32, width: 32, seed: 3)
     XCTAssertEqual(images.shape, [60, 3, 32, 32])
     XCTAssertEqual(images, SyntheticImages.generate(count: 60, channels: 3, height: 32, width: 32, seed: 3))
-    XCTAssertNotEqual(images, SyntheticImages.generate(count: 60, channels: 3, height: 32, width: 32, seed: 4))
+    XCTAssertNotEqual(
+      images, SyntheticImages.generate(count: 60, channels: 3, height: 32, width: 32, seed: 4))
     let labels = images.labels ?? []
     XCTAssertEqual(Set(labels), Set(SyntheticImages.Kind.allCases.map(\.rawValue)))
     for index in 0..<images.count {

@@ -66,7 +66,9 @@ enum TestFiles {
     image.version = UInt32(PNG_IMAGE_VERSION)
     image.width = UInt32(width)
     image.height = UInt32(height)
-    image.format = [1: 0, 3: UInt32(PNG_FORMAT_FLAG_COLOR), 4: UInt32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA)][
+    image.format = [
+      1: 0, 3: UInt32(PNG_FORMAT_FLAG_COLOR), 4: UInt32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA),
+    ][
       channels]!
     let ok = pixels.withUnsafeBytes { png_image_write_to_file(&image, path, 0, $0.baseAddress, 0, nil) }
     precondition(ok != 0, "libpng could not write the test image \(path)")

@@ -90,12 +90,18 @@ final class Toy2DTests: XCTestCase {
     let average = mean(values)
     XCTAssertEqual(average, 0.5, accuracy: 0.005)
     XCTAssertEqual(mean(values.map { ($0 - average) * ($0 - average) }), 1.0 / 12, accuracy: 0.002)
-    XCTAssertTrue(Toy2D.uniform(count: 100, range: -2...(-1), seed: 0).points.allSatisfy { $0 >= -2 && $0 <= -1 })
+    XCTAssertTrue(
+      Toy2D.uniform(count: 100, range: -2...(-1), seed: 0).points.allSatisfy { $0 >= -2 && $0 <= -1 })
   }
 
   func testSeedsReproduce() {
     XCTAssertEqual(Toy2D.moons(count: 100, noise: 0.1, seed: 1), Toy2D.moons(count: 100, noise: 0.1, seed: 1))
-    XCTAssertNotEqual(Toy2D.moons(count: 100, noise: 0.1, seed: 1), Toy2D.moons(count: 100, noise: 0.1, seed: 2))
+    XCTAssertNotEqual(
+      Toy2D.moons(count: 100, noise: 0.1, seed: 1), Toy2D.moons(count: 100, noise: 0.1, seed: 2))
+    XCTAssertEqual(
+      Datasets.moons(count: 50, noise: 0.1, seed: 3), Toy2D.moons(count: 50, noise: 0.1, seed: 3))
+    XCTAssertEqual(
+      Datasets.circles(count: 50, factor: 0.5, seed: 3), Toy2D.circles(count: 50, factor: 0.5, seed: 3))
     XCTAssertEqual(Toy2D.linspace(0, 1, 5, endpoint: true), [0, 0.25, 0.5, 0.75, 1])
     XCTAssertEqual(Toy2D.linspace(0, 1, 4, endpoint: false), [0, 0.25, 0.5, 0.75])
   }

@@ -29,7 +29,8 @@ extension SafeTensors {
       let object = try? JSONSerialization.jsonObject(with: Data(headerBytes)),
       let header = object as? [String: Any]
     else {
-      throw CheckpointError.corruptHeader(path: path, detail: "expected a JSON object of \(headerLength) bytes")
+      throw CheckpointError.corruptHeader(
+        path: path, detail: "expected a JSON object of \(headerLength) bytes")
     }
 
     var contents = Contents(tensors: [:], metadata: [:])
@@ -46,7 +47,9 @@ extension SafeTensors {
         throw CheckpointError.invalidTensor(path: path, tensor: name, detail: "expected a JSON object")
       }
       let dtype = fields["dtype"] as? String ?? "no dtype"
-      guard dtype == "F32" else { throw CheckpointError.unsupportedDType(path: path, tensor: name, found: dtype) }
+      guard dtype == "F32" else {
+        throw CheckpointError.unsupportedDType(path: path, tensor: name, found: dtype)
+      }
       guard let shape = integers(fields["shape"]), shape.allSatisfy({ $0 >= 0 }),
         let offsets = integers(fields["data_offsets"]), offsets.count == 2
       else {
@@ -58,10 +61,12 @@ extension SafeTensors {
       guard begin >= 0, end >= begin, count <= Int.max / 4, end - begin == count * 4 else {
         throw CheckpointError.invalidTensor(
           path: path, tensor: name,
-          detail: "shape \(shape) needs \(count) x 4 bytes, data_offsets [\(begin), \(end)] hold \(end - begin)")
+          detail:
+            "shape \(shape) needs \(count) x 4 bytes, data_offsets [\(begin), \(end)] hold \(end - begin)")
       }
       guard dataStart + end <= bytes.count else {
-        throw CheckpointError.truncatedFile(path: path, expectedBytes: dataStart + end, foundBytes: bytes.count)
+        throw CheckpointError.truncatedFile(
+          path: path, expectedBytes: dataStart + end, foundBytes: bytes.count)
       }
       contents.tensors[name] = (shape, scalars(bytes, from: dataStart + begin, count: count))
       ranges.append((begin, end, name))
@@ -73,7 +78,9 @@ extension SafeTensors {
   // MARK: - Helpers
 
   /// Checks what the reference implementation checks: tensors cover the data section without gaps.
-  private static func checkPacking(_ ranges: [(begin: Int, end: Int, name: String)], dataLength: Int, path: String)
+  private static func checkPacking(
+    _ ranges: [(begin: Int, end: Int, name: String)], dataLength: Int, path: String
+  )
     throws
   {
     var position = 0
@@ -95,7 +102,9 @@ extension SafeTensors {
     guard let array = value as? [Any] else { return nil }
     var result = [Int]()
     for element in array {
-      guard let number = element as? NSNumber, number.doubleValue == Double(number.intValue) else { return nil }
+      guard let number = element as? NSNumber, number.doubleValue == Double(number.intValue) else {
+        return nil
+      }
       result.append(number.intValue)
     }
     return result

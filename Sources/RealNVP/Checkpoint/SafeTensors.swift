@@ -44,7 +44,8 @@ public enum SafeTensors {
       try validate(name: name, entry: entry)
       let end = offset + entry.scalars.count * 4
       let shape = entry.shape.map(String.init).joined(separator: ",")
-      fields.append("\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
+      fields.append(
+        "\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
       offset = end
     }
     var header = Array("{\(fields.joined(separator: ","))}".utf8)

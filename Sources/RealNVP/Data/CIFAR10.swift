@@ -29,7 +29,8 @@ public enum CIFAR10 {
         at: path, expected: "CIFAR-10 binary batch \(name) (from cifar-10-binary.tar.gz)")
       try readRecords(bytes, path: path, limit: limit.map { $0 - labels.count }, into: &pixels, &labels)
     }
-    return ImageDataset(count: labels.count, channels: 3, height: 32, width: 32, pixels: pixels, labels: labels)
+    return ImageDataset(
+      count: labels.count, channels: 3, height: 32, width: 32, pixels: pixels, labels: labels)
   }
 
   /// Appends the records of one batch file to `pixels` and `labels`.

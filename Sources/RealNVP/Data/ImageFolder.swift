@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 // MARK: - Image folder
@@ -23,42 +24,64 @@ public enum ImageFolder {
 
   /// Loads the folder's images: each must be `requiredSize` (when given), is center-cropped to
   /// `crop` (when given) and resized to `size` (when given) with `method`; `limit` keeps the first
-  /// files only. Without a crop or size, all images must share the first image's size.
+  /// files only. Without a crop or size, all images must share the first image's size. Files are
+  /// decoded in parallel; the first failing file in name order is the error reported.
   public static func load(
     directory: String, crop: ImageSize? = nil, size: ImageSize? = nil, method: ResizeMethod = .area,
     requiredSize: ImageSize? = nil, limit: Int? = nil
   ) throws -> ImageDataset {
     var paths = try imagePaths(directory: directory)
     if let limit { paths = Array(paths.prefix(max(0, limit))) }
+    let results = UnsafeMutableBufferPointer<Result<RGBImage, Error>?>.allocate(capacity: paths.count)
+    results.initialize(repeating: nil)
+    defer {
+      _ = results.deinitialize()
+      results.deallocate()
+    }
+    DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+      results[index] = Result {
+        try prepare(path: paths[index], crop: crop, size: size, method: method, requiredSize: requiredSize)
+      }
+    }
+
     var outputSize = size ?? crop
-    var images = [[UInt8]]()
-    images.reserveCapacity(paths.count)
-    for path in paths {
-      var image = try ImageDecoder.decodeRGB(path: path)
-      if let requiredSize, image.size != requiredSize {
-        throw DatasetError.wrongImageSize(
-          path: path, expected: requiredSize.description, found: image.size.description)
-      }
-      if let crop {
-        guard crop.width <= image.width, crop.height <= image.height else {
-          throw DatasetError.wrongImageSize(
-            path: path, expected: "at least \(crop) for the center crop", found: image.size.description)
-        }
-        image = image.centerCropped(to: crop)
-      }
-      if let size { image = image.resized(to: size, method: method) }
+    var pixels = [UInt8]()
+    for (index, result) in results.enumerated() {
+      let image = try result!.get()
       let target = outputSize ?? image.size
       guard image.size == target else {
         throw DatasetError.wrongImageSize(
-          path: path, expected: "\(target) like the first image", found: image.size.description)
+          path: paths[index], expected: "\(target) like the first image", found: image.size.description)
       }
-      outputSize = target
-      images.append(image.planarPixels)
+      if outputSize == nil {
+        outputSize = target
+        pixels.reserveCapacity(paths.count * target.width * target.height * 3)
+      }
+      pixels += image.planarPixels
     }
     let final = outputSize ?? ImageSize(square: 1)
     return ImageDataset(
-      count: images.count, channels: 3, height: final.height, width: final.width,
-      pixels: Array(images.joined()))
+      count: paths.count, channels: 3, height: final.height, width: final.width, pixels: pixels)
+  }
+
+  /// Decodes one file and applies the size check, crop and resize.
+  private static func prepare(
+    path: String, crop: ImageSize?, size: ImageSize?, method: ResizeMethod, requiredSize: ImageSize?
+  ) throws -> RGBImage {
+    var image = try ImageDecoder.decodeRGB(path: path)
+    if let requiredSize, image.size != requiredSize {
+      throw DatasetError.wrongImageSize(
+        path: path, expected: requiredSize.description, found: image.size.description)
+    }
+    if let crop {
+      guard crop.width <= image.width, crop.height <= image.height else {
+        throw DatasetError.wrongImageSize(
+          path: path, expected: "at least \(crop) for the center crop", found: image.size.description)
+      }
+      image = image.centerCropped(to: crop)
+    }
+    if let size { image = image.resized(to: size, method: method) }
+    return image
   }
 }
 

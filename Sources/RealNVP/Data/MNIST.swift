@@ -66,8 +66,10 @@ enum IDXDataset {
   private static func locate(
     directory: String, stem: String, kind: String, what: String, installHint: String?
   ) throws -> String {
-    let names = ["\(stem)-\(kind)-ubyte.gz", "\(stem)-\(kind)-ubyte", "\(stem).\(kind)-ubyte.gz",
-                 "\(stem).\(kind)-ubyte"]
+    let names = [
+      "\(stem)-\(kind)-ubyte.gz", "\(stem)-\(kind)-ubyte", "\(stem).\(kind)-ubyte.gz",
+      "\(stem).\(kind)-ubyte",
+    ]
     let folder = URL(fileURLWithPath: directory)
     let candidates = names.map { folder.appendingPathComponent($0).path }
     if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) { return found }

@@ -31,7 +31,8 @@ public enum SyntheticImages {
       labels.append(kind.rawValue)
       pixels += image(kind, channels: channels, height: height, width: width, random: &random)
     }
-    return ImageDataset(count: count, channels: channels, height: height, width: width, pixels: pixels, labels: labels)
+    return ImageDataset(
+      count: count, channels: channels, height: height, width: width, pixels: pixels, labels: labels)
   }
 
   // MARK: - Drawing
@@ -59,10 +60,12 @@ public enum SyntheticImages {
         let weight: Double
         switch kind {
         case .blobs:
-          weight = min(1, blobs.reduce(0) { sum, blob in
-            let distance2 = (x - blob.x) * (x - blob.x) + (y - blob.y) * (y - blob.y)
-            return sum + exp(-distance2 / (2 * blob.radius * blob.radius))
-          })
+          weight = min(
+            1,
+            blobs.reduce(0) { sum, blob in
+              let distance2 = (x - blob.x) * (x - blob.x) + (y - blob.y) * (y - blob.y)
+              return sum + exp(-distance2 / (2 * blob.radius * blob.radius))
+            })
         case .stripes:
           let along = x * cos(angle) + y * sin(angle)
           weight = 0.5 + 0.5 * sin(2 * Double.pi * frequency * along + phase)

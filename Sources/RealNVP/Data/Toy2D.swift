@@ -51,12 +51,14 @@ public enum Toy2D {
     for angle in linspace(0, Double.pi, inner, endpoint: true) {
       points += [Float(1 - cos(angle)), Float(1 - sin(angle) - 0.5)]
     }
-    return finish(points, labels: Array(repeating: 0, count: outer) + Array(repeating: 1, count: inner),
-                  noise: noise, seed: seed)
+    return finish(
+      points, labels: Array(repeating: 0, count: outer) + Array(repeating: 1, count: inner),
+      noise: noise, seed: seed)
   }
 
   /// A large circle (label 0) around a smaller one of radius `factor` (label 1) (`make_circles`).
-  public static func circles(count: Int, factor: Float = 0.8, noise: Float = 0, seed: UInt64 = 0) -> PointSet {
+  public static func circles(count: Int, factor: Float = 0.8, noise: Float = 0, seed: UInt64 = 0) -> PointSet
+  {
     precondition(factor >= 0 && factor < 1, "circles needs 0 <= factor < 1, got \(factor)")
     let outer = count / 2
     let inner = count - outer
@@ -67,8 +69,9 @@ public enum Toy2D {
     for angle in linspace(0, 2 * Double.pi, inner, endpoint: false) {
       points += [Float(cos(angle)) * factor, Float(sin(angle)) * factor]
     }
-    return finish(points, labels: Array(repeating: 0, count: outer) + Array(repeating: 1, count: inner),
-                  noise: noise, seed: seed)
+    return finish(
+      points, labels: Array(repeating: 0, count: outer) + Array(repeating: 1, count: inner),
+      noise: noise, seed: seed)
   }
 
   /// Isotropic Gaussian blobs (`make_blobs`) around `centers` random centers drawn uniformly from
