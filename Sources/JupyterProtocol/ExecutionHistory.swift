@@ -52,7 +52,8 @@ public struct ExecutionHistory: Sendable {
 
   /// Records a cell.
   public mutating func append(line: Int, input: String, output: String? = nil) {
-    entries.append(HistoryEntry(session: ExecutionHistory.sessionNumber, line: line, input: input, output: output))
+    entries.append(
+      HistoryEntry(session: ExecutionHistory.sessionNumber, line: line, input: input, output: output))
   }
 
   /// The last `n` entries (10 when nil), oldest first.

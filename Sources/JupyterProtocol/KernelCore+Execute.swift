@@ -15,20 +15,24 @@ extension KernelCore {
     if isAborted(request) {
       replyError(
         to: request, ename: "ExecutionAborted",
-        evalue: "not run: an earlier cell failed while stop_on_error was set", traceback: [], started: started)
+        evalue: "not run: an earlier cell failed while stop_on_error was set", traceback: [], started: started
+      )
       return
     }
     // As IPython counts: only cells that enter the history advance the counter.
     if storeHistory { executionCount += 1 }
     let count = executionCount
     if !silent {
-      publish("execute_input", content: ["code": .string(code), "execution_count": .int(count)], parent: request.message)
+      publish(
+        "execute_input", content: ["code": .string(code), "execution_count": .int(count)],
+        parent: request.message)
     }
 
     let parent = request.message
     let gate = OutputGate()
     let executeRequest = ExecuteRequest(
-      code: code, silent: silent, storeHistory: storeHistory, allowStdin: allowStdin, stopOnError: stopOnError,
+      code: code, silent: silent, storeHistory: storeHistory, allowStdin: allowStdin,
+      stopOnError: stopOnError,
       executionCount: count,
       readInput: { [weak self] prompt, password in
         guard allowStdin, let self else { return nil }
@@ -36,7 +40,9 @@ extension KernelCore {
       })
     let outcome = interpreter.execute(executeRequest) { [weak self] event in
       guard let self else { return }
-      let passed = gate.pass { self.publishOutput(event, parent: parent, count: count, silent: silent, gate: gate) }
+      let passed = gate.pass {
+        self.publishOutput(event, parent: parent, count: count, silent: silent, gate: gate)
+      }
       if !passed { KernelLog.log("dropped output published after its cell returned: \(event)") }
     }
     gate.close()
@@ -56,11 +62,15 @@ extension KernelCore {
       replyError(to: request, ename: ename, evalue: evalue, traceback: traceback, started: started)
       if stopOnError && !silent { abortQueuedExecutes() }
     case .aborted:
-      replyError(to: request, ename: "ExecutionAborted", evalue: "execution was aborted", traceback: [], started: started)
+      replyError(
+        to: request, ename: "ExecutionAborted", evalue: "execution was aborted", traceback: [],
+        started: started)
     }
   }
 
-  private func publishOutput(_ event: OutputEvent, parent: Message, count: Int, silent: Bool, gate: OutputGate) {
+  private func publishOutput(
+    _ event: OutputEvent, parent: Message, count: Int, silent: Bool, gate: OutputGate
+  ) {
     switch event {
     case .stream(let name, let text):
       publish("stream", content: ["name": .string(name.rawValue), "text": .string(text)], parent: parent)
@@ -79,7 +89,9 @@ extension KernelCore {
       gate.resultText = output.data["text/plain"]?.stringValue
       publish(
         "execute_result",
-        content: ["execution_count": .int(count), "data": .object(output.data), "metadata": .object(output.metadata)],
+        content: [
+          "execution_count": .int(count), "data": .object(output.data), "metadata": .object(output.metadata),
+        ],
         parent: parent)
     }
   }
@@ -90,10 +102,15 @@ extension KernelCore {
   }
 
   private func replyMetadata(status: String, started: String) -> [String: JSONValue] {
-    ["started": .string(started), "dependencies_met": true, "engine": .string(session), "status": .string(status)]
+    [
+      "started": .string(started), "dependencies_met": true, "engine": .string(session),
+      "status": .string(status),
+    ]
   }
 
-  private func replyError(to request: Request, ename: String, evalue: String, traceback: [String], started: String) {
+  private func replyError(
+    to request: Request, ename: String, evalue: String, traceback: [String], started: String
+  ) {
     reply(
       to: request, "execute_reply",
       content: [

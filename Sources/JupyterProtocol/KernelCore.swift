@@ -70,7 +70,8 @@ public final class KernelCore {
 
   /// Creates a core; `onShutdown` runs after the shutdown reply and idle status were sent.
   public init(
-    interpreter: KernelInterpreter, transport: KernelTransport, session: String = UUID().uuidString.lowercased(),
+    interpreter: KernelInterpreter, transport: KernelTransport,
+    session: String = UUID().uuidString.lowercased(),
     onShutdown: @escaping (_ restart: Bool) -> Void = { _ in }
   ) {
     self.interpreter = interpreter

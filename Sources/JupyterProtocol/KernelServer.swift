@@ -30,7 +30,9 @@ public final class KernelServer: KernelTransport {
     self.connection = connection
     codec = WireCodec(signer: MessageSigner(key: connection.key))
     context = try ZMQContext()
-    let types: [Channel: Int32] = [.shell: ZMQ_ROUTER, .control: ZMQ_ROUTER, .stdin: ZMQ_ROUTER, .iopub: ZMQ_PUB]
+    let types: [Channel: Int32] = [
+      .shell: ZMQ_ROUTER, .control: ZMQ_ROUTER, .stdin: ZMQ_ROUTER, .iopub: ZMQ_PUB,
+    ]
     let ports: [Channel: Int] = [
       .shell: connection.shellPort, .control: connection.controlPort, .stdin: connection.stdinPort,
       .iopub: connection.iopubPort,
@@ -92,7 +94,9 @@ public final class KernelServer: KernelTransport {
     heartbeatThread.start()
 
     let polled: [Channel] = [.control, .shell, .stdin]
-    var items = polled.map { zmq_pollitem_t(socket: sockets[$0]!.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0) }
+    var items = polled.map {
+      zmq_pollitem_t(socket: sockets[$0]!.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)
+    }
     items.append(zmq_pollitem_t(socket: nil, fd: wakePipe.read, events: Int16(ZMQ_POLLIN), revents: 0))
     while true {
       let rc = zmq_poll(&items, Int32(items.count), -1)

@@ -21,7 +21,8 @@ public enum WireError: Error, CustomStringConvertible, Equatable {
     case .missingDelimiter(let count):
       return "no <IDS|MSG> delimiter among \(count) frames"
     case .missingFrames(let found):
-      return "expected signature + header, parent_header, metadata, content after <IDS|MSG>, found \(found) frames"
+      return
+        "expected signature + header, parent_header, metadata, content after <IDS|MSG>, found \(found) frames"
     case .badSignature:
       return "signature missing or not the HMAC-SHA256 of the message under the session key"
     case .invalidJSON(let frame):

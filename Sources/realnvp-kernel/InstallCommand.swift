@@ -40,14 +40,17 @@ struct InstallCommand: ParsableCommand {
     if let prefix {
       dataDirectory = URL(fileURLWithPath: prefix).appendingPathComponent("share/jupyter")
     } else if sysPrefix {
-      dataDirectory = URL(fileURLWithPath: try pythonPrefix(environment)).appendingPathComponent("share/jupyter")
+      dataDirectory = URL(fileURLWithPath: try pythonPrefix(environment)).appendingPathComponent(
+        "share/jupyter")
     } else if let custom = environment["JUPYTER_DATA_DIR"], !custom.isEmpty {
       dataDirectory = URL(fileURLWithPath: custom)
     } else {
       #if os(macOS)
-        dataDirectory = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent("Library/Jupyter")
+        dataDirectory = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(
+          "Library/Jupyter")
       #else
-        let base = environment["XDG_DATA_HOME"].map { URL(fileURLWithPath: $0) }
+        let base =
+          environment["XDG_DATA_HOME"].map { URL(fileURLWithPath: $0) }
           ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share")
         dataDirectory = base.appendingPathComponent("jupyter")
       #endif

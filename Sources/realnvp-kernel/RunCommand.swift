@@ -25,7 +25,9 @@ struct RunCommand: ParsableCommand {
       KernelLog.log(restart ? "shutting down for restart" : "shutting down")
       server.stop()
     }
-    KernelLog.log("listening: \(server.endpoints.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: " "))")
+    KernelLog.log(
+      "listening: \(server.endpoints.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: " "))"
+    )
     core.announceStarting()
     server.run { message, channel in core.receive(message, on: channel) }
   }

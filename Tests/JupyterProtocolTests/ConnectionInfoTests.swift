@@ -37,8 +37,9 @@ final class ConnectionInfoTests: XCTestCase {
   }
 
   func testIPCEndpointsFollowJupyterClient() throws {
-    let info = try parse(valid.replacingOccurrences(of: "\"tcp\"", with: "\"ipc\"")
-      .replacingOccurrences(of: "127.0.0.1", with: "/tmp/kernel-ipc"))
+    let info = try parse(
+      valid.replacingOccurrences(of: "\"tcp\"", with: "\"ipc\"")
+        .replacingOccurrences(of: "127.0.0.1", with: "/tmp/kernel-ipc"))
     XCTAssertEqual(info.endpoint(port: 5002), "ipc:///tmp/kernel-ipc-5002")
   }
 
@@ -61,16 +62,22 @@ final class ConnectionInfoTests: XCTestCase {
       .missingField(path: "/tmp/kernel-x.json", field: "hb_port", expected: "a port number 0-65535"))
     expectError(
       valid.replacingOccurrences(of: "\"shell_port\": 5001", with: "\"shell_port\": \"5001\""),
-      .badField(path: "/tmp/kernel-x.json", field: "shell_port", expected: "a port number 0-65535", found: "\"5001\""))
+      .badField(
+        path: "/tmp/kernel-x.json", field: "shell_port", expected: "a port number 0-65535", found: "\"5001\"")
+    )
     expectError(
       valid.replacingOccurrences(of: "5004", with: "70000"),
-      .badField(path: "/tmp/kernel-x.json", field: "control_port", expected: "a port number 0-65535", found: "70000"))
+      .badField(
+        path: "/tmp/kernel-x.json", field: "control_port", expected: "a port number 0-65535", found: "70000"))
     expectError(
       valid.replacingOccurrences(of: "hmac-sha256", with: "hmac-md5"),
-      .badField(path: "/tmp/kernel-x.json", field: "signature_scheme", expected: "\"hmac-sha256\"", found: "\"hmac-md5\""))
+      .badField(
+        path: "/tmp/kernel-x.json", field: "signature_scheme", expected: "\"hmac-sha256\"",
+        found: "\"hmac-md5\""))
     expectError(
       valid.replacingOccurrences(of: "\"tcp\"", with: "\"udp\""),
-      .badField(path: "/tmp/kernel-x.json", field: "transport", expected: "\"tcp\" or \"ipc\"", found: "\"udp\""))
+      .badField(
+        path: "/tmp/kernel-x.json", field: "transport", expected: "\"tcp\" or \"ipc\"", found: "\"udp\""))
     expectError(
       valid.replacingOccurrences(of: "\"key\": \"k\",", with: ""),
       .missingField(path: "/tmp/kernel-x.json", field: "key", expected: "a string"))

@@ -42,7 +42,9 @@ final class KernelCoreQueueTests: XCTestCase {
       let reply = try XCTUnwrap(transport.reply(to: message.header.msgID))
       XCTAssertEqual(reply.content["status"], "error")
       XCTAssertEqual(reply.content["ename"], "ExecutionAborted")
-      XCTAssertEqual(transport.trace(of: message.header.msgID), ["iopub:status:busy", "shell:execute_reply", "iopub:status:idle"])
+      XCTAssertEqual(
+        transport.trace(of: message.header.msgID),
+        ["iopub:status:busy", "shell:execute_reply", "iopub:status:idle"])
     }
     XCTAssertEqual(transport.reply(to: queued[1].header.msgID)?.content["status"], "ok")
     XCTAssertEqual(transport.reply(to: later.header.msgID)?.content["status"], "ok")

@@ -57,7 +57,8 @@ final class KernelCoreRequestTests: XCTestCase {
   }
 
   func testInspectFoundAndNotFound() throws {
-    let found = try run(makeRequest("inspect_request", ["code": "print", "cursor_pos": 3, "detail_level": 1]))
+    let found = try run(
+      makeRequest("inspect_request", ["code": "print", "cursor_pos": 3, "detail_level": 1]))
     XCTAssertEqual(found.content["found"], true)
     XCTAssertEqual(found.content["data"], ["text/plain": "print(_:) detail 1 at 3"])
     let missing = try run(makeRequest("inspect_request", ["code": "zzz", "cursor_pos": 1]))
@@ -86,19 +87,25 @@ final class KernelCoreRequestTests: XCTestCase {
       try history(["hist_access_type": "tail", "n": 2, "output": false, "raw": true]),
       [[1, 3, "a + b"], [1, 4, "a = 1"]])
     XCTAssertEqual(
-      try history(["hist_access_type": "tail", "n": 1, "output": true, "raw": true]), [[1, 4, ["a = 1", "=a = 1"]]])
+      try history(["hist_access_type": "tail", "n": 1, "output": true, "raw": true]),
+      [[1, 4, ["a = 1", "=a = 1"]]])
     XCTAssertEqual(
-      try history(["hist_access_type": "range", "session": 1, "start": 2, "stop": 4, "output": false, "raw": true]),
+      try history([
+        "hist_access_type": "range", "session": 1, "start": 2, "stop": 4, "output": false, "raw": true,
+      ]),
       [[1, 2, "b = 2"], [1, 3, "a + b"]])
     XCTAssertEqual(
-      try history(["hist_access_type": "range", "session": 0, "start": 3, "output": false, "raw": true]).count, 2)
+      try history(["hist_access_type": "range", "session": 0, "start": 3, "output": false, "raw": true])
+        .count, 2)
     XCTAssertEqual(
       try history(["hist_access_type": "range", "session": 7, "start": 1, "output": false, "raw": true]), [])
     XCTAssertEqual(
       try history(["hist_access_type": "search", "pattern": "a*", "output": false, "raw": true]),
       [[1, 1, "a = 1"], [1, 3, "a + b"], [1, 4, "a = 1"]])
     XCTAssertEqual(
-      try history(["hist_access_type": "search", "pattern": "a = ?", "unique": true, "output": false, "raw": true]),
+      try history([
+        "hist_access_type": "search", "pattern": "a = ?", "unique": true, "output": false, "raw": true,
+      ]),
       [[1, 4, "a = 1"]])
     XCTAssertEqual(
       try history(["hist_access_type": "search", "pattern": "*", "n": 2, "output": false, "raw": true]),
@@ -113,6 +120,7 @@ final class KernelCoreRequestTests: XCTestCase {
     let open = makeRequest("comm_open", ["comm_id": "c1", "target_name": "nope", "data": [:]])
     core.receive(open, on: .shell)
     core.waitUntilIdle()
-    XCTAssertEqual(transport.trace(of: open.header.msgID), ["iopub:status:busy", "iopub:comm_close", "iopub:status:idle"])
+    XCTAssertEqual(
+      transport.trace(of: open.header.msgID), ["iopub:status:busy", "iopub:comm_close", "iopub:status:idle"])
   }
 }

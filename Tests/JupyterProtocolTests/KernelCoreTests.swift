@@ -28,7 +28,9 @@ final class KernelCoreTests: XCTestCase {
   func testKernelInfoIsWrappedInBusyIdle() throws {
     let request = makeRequest("kernel_info_request")
     let reply = try XCTUnwrap(run(request))
-    XCTAssertEqual(transport.trace(of: request.header.msgID), ["iopub:status:busy", "shell:kernel_info_reply", "iopub:status:idle"])
+    XCTAssertEqual(
+      transport.trace(of: request.header.msgID),
+      ["iopub:status:busy", "shell:kernel_info_reply", "iopub:status:idle"])
     XCTAssertEqual(reply.identities, request.identities)
     XCTAssertEqual(reply.parentHeader, request.header.json)
     XCTAssertEqual(reply.header.session, "kernel-session")
@@ -47,7 +49,9 @@ final class KernelCoreTests: XCTestCase {
   func testKernelInfoOnControlRepliesOnControl() {
     let request = makeRequest("kernel_info_request")
     run(request, on: .control)
-    XCTAssertEqual(transport.trace(of: request.header.msgID), ["iopub:status:busy", "control:kernel_info_reply", "iopub:status:idle"])
+    XCTAssertEqual(
+      transport.trace(of: request.header.msgID),
+      ["iopub:status:busy", "control:kernel_info_reply", "iopub:status:idle"])
   }
 
   func testUnknownMessageTypeOnlyTogglesStatus() {
@@ -73,8 +77,10 @@ final class KernelCoreTests: XCTestCase {
     XCTAssertEqual(
       transport.trace(of: request.header.msgID),
       [
-        "iopub:status:busy", "iopub:execute_input", "iopub:stream", "iopub:display_data", "iopub:update_display_data",
-        "iopub:clear_output", "iopub:stream", "iopub:execute_result", "shell:execute_reply", "iopub:status:idle",
+        "iopub:status:busy", "iopub:execute_input", "iopub:stream", "iopub:display_data",
+        "iopub:update_display_data",
+        "iopub:clear_output", "iopub:stream", "iopub:execute_result", "shell:execute_reply",
+        "iopub:status:idle",
       ])
     XCTAssertEqual(reply.content["status"], "ok")
     XCTAssertEqual(reply.content["execution_count"], 1)
@@ -89,7 +95,8 @@ final class KernelCoreTests: XCTestCase {
 
   func testExecutionCountFollowsIPython() {
     let counts = [
-      makeExecute("a"), makeExecute("b", silent: true), makeExecute("c", storeHistory: false), makeExecute("d"),
+      makeExecute("a"), makeExecute("b", silent: true), makeExecute("c", storeHistory: false),
+      makeExecute("d"),
     ].map { run($0)?.content["execution_count"]?.intValue }
     XCTAssertEqual(counts, [1, 1, 1, 2])
     XCTAssertEqual(interpreter.executedRequests.map(\.executionCount), [1, 1, 1, 2])
@@ -103,12 +110,16 @@ final class KernelCoreTests: XCTestCase {
     }
     let request = makeExecute("x", silent: true)
     run(request)
-    XCTAssertEqual(transport.trace(of: request.header.msgID), ["iopub:status:busy", "iopub:stream", "shell:execute_reply", "iopub:status:idle"])
+    XCTAssertEqual(
+      transport.trace(of: request.header.msgID),
+      ["iopub:status:busy", "iopub:stream", "shell:execute_reply", "iopub:status:idle"])
     XCTAssertEqual(interpreter.executedRequests.first?.storeHistory, false)
   }
 
   func testErrorIsPublishedBeforeErrorReply() throws {
-    interpreter.executeBody = { _, _ in .error(ename: "CompileError", evalue: "bad", traceback: ["line 1", "^"]) }
+    interpreter.executeBody = { _, _ in
+      .error(ename: "CompileError", evalue: "bad", traceback: ["line 1", "^"])
+    }
     let request = makeExecute("oops")
     let reply = try XCTUnwrap(run(request))
     XCTAssertEqual(

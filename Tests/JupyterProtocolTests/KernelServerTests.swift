@@ -52,11 +52,13 @@ final class KernelServerTests: XCTestCase {
 
   func testBindingATakenPortFailsWithZMQError() throws {
     let first = try KernelServer(
-      connection: ConnectionInfo(shellPort: 0, controlPort: 0, iopubPort: 0, stdinPort: 0, hbPort: 0, key: key))
+      connection: ConnectionInfo(
+        shellPort: 0, controlPort: 0, iopubPort: 0, stdinPort: 0, hbPort: 0, key: key))
     let taken = Int(first.endpoints["shell"]!.split(separator: ":").last!)!
     XCTAssertThrowsError(
       try KernelServer(
-        connection: ConnectionInfo(shellPort: taken, controlPort: 0, iopubPort: 0, stdinPort: 0, hbPort: 0, key: key))
+        connection: ConnectionInfo(
+          shellPort: taken, controlPort: 0, iopubPort: 0, stdinPort: 0, hbPort: 0, key: key))
     ) { error in
       XCTAssertTrue("\(error)".contains("zmq_bind(tcp://127.0.0.1:\(taken))"), "\(error)")
     }

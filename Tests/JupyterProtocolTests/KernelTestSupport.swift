@@ -75,7 +75,8 @@ final class MockInterpreter: KernelInterpreter, @unchecked Sendable {
 
   func complete(_ code: String, cursorPos: Int) -> CompletionResult {
     completeCalls.append((code, cursorPos))
-    return CompletionResult(matches: ["print", "precondition"], cursorStart: max(0, cursorPos - 2), cursorEnd: cursorPos)
+    return CompletionResult(
+      matches: ["print", "precondition"], cursorStart: max(0, cursorPos - 2), cursorEnd: cursorPos)
   }
 
   func inspect(_ code: String, cursorPos: Int, detailLevel: Int) -> [String: String]? {
@@ -104,9 +105,13 @@ func makeRequest(
 }
 
 /// Builds an execute_request.
-func makeExecute(_ code: String, silent: Bool = false, storeHistory: Bool = true, stopOnError: Bool = true) -> Message {
+func makeExecute(_ code: String, silent: Bool = false, storeHistory: Bool = true, stopOnError: Bool = true)
+  -> Message
+{
   makeRequest(
     "execute_request",
-    ["code": .string(code), "silent": .bool(silent), "store_history": .bool(storeHistory),
-     "stop_on_error": .bool(stopOnError), "allow_stdin": true, "user_expressions": [:]])
+    [
+      "code": .string(code), "silent": .bool(silent), "store_history": .bool(storeHistory),
+      "stop_on_error": .bool(stopOnError), "allow_stdin": true, "user_expressions": [:],
+    ])
 }

@@ -36,7 +36,9 @@ final class MessageSignerTests: XCTestCase {
     let frames = ["{}", "{}", "{}", "{\"code\":\"1\"}"].map { Data($0.utf8) }
     let signature = Data(signer.signature(for: frames).utf8)
     XCTAssertTrue(signer.isValid(signature: signature, for: frames))
-    XCTAssertTrue(signer.isValid(signature: Data(String(decoding: signature, as: UTF8.self).uppercased().utf8), for: frames))
+    XCTAssertTrue(
+      signer.isValid(
+        signature: Data(String(decoding: signature, as: UTF8.self).uppercased().utf8), for: frames))
     var tampered = frames
     tampered[3] = Data("{\"code\":\"2\"}".utf8)
     XCTAssertFalse(signer.isValid(signature: signature, for: tampered))

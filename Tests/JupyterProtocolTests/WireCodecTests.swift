@@ -12,7 +12,8 @@ final class WireCodecTests: XCTestCase {
       identities: [Data("client-1".utf8), Data([0, 1, 2])],
       header: MessageHeader(msgType: "execute_request", session: "s1", username: "me"),
       parentHeader: ["msg_id": "p1"], metadata: ["k": 1],
-      content: ["code": "print(\"é \\u{1F600}\")\n\t", "silent": false, "x": 1.5], buffers: [Data([9, 8, 7])])
+      content: ["code": "print(\"é \\u{1F600}\")\n\t", "silent": false, "x": 1.5],
+      buffers: [Data([9, 8, 7])])
   }
 
   // MARK: - Encoding
@@ -23,7 +24,8 @@ final class WireCodecTests: XCTestCase {
     XCTAssertEqual(frames.count, 2 + 1 + 1 + 4 + 1)
     XCTAssertEqual(Array(frames[0..<2]), message.identities)
     XCTAssertEqual(frames[2], Data("<IDS|MSG>".utf8))
-    XCTAssertEqual(String(decoding: frames[3], as: UTF8.self), codec.signer.signature(for: Array(frames[4...7])))
+    XCTAssertEqual(
+      String(decoding: frames[3], as: UTF8.self), codec.signer.signature(for: Array(frames[4...7])))
     XCTAssertEqual(frames[8], Data([9, 8, 7]))
     let header = try JSONValue.parse(frames[4])
     XCTAssertEqual(header["version"], "5.3")
@@ -38,7 +40,8 @@ final class WireCodecTests: XCTestCase {
   func testVerifiesBytesAsReceivedNotReserialized() throws {
     // Whitespace and key order a Python client might use; re-serializing would change the bytes.
     let parts = [
-      #"{"msg_type": "kernel_info_request", "msg_id": "m1", "session": "s", "username": "u", "date": "d", "version": "5.3"}"#,
+      #"{"msg_type": "kernel_info_request", "msg_id": "m1", "session": "s", "username": "u", "#
+        + #""date": "d", "version": "5.3"}"#,
       "{}", "{ }", #"{"b": 1,  "a": 2}"#,
     ].map { Data($0.utf8) }
     let signature = Data(codec.signer.signature(for: parts).utf8)
@@ -92,7 +95,8 @@ final class WireCodecTests: XCTestCase {
     XCTAssertNotEqual(first.msgID, second.msgID)
     let pattern = #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$"#
     XCTAssertNotNil(first.date.range(of: pattern, options: .regularExpression), first.date)
-    XCTAssertEqual(ISO8601Timestamp.format(seconds: 86_400 + 3_661, microseconds: 42), "1970-01-02T01:01:01.000042Z")
+    XCTAssertEqual(
+      ISO8601Timestamp.format(seconds: 86_400 + 3_661, microseconds: 42), "1970-01-02T01:01:01.000042Z")
   }
 
   func testJSONSerializationEscapesAndKeepsIntegers() throws {

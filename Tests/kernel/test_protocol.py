@@ -14,62 +14,9 @@ import uuid
 import pytest
 import zmq
 from jupyter_client.session import Session
-from jupyter_kernel_test.msgspec_v5 import validate_message
+from kernel_helpers import TIMEOUT, drain_iopub, endpoint, execute, iopub_until_idle, reply_for
 
-TIMEOUT = 30
 DELIM = b"<IDS|MSG>"
-
-
-# MARK: - helpers
-
-
-def iopub_until_idle(kc, msg_id: str) -> list[dict]:
-    """IOPub messages whose parent is msg_id, up to and including its idle status."""
-    deadline = time.monotonic() + TIMEOUT
-    messages = []
-    while True:
-        msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        validate_message(msg, msg["msg_type"], msg_id)
-        messages.append(msg)
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            return messages
-
-
-def reply_for(get, msg_id: str) -> dict:
-    """The reply to msg_id from a channel getter (kc.get_shell_msg, kc.get_control_msg)."""
-    deadline = time.monotonic() + TIMEOUT
-    while True:
-        msg = get(timeout=max(0.1, deadline - time.monotonic()))
-        if msg["parent_header"].get("msg_id") == msg_id:
-            validate_message(msg, msg["msg_type"], msg_id)
-            return msg
-
-
-def execute(kc, code: str, **options) -> tuple[dict, list[dict]]:
-    """Runs code; returns the execute_reply and the cell's IOPub messages."""
-    msg_id = kc.execute(code, **options)
-    reply = reply_for(kc.get_shell_msg, msg_id)
-    return reply, iopub_until_idle(kc, msg_id)
-
-
-def drain_iopub(kc, seconds: float) -> list[dict]:
-    """Every IOPub message that arrives within `seconds`."""
-    messages, deadline = [], time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            messages.append(kc.get_iopub_msg(timeout=0.1))
-        except Exception:  # queue.Empty
-            pass
-    return messages
-
-
-def endpoint(km, port_name: str) -> str:
-    info = km.get_connection_info()
-    if info["transport"] == "ipc":
-        return f"ipc://{info['ip']}-{info[port_name]}"
-    return f"tcp://{info['ip']}:{info[port_name]}"
 
 
 @pytest.fixture
@@ -164,9 +111,9 @@ def test_malformed_messages_do_not_take_the_kernel_down(kernel, raw_shell):
     for frames in [
         [b"garbage"],
         [DELIM],
-        [DELIM, session.sign(parts[:3]).encode(), parts[0]],
-        [DELIM, session.sign(parts).encode()] + parts,
-        [DELIM, session.sign(no_type).encode()] + no_type,
+        [DELIM, session.sign(parts[:3]), parts[0]],
+        [DELIM, session.sign(parts)] + parts,
+        [DELIM, session.sign(no_type)] + no_type,
         [b"", DELIM, b"nothex", b"\xff\xfe", b"", b"", b""],
     ]:
         raw_shell.send_multipart(frames)
