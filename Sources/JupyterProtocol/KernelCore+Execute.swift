@@ -11,6 +11,7 @@ extension KernelCore {
     let allowStdin = content["allow_stdin"]?.boolValue ?? true
     let stopOnError = content["stop_on_error"]?.boolValue ?? true
     let started = ISO8601Timestamp.now()
+    let parent = request.message
 
     if isAborted(request) {
       replyError(
@@ -24,11 +25,9 @@ extension KernelCore {
     let count = executionCount
     if !silent {
       publish(
-        "execute_input", content: ["code": .string(code), "execution_count": .int(count)],
-        parent: request.message)
+        "execute_input", content: ["code": .string(code), "execution_count": .int(count)], parent: parent)
     }
 
-    let parent = request.message
     let gate = OutputGate()
     let executeRequest = ExecuteRequest(
       code: code, silent: silent, storeHistory: storeHistory, allowStdin: allowStdin,
@@ -43,7 +42,9 @@ extension KernelCore {
       let passed = gate.pass {
         self.publishOutput(event, parent: parent, count: count, silent: silent, gate: gate)
       }
-      if !passed { KernelLog.log("dropped output published after its cell returned: \(event)") }
+      if !passed {
+        KernelLog.log("dropped output published after its cell returned: \(String(describing: event).prefix(80))")
+      }
     }
     gate.close()
     if storeHistory { history.append(line: count, input: code, output: gate.resultText) }

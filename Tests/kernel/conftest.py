@@ -12,11 +12,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from jupyter_client.manager import KernelManager
+from kernel_helpers import KERNEL_NAME, start_kernel
 
 ROOT = Path(__file__).resolve().parents[2]
-KERNEL_NAME = "swift-realnvp"
-TIMEOUT = 30
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -56,16 +54,6 @@ def kernelspec_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         [str(data_dir)] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     )
     return data_dir / "kernels" / KERNEL_NAME
-
-
-def start_kernel() -> tuple[KernelManager, object]:
-    """Starts the kernel through jupyter_client and waits until it answers."""
-    km = KernelManager(kernel_name=KERNEL_NAME)
-    km.start_kernel()
-    kc = km.client()
-    kc.start_channels()
-    kc.wait_for_ready(timeout=TIMEOUT)
-    return km, kc
 
 
 @pytest.fixture(scope="module")

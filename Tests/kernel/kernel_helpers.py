@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 
+from jupyter_client.manager import KernelManager
 from jupyter_kernel_test.msgspec_v5 import validate_message
 
+KERNEL_NAME = "swift-realnvp"
 TIMEOUT = 30
 
 
@@ -56,3 +58,13 @@ def endpoint(km, port_name: str) -> str:
     if info["transport"] == "ipc":
         return f"ipc://{info['ip']}-{info[port_name]}"
     return f"tcp://{info['ip']}:{info[port_name]}"
+
+
+def start_kernel(**manager_options) -> tuple[KernelManager, object]:
+    """Starts the kernel through jupyter_client and waits until it answers."""
+    km = KernelManager(kernel_name=KERNEL_NAME, **manager_options)
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=TIMEOUT)
+    return km, kc

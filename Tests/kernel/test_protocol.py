@@ -14,7 +14,7 @@ import uuid
 import pytest
 import zmq
 from jupyter_client.session import Session
-from kernel_helpers import TIMEOUT, drain_iopub, endpoint, execute, iopub_until_idle, reply_for
+from kernel_helpers import TIMEOUT, drain_iopub, endpoint, execute, iopub_until_idle, reply_for, start_kernel
 
 DELIM = b"<IDS|MSG>"
 
@@ -193,3 +193,19 @@ def test_restart_starts_a_fresh_kernel(fresh_kernel):
         assert reply["content"]["execution_count"] == 1
     finally:
         kc2.stop_channels()
+
+
+# MARK: - ipc transport
+
+
+def test_ipc_transport(kernelspec_dir, tmp_path):
+    km, kc = start_kernel(transport="ipc", ip=str(tmp_path / "kernel"))
+    try:
+        assert km.get_connection_info()["transport"] == "ipc"
+        reply, messages = execute(kc, 'print("over ipc")')
+        assert reply["content"]["status"] == "ok"
+        assert any("over ipc" in m["content"].get("text", "") for m in messages)
+        assert kc.hb_channel.is_beating()
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
