@@ -77,18 +77,36 @@ def main() -> None:
         if attempt + 1 < args.starts:
             kc.stop_channels()
             km.shutdown_kernel(now=False)
-    print(json.dumps({**common, "metric": "startup_s", "p50": statistics.median(startups), "max": max(startups),
-                      "n": len(startups)}))
+    print(
+        json.dumps(
+            {
+                **common,
+                "metric": "startup_s",
+                "p50": statistics.median(startups),
+                "max": max(startups),
+                "n": len(startups),
+            }
+        )
+    )
 
     try:
         for name, code in CELLS.items():
             for _ in range(args.warmup):
                 round_trip(kc, code, args.timeout)
             times = [round_trip(kc, code, args.timeout) for _ in range(args.runs)]
-            print(json.dumps({**common, "metric": f"{name}_cell_ms", "code": code,
-                              "p50": round(percentile(times, 50) * 1000, 2),
-                              "p95": round(percentile(times, 95) * 1000, 2),
-                              "min": round(min(times) * 1000, 2), "n": len(times)}))
+            print(
+                json.dumps(
+                    {
+                        **common,
+                        "metric": f"{name}_cell_ms",
+                        "code": code,
+                        "p50": round(percentile(times, 50) * 1000, 2),
+                        "p95": round(percentile(times, 95) * 1000, 2),
+                        "min": round(min(times) * 1000, 2),
+                        "n": len(times),
+                    }
+                )
+            )
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)

@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "needs_swift_cells: needs the real Swift cell interpreter (enable with REALNVP_SWIFT_CELLS=1)"
+        "markers",
+        "needs_swift_cells: needs the real Swift cell interpreter (enable with REALNVP_SWIFT_CELLS=1)",
     )
 
 
@@ -37,7 +38,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def kernel_binary() -> Path:
     """The built realnvp-kernel; fails (not skips) when there is none."""
     candidates = [os.environ.get("REALNVP_KERNEL_BIN")] if os.environ.get("REALNVP_KERNEL_BIN") else []
-    candidates += [str(ROOT / ".build" / "release" / "realnvp-kernel"), str(ROOT / ".build" / "debug" / "realnvp-kernel")]
+    candidates += [
+        str(ROOT / ".build" / "release" / "realnvp-kernel"),
+        str(ROOT / ".build" / "debug" / "realnvp-kernel"),
+    ]
     for candidate in candidates:
         if Path(candidate).is_file():
             return Path(candidate)

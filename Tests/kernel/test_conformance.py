@@ -17,7 +17,6 @@ import pytest
 pytestmark = [pytest.mark.needs_swift_cells, pytest.mark.usefixtures("kernelspec_dir")]
 
 
-
 def _tiny_png() -> str:
     """A 1x1 red PNG as base64, the way image/png travels in Jupyter messages."""
 
@@ -56,7 +55,12 @@ class SwiftKernelConformanceTests(jupyter_kernel_test.KernelTests):
         {"text": "Datasets."},
     ]
     complete_code_samples = ["let x = 1", 'print("hi")', "func f() -> Int { 1 }", "struct S {}\nlet s = S()"]
-    incomplete_code_samples = ["func f() {", "let a = [1,", "if true {\n  print(1)", "struct S {\n  var x: Int"]
+    incomplete_code_samples = [
+        "func f() {",
+        "let a = [1,",
+        "if true {\n  print(1)",
+        "struct S {\n  var x: Int",
+    ]
     invalid_code_samples = ["}", "let x = )", "func f() { } }"]
 
     code_generate_error = 'let x: Int = "not a number"'
@@ -66,7 +70,10 @@ class SwiftKernelConformanceTests(jupyter_kernel_test.KernelTests):
     ]
     code_display_data = [
         {"code": _RENDERABLE + f'display(Shown(mime: "image/png", payload: "{_PNG}"))', "mime": "image/png"},
-        {"code": _RENDERABLE + 'display(Shown(mime: "text/html", payload: "<b>bold</b>"))', "mime": "text/html"},
+        {
+            "code": _RENDERABLE + 'display(Shown(mime: "text/html", payload: "<b>bold</b>"))',
+            "mime": "text/html",
+        },
     ]
     # Matches "6 * 7" only, so a unique search finds exactly one distinct cell.
     code_history_pattern = "6*7"

@@ -32,8 +32,14 @@ def raw_shell(kernel):
 
 
 def execute_content(code: str) -> dict:
-    return {"code": code, "silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False,
-            "stop_on_error": True}
+    return {
+        "code": code,
+        "silent": False,
+        "store_history": True,
+        "user_expressions": {},
+        "allow_stdin": False,
+        "stop_on_error": True,
+    }
 
 
 # MARK: - kernel_info and status

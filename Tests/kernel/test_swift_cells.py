@@ -42,7 +42,7 @@ def test_redefinition_wins(kernel):
     execute(kc, 'func greet() -> String { "first" }')
     execute(kc, 'func greet() -> String { "second" }\nlet shadow = 1')
     execute(kc, 'let shadow = "text"')
-    reply, messages = execute(kc, 'print(greet(), shadow)')
+    reply, messages = execute(kc, "print(greet(), shadow)")
     assert reply["content"]["status"] == "ok", reply["content"]
     assert "second text" in stdout_text(messages)
 
