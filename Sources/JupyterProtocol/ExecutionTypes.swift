@@ -62,6 +62,15 @@ public struct MimeOutput: Equatable, Sendable {
     self.displayID = displayID
   }
 
+  /// A rich output from string payloads and integer metadata (the shape of NotebookDisplay's MimeBundle).
+  public init(
+    strings data: [String: String], metadata: [String: [String: Int]] = [:], displayID: String? = nil
+  ) {
+    self.init(
+      data: data.mapValues(JSONValue.string),
+      metadata: metadata.mapValues { .object($0.mapValues(JSONValue.int)) }, displayID: displayID)
+  }
+
   /// An output holding only `text/plain`.
   public static func plainText(_ text: String) -> MimeOutput {
     MimeOutput(data: ["text/plain": .string(text)])

@@ -43,7 +43,8 @@ extension KernelCore {
         self.publishOutput(event, parent: parent, count: count, silent: silent, gate: gate)
       }
       if !passed {
-        KernelLog.log("dropped output published after its cell returned: \(String(describing: event).prefix(80))")
+        KernelLog.log(
+          "dropped output published after its cell returned: \(String(describing: event).prefix(80))")
       }
     }
     gate.close()

@@ -68,6 +68,11 @@ public final class KernelCore {
     "interrupt_request": { core, request in core.interrupt(request) },
   ]
 
+  /// Message types served on the control channel, next to a running cell.
+  static let controlTypes: Set<String> = [
+    "kernel_info_request", "shutdown_request", "interrupt_request", "comm_info_request",
+  ]
+
   /// Creates a core; `onShutdown` runs after the shutdown reply and idle status were sent.
   public init(
     interpreter: KernelInterpreter, transport: KernelTransport,
@@ -119,7 +124,11 @@ public final class KernelCore {
     lock.unlock()
     if stopping { return }
     publishStatus("busy", parent: request.message)
-    if let handler = handlers[request.message.msgType] {
+    let msgType = request.message.msgType
+    if request.channel == .control && !KernelCore.controlTypes.contains(msgType) {
+      // The interpreter and the history belong to the shell worker; serving these here would race.
+      KernelLog.log("\(msgType) is not served on control (only \(KernelCore.controlTypes.sorted())); ignored")
+    } else if let handler = handlers[msgType] {
       handler(self, request)
     } else {
       KernelLog.log("unknown message type \(request.message.msgType) on \(request.channel.rawValue); ignored")

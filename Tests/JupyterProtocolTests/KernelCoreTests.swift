@@ -54,6 +54,22 @@ final class KernelCoreTests: XCTestCase {
       ["iopub:status:busy", "control:kernel_info_reply", "iopub:status:idle"])
   }
 
+  func testShellOnlyRequestsAreNotServedOnControl() {
+    let request = makeExecute("on control")
+    XCTAssertNil(run(request, on: .control))
+    XCTAssertEqual(transport.trace(of: request.header.msgID), ["iopub:status:busy", "iopub:status:idle"])
+    XCTAssertEqual(interpreter.executedCodes, [])
+  }
+
+  func testMimeOutputFromStringBundle() {
+    let output = MimeOutput(
+      strings: ["image/png": "iVBOR", "text/plain": "img"], metadata: ["image/png": ["width": 28]],
+      displayID: "d")
+    XCTAssertEqual(output.data, ["image/png": "iVBOR", "text/plain": "img"])
+    XCTAssertEqual(output.metadata, ["image/png": ["width": 28]])
+    XCTAssertEqual(output.displayID, "d")
+  }
+
   func testUnknownMessageTypeOnlyTogglesStatus() {
     let request = makeRequest("frobnicate_request")
     XCTAssertNil(run(request))
