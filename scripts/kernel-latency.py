@@ -82,8 +82,8 @@ def main() -> None:
             {
                 **common,
                 "metric": "startup_s",
-                "p50": statistics.median(startups),
-                "max": max(startups),
+                "p50": round(statistics.median(startups), 3),
+                "max": round(max(startups), 3),
                 "n": len(startups),
             }
         )
