@@ -1,0 +1,165 @@
+import Foundation
+
+// MARK: - Execute
+
+extension KernelCore {
+  func execute(_ request: Request) {
+    let content = request.message.content
+    let code = content["code"]?.stringValue ?? ""
+    let silent = content["silent"]?.boolValue ?? false
+    let storeHistory = !silent && (content["store_history"]?.boolValue ?? true)
+    let allowStdin = content["allow_stdin"]?.boolValue ?? true
+    let stopOnError = content["stop_on_error"]?.boolValue ?? true
+    let started = ISO8601Timestamp.now()
+    let parent = request.message
+
+    if isAborted(request) {
+      replyError(
+        to: request, ename: "ExecutionAborted",
+        evalue: "not run: an earlier cell failed while stop_on_error was set", traceback: [], started: started
+      )
+      return
+    }
+    // As IPython counts: only cells that enter the history advance the counter.
+    if storeHistory { executionCount += 1 }
+    let count = executionCount
+    if !silent {
+      publish(
+        "execute_input", content: ["code": .string(code), "execution_count": .int(count)], parent: parent)
+    }
+
+    let gate = OutputGate()
+    let executeRequest = ExecuteRequest(
+      code: code, silent: silent, storeHistory: storeHistory, allowStdin: allowStdin,
+      stopOnError: stopOnError,
+      executionCount: count,
+      readInput: { [weak self] prompt, password in
+        guard allowStdin, let self else { return nil }
+        return self.requestInput(prompt: prompt, password: password, parent: parent)
+      })
+    let outcome = interpreter.execute(executeRequest) { [weak self] event in
+      guard let self else { return }
+      let passed = gate.pass {
+        self.publishOutput(event, parent: parent, count: count, silent: silent, gate: gate)
+      }
+      if !passed {
+        KernelLog.log(
+          "dropped output published after its cell returned: \(String(describing: event).prefix(80))")
+      }
+    }
+    gate.close()
+    if storeHistory { history.append(line: count, input: code, output: gate.resultText) }
+
+    switch outcome {
+    case .ok:
+      reply(
+        to: request, "execute_reply",
+        content: ["status": "ok", "execution_count": .int(count), "user_expressions": [:], "payload": []],
+        metadata: replyMetadata(status: "ok", started: started))
+    case .error(let ename, let evalue, let traceback):
+      let tracebackJSON = JSONValue.array(traceback.map(JSONValue.string))
+      publish(
+        "error", content: ["ename": .string(ename), "evalue": .string(evalue), "traceback": tracebackJSON],
+        parent: parent)
+      replyError(to: request, ename: ename, evalue: evalue, traceback: traceback, started: started)
+      if stopOnError && !silent { abortQueuedExecutes() }
+    case .aborted:
+      replyError(
+        to: request, ename: "ExecutionAborted", evalue: "execution was aborted", traceback: [],
+        started: started)
+    }
+  }
+
+  private func publishOutput(
+    _ event: OutputEvent, parent: Message, count: Int, silent: Bool, gate: OutputGate
+  ) {
+    switch event {
+    case .stream(let name, let text):
+      publish("stream", content: ["name": .string(name.rawValue), "text": .string(text)], parent: parent)
+    case .displayData(let output):
+      publish("display_data", content: mimeContent(output), parent: parent)
+    case .updateDisplayData(let output):
+      guard output.displayID != nil else {
+        KernelLog.log("dropped update_display_data without a display id")
+        return
+      }
+      publish("update_display_data", content: mimeContent(output), parent: parent)
+    case .clearOutput(let wait):
+      publish("clear_output", content: ["wait": .bool(wait)], parent: parent)
+    case .executeResult(let output):
+      guard !silent else { return }
+      gate.resultText = output.data["text/plain"]?.stringValue
+      publish(
+        "execute_result",
+        content: [
+          "execution_count": .int(count), "data": .object(output.data), "metadata": .object(output.metadata),
+        ],
+        parent: parent)
+    }
+  }
+
+  private func mimeContent(_ output: MimeOutput) -> [String: JSONValue] {
+    let transient: JSONValue = output.displayID.map { ["display_id": .string($0)] } ?? [:]
+    return ["data": .object(output.data), "metadata": .object(output.metadata), "transient": transient]
+  }
+
+  private func replyMetadata(status: String, started: String) -> [String: JSONValue] {
+    [
+      "started": .string(started), "dependencies_met": true, "engine": .string(session),
+      "status": .string(status),
+    ]
+  }
+
+  private func replyError(
+    to request: Request, ename: String, evalue: String, traceback: [String], started: String
+  ) {
+    reply(
+      to: request, "execute_reply",
+      content: [
+        "status": "error", "execution_count": .int(executionCount), "ename": .string(ename),
+        "evalue": .string(evalue), "traceback": .array(traceback.map(JSONValue.string)),
+      ],
+      metadata: replyMetadata(status: "error", started: started))
+  }
+
+  // MARK: - stop_on_error
+
+  /// Marks every execute request that has arrived so far as aborted.
+  private func abortQueuedExecutes() {
+    lock.lock()
+    abortBelowSequence = shellArrivals
+    lock.unlock()
+  }
+
+  private func isAborted(_ request: Request) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return request.sequence <= abortBelowSequence
+  }
+}
+
+// MARK: - Output gate
+
+/// Lets a cell's outputs through until its execute call returns, so nothing follows the reply.
+final class OutputGate: @unchecked Sendable {
+  private let lock = NSLock()
+  private var isOpen = true
+  /// The `text/plain` of the cell's execute_result, kept for history (guarded by the gate's lock).
+  var resultText: String?
+
+  /// Runs `body` under the gate's lock if still open; returns whether it ran.
+  func pass(_ body: () -> Void) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    guard isOpen else { return false }
+    body()
+    return true
+  }
+
+  /// Shuts the gate; waits for an output being published right now.
+  func close() {
+    lock.lock()
+    isOpen = false
+    lock.unlock()
+  }
+}

@@ -1,7 +1,0 @@
-import XCTest
-
-@testable import JupyterProtocol
-
-final class JupyterProtocolPlaceholderTests: XCTestCase {
-  func testModuleLoads() { XCTAssertTrue(true) }
-}

@@ -1,0 +1,70 @@
+"""Helpers for talking to a kernel through a jupyter_client BlockingKernelClient."""
+
+from __future__ import annotations
+
+import time
+
+from jupyter_client.manager import KernelManager
+from jupyter_kernel_test.msgspec_v5 import validate_message
+
+KERNEL_NAME = "swift-realnvp"
+TIMEOUT = 30
+
+
+def iopub_until_idle(kc, msg_id: str) -> list[dict]:
+    """IOPub messages whose parent is msg_id, up to and including its idle status."""
+    deadline = time.monotonic() + TIMEOUT
+    messages = []
+    while True:
+        msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        validate_message(msg, msg["msg_type"], msg_id)
+        messages.append(msg)
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return messages
+
+
+def reply_for(get, msg_id: str) -> dict:
+    """The reply to msg_id from a channel getter (kc.get_shell_msg, kc.get_control_msg)."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        msg = get(timeout=max(0.1, deadline - time.monotonic()))
+        if msg["parent_header"].get("msg_id") == msg_id:
+            validate_message(msg, msg["msg_type"], msg_id)
+            return msg
+
+
+def execute(kc, code: str, **options) -> tuple[dict, list[dict]]:
+    """Runs code; returns the execute_reply and the cell's IOPub messages."""
+    msg_id = kc.execute(code, **options)
+    reply = reply_for(kc.get_shell_msg, msg_id)
+    return reply, iopub_until_idle(kc, msg_id)
+
+
+def drain_iopub(kc, seconds: float) -> list[dict]:
+    """Every IOPub message that arrives within `seconds`."""
+    messages, deadline = [], time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            messages.append(kc.get_iopub_msg(timeout=0.1))
+        except Exception:  # queue.Empty
+            pass
+    return messages
+
+
+def endpoint(km, port_name: str) -> str:
+    info = km.get_connection_info()
+    if info["transport"] == "ipc":
+        return f"ipc://{info['ip']}-{info[port_name]}"
+    return f"tcp://{info['ip']}:{info[port_name]}"
+
+
+def start_kernel(**manager_options) -> tuple[KernelManager, object]:
+    """Starts the kernel through jupyter_client and waits until it answers."""
+    km = KernelManager(kernel_name=KERNEL_NAME, **manager_options)
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=TIMEOUT)
+    return km, kc
