@@ -1,3 +1,4 @@
+import Dispatch
 // MARK: - Public op
 
 /// How a convolution pads its input.
@@ -38,10 +39,12 @@ public func conv2d(_ input: Tensor, _ weight: Tensor, _ bias: Tensor?, padding: 
 
 // MARK: - Kernels
 
-/// im2col + GEMM kernels. Images are processed in chunks so that one GEMM covers many images
-/// while the column buffer stays within `columnBudget` floats.
+/// im2col + GEMM kernels. The batch is cut into chunks of a few images whose column buffer fits
+/// in one core's L2 cache; each core takes whole chunks (im2col, a single-threaded GEMM, and the
+/// scatter) so the column data never leaves its cache.
 enum ConvKernels {
-  nonisolated(unsafe) static var columnBudget = 1 << 23
+  /// Floats of column buffer per chunk (about 1.5 MiB, below a 2 MiB L2).
+  nonisolated(unsafe) static var columnBudget = 393_216
 
   /// out[n, o] = sum_c,i,j w[o, c, i, j] * x[n, c, y + i - p, x + j - p] + bias[o].
   static func forward(_ input: Tensor, _ weight: Tensor, bias: Tensor?) -> Tensor {
@@ -52,24 +55,19 @@ enum ConvKernels {
     let images = chunkSize(n: n, columns: rowsK * plane)
     let out = output.storage.base
     let biasBase = bias?.storage.base
-    ScratchPool.withBuffer(rowsK * images * plane) { columns in
-      ScratchPool.withBuffer(o * images * plane) { product in
-        for start in stride(from: 0, to: n, by: images) {
-          let count = Swift.min(images, n - start)
-          let width = count * plane
-          im2col(input, images: start..<(start + count), kernel: k, into: columns)
-          BLAS.sgemm(transA: false, transB: false, m: o, n: width, k: rowsK, a: weight.storage.base, lda: rowsK,
-                     b: columns, ldb: width, c: product, ldc: width)
-          parallelRanges(o, costPerItem: width) { channels in  // [O, count*HW] -> [count, O, HW] + bias
-            for channel in channels {
-              let b = biasBase?[channel] ?? 0
-              for image in 0..<count {
-                let src = product + channel * width + image * plane
-                let dst = out + ((start + image) * o + channel) * plane
-                for i in 0..<plane { dst[i] = src[i] + b }
-              }
-            }
-          }
+    forEachChunk(n: n, images: images, buffers: [rowsK * images * plane, o * images * plane]) {
+      start, count, buffers in
+      let (columns, product) = (buffers[0], buffers[1])
+      let width = count * plane
+      im2col(input, images: start..<(start + count), kernel: k, into: columns)
+      BLAS.sgemm(transA: false, transB: false, m: o, n: width, k: rowsK, a: weight.storage.base, lda: rowsK,
+                 b: columns, ldb: width, c: product, ldc: width)
+      for channel in 0..<o {  // [O, count*HW] -> [count, O, HW] + bias
+        let b = biasBase?[channel] ?? 0
+        for image in 0..<count {
+          let src = product + channel * width + image * plane
+          let dst = out + ((start + image) * o + channel) * plane
+          for i in 0..<plane { dst[i] = src[i] + b }
         }
       }
     }
@@ -89,39 +87,66 @@ enum ConvKernels {
     return withExtendedLifetime(weight) { forward(gradOutput, flipped, bias: nil) }
   }
 
-  /// d loss / d weight = sum over images of gradOutput[O, HW] x columns[C*k*k, HW]^T.
+  /// d loss / d weight = sum over images of gradOutput[O, HW] x columns[C*k*k, HW]^T; each core
+  /// accumulates its own partial sum, and the partial sums are added at the end.
   static func weightGradient(_ gradOutput: Tensor, _ input: Tensor, kernel k: Int) -> Tensor {
     let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
     let o = gradOutput.shape[1]
     let (plane, rowsK) = (h * w, c * k * k)
-    let result = Tensor.zeros([o, c, k, k])
     let images = chunkSize(n: n, columns: rowsK * plane)
     let grad = gradOutput.storage.base
-    ScratchPool.withBuffer(rowsK * images * plane) { columns in
-      ScratchPool.withBuffer(o * images * plane) { gathered in
-        for start in stride(from: 0, to: n, by: images) {
-          let count = Swift.min(images, n - start)
-          let width = count * plane
-          im2col(input, images: start..<(start + count), kernel: k, into: columns)
-          parallelRanges(o, costPerItem: width) { channels in  // [count, O, HW] -> [O, count*HW]
-            for channel in channels {
-              for image in 0..<count {
-                (gathered + channel * width + image * plane)
-                  .update(from: grad + ((start + image) * o + channel) * plane, count: plane)
-              }
-            }
-          }
-          BLAS.sgemm(transA: false, transB: true, m: o, n: rowsK, k: width, a: gathered, lda: width,
-                     b: columns, ldb: width, beta: start == 0 ? 0 : 1, c: result.storage.base, ldc: rowsK)
+    let workers = Swift.min(ComputeThreads.count, (n + images - 1) / images)
+    let partials = Tensor.zeros([Swift.max(workers, 1), o, c, k, k])
+    forEachChunk(n: n, images: images, buffers: [rowsK * images * plane, o * images * plane]) {
+      start, count, buffers, worker in
+      let (columns, gathered) = (buffers[0], buffers[1])
+      let width = count * plane
+      im2col(input, images: start..<(start + count), kernel: k, into: columns)
+      for channel in 0..<o {  // [count, O, HW] -> [O, count*HW]
+        for image in 0..<count {
+          (gathered + channel * width + image * plane)
+            .update(from: grad + ((start + image) * o + channel) * plane, count: plane)
         }
       }
+      BLAS.sgemm(transA: false, transB: true, m: o, n: rowsK, k: width, a: gathered, lda: width,
+                 b: columns, ldb: width, beta: 1, c: partials.storage.base + worker * o * rowsK, ldc: rowsK)
     }
-    return withExtendedLifetime((gradOutput, input)) { result }
+    let result = withExtendedLifetime((gradOutput, input)) { partials.sumKernel(keptShape: [1, o, c, k, k]) }
+    return result.reshaped([o, c, k, k])
   }
 
   /// How many images fit in one column buffer (at least one).
   static func chunkSize(n: Int, columns perImage: Int) -> Int {
     Swift.max(1, Swift.min(n, columnBudget / Swift.max(perImage, 1)))
+  }
+
+  /// Runs `body(start, count, buffers)` for each chunk of `images` images, spreading chunks over
+  /// the compute threads; each thread has its own scratch buffers of the given sizes.
+  static func forEachChunk(
+    n: Int, images: Int, buffers sizes: [Int],
+    _ body: (_ start: Int, _ count: Int, _ buffers: [UnsafeMutablePointer<Float>]) -> Void
+  ) {
+    forEachChunk(n: n, images: images, buffers: sizes) { start, count, buffers, _ in body(start, count, buffers) }
+  }
+
+  /// Like `forEachChunk(n:images:buffers:_:)`, also passing the worker index (0..<threads).
+  static func forEachChunk(
+    n: Int, images: Int, buffers sizes: [Int],
+    _ body: (_ start: Int, _ count: Int, _ buffers: [UnsafeMutablePointer<Float>], _ worker: Int) -> Void
+  ) {
+    let chunks = (n + images - 1) / images
+    let workers = Swift.max(1, Swift.min(ComputeThreads.count, chunks))
+    BLAS.withSingleThreadedGEMM(workers > 1) {
+      func run(_ worker: Int) {
+        ScratchPool.withBuffers(sizes) { buffers in
+          for chunk in stride(from: worker, to: chunks, by: workers) {
+            let start = chunk * images
+            body(start, Swift.min(images, n - start), buffers, worker)
+          }
+        }
+      }
+      if workers == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: workers) { run($0) } }
+    }
   }
 
   /// Writes columns[(ch*k + i)*k + j][image*HW + y*W + x] = input[image, ch, y+i-p, x+j-p] (0 outside).
@@ -143,12 +168,13 @@ enum ConvKernels {
                 let dst = row + slot * plane + y * w
                 let sy = y + i - pad
                 guard sy >= 0 && sy < h, x1 > x0 else {
-                  dst.update(repeating: 0, count: w)
+                  for x in 0..<w { dst[x] = 0 }
                   continue
                 }
-                if x0 > 0 { dst.update(repeating: 0, count: x0) }
-                (dst + x0).update(from: plane0 + sy * w + x0 + dx, count: x1 - x0)
-                if x1 < w { (dst + x1).update(repeating: 0, count: w - x1) }
+                let source = plane0 + sy * w + dx  // rows are short: plain loops beat memcpy calls
+                for x in 0..<x0 { dst[x] = 0 }
+                for x in x0..<x1 { dst[x] = source[x] }
+                for x in x1..<w { dst[x] = 0 }
               }
             }
           }

@@ -16,6 +16,16 @@ enum BLAS {
       Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
   }
 
+  /// Runs `body` with OpenBLAS limited to one thread when `enabled` (for callers that run
+  /// GEMMs on several of their own threads at once), then restores `ComputeThreads.count`.
+  static func withSingleThreadedGEMM(_ enabled: Bool, _ body: () -> Void) {
+    guard enabled else { return body() }
+    let threads = ComputeThreads.count
+    openblas_set_num_threads(1)
+    defer { openblas_set_num_threads(Int32(threads)) }
+    body()
+  }
+
   /// op(a) x op(b) for rank-2 tensors, without recording.
   static func product(_ a: Tensor, transA: Bool = false, _ b: Tensor, transB: Bool = false) -> Tensor {
     let (m, k) = transA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])

@@ -58,7 +58,7 @@ func parallelRanges(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> 
 enum ScratchPool {
   private static let lock = NSLock()
   nonisolated(unsafe) private static var free: [UnsafeMutableBufferPointer<Float>] = []
-  private static let maximumKept = 4
+  private static let maximumKept = 8
 
   /// Runs `body` with a buffer of at least `count` Floats (contents undefined).
   static func withBuffer<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows
@@ -67,6 +67,13 @@ enum ScratchPool {
     let buffer = take(count)
     defer { give(buffer) }
     return try body(buffer.baseAddress!)
+  }
+
+  /// Runs `body` with one buffer per requested size (contents undefined).
+  static func withBuffers<R>(_ counts: [Int], _ body: ([UnsafeMutablePointer<Float>]) throws -> R) rethrows -> R {
+    let buffers = counts.map(take)
+    defer { buffers.forEach(give) }
+    return try body(buffers.map { $0.baseAddress! })
   }
 
   private static func take(_ count: Int) -> UnsafeMutableBufferPointer<Float> {

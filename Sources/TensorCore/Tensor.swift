@@ -10,9 +10,22 @@ final class TensorStorage {
   let base: UnsafeMutablePointer<Float>
 
   init(count: Int) {
+    _ = TensorStorage.allocatorTuned
     self.count = count
     base = .allocate(capacity: Swift.max(count, 1))
   }
+
+  /// Keeps freed tensor buffers inside the process (glibc would otherwise mmap and unmap every
+  /// large buffer, paying page faults on each training step); memory stays at its steady peak.
+  private static let allocatorTuned: Void = {
+    #if os(Linux)
+      typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
+      guard let symbol = dlsym(nil, "mallopt") else { return }
+      let mallopt = unsafeBitCast(symbol, to: MallOpt.self)
+      _ = mallopt(-3, 1 << 26)  // M_MMAP_THRESHOLD: 64 MiB
+      _ = mallopt(-1, 1 << 29)  // M_TRIM_THRESHOLD: 512 MiB
+    #endif
+  }()
 
   deinit { base.deallocate() }
 

@@ -37,11 +37,13 @@ struct BenchCommand: ParsableCommand {
     let step = benchmark.makeStep()
     for _ in 0..<warmup { step() }
     var times: [Double] = []
+    let cpuStart = processCPUMilliseconds()
     for _ in 0..<steps {
       let start = DispatchTime.now().uptimeNanoseconds
       step()
       times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
     }
+    let cpuPerStep = (processCPUMilliseconds() - cpuStart) / Double(steps)
     times.sort()
     let median = times.count % 2 == 1
       ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
@@ -49,10 +51,20 @@ struct BenchCommand: ParsableCommand {
       ("config", "\"\(config)\""), ("batch", "\(benchmark.batch)"), ("threads", "\(threads)"),
       ("steps", "\(steps)"), ("ms_per_step_median", String(format: "%.3f", median)),
       ("ms_per_step_min", String(format: "%.3f", times[0])),
+      ("cpu_ms_per_step", String(format: "%.3f", cpuPerStep)),
       ("peak_rss_mb", String(format: "%.1f", peakResidentMegabytes())),
     ]
     print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
   }
+}
+
+/// User plus system CPU time of this process (all threads) in milliseconds.
+func processCPUMilliseconds() -> Double {
+  var usage = rusage()
+  getrusage(RUSAGE_SELF.rawValue, &usage)
+  let user = Double(usage.ru_utime.tv_sec) * 1e3 + Double(usage.ru_utime.tv_usec) / 1e3
+  let system = Double(usage.ru_stime.tv_sec) * 1e3 + Double(usage.ru_stime.tv_usec) / 1e3
+  return user + system
 }
 
 /// The peak resident set size of this process (VmHWM) in MiB.
