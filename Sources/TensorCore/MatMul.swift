@@ -1,0 +1,55 @@
+import CBLAS
+
+// MARK: - GEMM
+
+/// Thin wrappers over OpenBLAS's cblas_sgemm (row-major).
+enum BLAS {
+  /// C[m, n] = alpha * op(A)[m, k] * op(B)[k, n] + beta * C, with row-major leading dimensions.
+  static func sgemm(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    _ = ComputeThreads.count  // applies the thread setting before the first GEMM
+    cblas_sgemm(
+      CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+      Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+  }
+
+  /// Runs `body` with OpenBLAS limited to one thread when `enabled` (for callers that run
+  /// GEMMs on several of their own threads at once), then restores `ComputeThreads.count`.
+  static func withSingleThreadedGEMM(_ enabled: Bool, _ body: () -> Void) {
+    guard enabled else { return body() }
+    let threads = ComputeThreads.count
+    openblas_set_num_threads(1)
+    defer { openblas_set_num_threads(Int32(threads)) }
+    body()
+  }
+
+  /// op(a) x op(b) for rank-2 tensors, without recording.
+  static func product(_ a: Tensor, transA: Bool = false, _ b: Tensor, transB: Bool = false) -> Tensor {
+    let (m, k) = transA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
+    let (kb, n) = transB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
+    precondition(k == kb, "matmul: inner dimensions differ: \(a.shape) x \(b.shape)")
+    let result = Tensor(uninitializedShape: [m, n])
+    if k == 0 {
+      result.storage.buffer.initialize(repeating: 0)
+    } else if m > 0 && n > 0 {
+      sgemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a.storage.base, lda: a.shape[1],
+            b: b.storage.base, ldb: b.shape[1], c: result.storage.base, ldc: n)
+    }
+    return withExtendedLifetime((a, b)) { result }
+  }
+}
+
+// MARK: - Matrix product
+
+/// The matrix product of a [m, k] and a [k, n] tensor, computed with BLAS sgemm.
+public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
+  precondition(a.rank == 2 && b.rank == 2 && a.shape[1] == b.shape[0],
+               "matmul expects [m, k] x [k, n], got \(a.shape) x \(b.shape)")
+  return Tensor.record(BLAS.product(a, b), [a, b]) { g, wants in
+    [wants[0] ? BLAS.product(g, b, transB: true) : nil,
+     wants[1] ? BLAS.product(a, transA: true, g) : nil]
+  }
+}

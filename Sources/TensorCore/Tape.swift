@@ -1,0 +1,122 @@
+import Foundation
+import Synchronization
+
+// MARK: - Trace
+
+/// Where a tracked tensor was made: a node on the tape with the given serial number.
+struct Trace {
+  let serial: UInt64
+  let node: Int
+}
+
+/// A backward rule: given d loss / d output and which inputs want a gradient, returns one
+/// gradient per input (nil where none is wanted), each with that input's shape.
+typealias BackwardRule = (_ gradient: Tensor, _ wants: [Bool]) -> [Tensor?]
+
+// MARK: - Tape
+
+/// The record of one `valueAndGradient` call: every op that saw a tracked input, in order.
+final class Tape {
+  /// One recorded op (or a leaf, which has no inputs and no rule).
+  struct Node {
+    let shape: [Int]
+    let inputs: [Int?]
+    let backward: BackwardRule?
+  }
+
+  private static let serials = Atomic<UInt64>(0)
+
+  let serial = Tape.serials.add(1, ordering: .relaxed).newValue
+  private(set) var nodes: [Node] = []
+
+  /// The tape of the running `valueAndGradient` on this thread, unless recording is paused.
+  static var active: Tape? {
+    let context = ThreadContext.current
+    return context.pauseDepth == 0 ? context.tape : nil
+  }
+
+  /// Returns `tensor` marked as a leaf (an input we want the gradient of).
+  func leaf(_ tensor: Tensor) -> Tensor {
+    nodes.append(Node(shape: tensor.shape, inputs: [], backward: nil))
+    return Tensor(shape: tensor.shape, storage: tensor.storage,
+                  trace: Trace(serial: serial, node: nodes.count - 1))
+  }
+
+  /// The node index of `tensor` on this tape, or nil when it is a constant here.
+  func index(of tensor: Tensor) -> Int? {
+    guard let trace = tensor.trace, trace.serial == serial else { return nil }
+    return trace.node
+  }
+
+  func append(_ node: Node) -> Int {
+    nodes.append(node)
+    return nodes.count - 1
+  }
+
+  /// Walks the tape backwards from `output` and returns d output / d leaf for each leaf.
+  func gradients(of output: Tensor, leaves: [Tensor]) -> [Tensor] {
+    var grads = [Tensor?](repeating: nil, count: nodes.count)
+    if let start = index(of: output) { grads[start] = Tensor.ones(output.shape) }
+    for i in stride(from: nodes.count - 1, through: 0, by: -1) {
+      guard let backward = nodes[i].backward, let grad = grads[i] else { continue }
+      grads[i] = nil  // frees memory as we go
+      let inputs = nodes[i].inputs
+      let inputGrads = backward(grad, inputs.map { $0 != nil })
+      for (input, inputGrad) in zip(inputs, inputGrads) {
+        guard let input, let inputGrad else { continue }
+        precondition(
+          inputGrad.shape == nodes[input].shape,
+          "Backward rule returned a gradient of shape \(inputGrad.shape) for an input of shape "
+            + "\(nodes[input].shape)")
+        grads[input] = grads[input].map { $0 + inputGrad } ?? inputGrad
+      }
+    }
+    return leaves.map { leaf in
+      index(of: leaf).flatMap { grads[$0] } ?? Tensor.zeros(leaf.shape)
+    }
+  }
+}
+
+// MARK: - Recording
+
+extension Tensor {
+  /// Returns `output`, recorded on the active tape as computed from `inputs` by `backward`
+  /// when at least one input is tracked; otherwise returns `output` untouched.
+  static func record(
+    _ output: Tensor, _ inputs: [Tensor], backward: @escaping BackwardRule
+  ) -> Tensor {
+    guard let tape = Tape.active else { return output }
+    let indices = inputs.map { tape.index(of: $0) }
+    guard indices.contains(where: { $0 != nil }) else { return output }
+    let node = tape.append(Tape.Node(shape: output.shape, inputs: indices, backward: backward))
+    return Tensor(shape: output.shape, storage: output.storage,
+                  trace: Trace(serial: tape.serial, node: node))
+  }
+}
+
+// MARK: - Thread context
+
+/// Per-thread autodiff state: the running tape and how deeply recording is paused.
+final class ThreadContext {
+  var tape: Tape?
+  var pauseDepth = 0
+
+  private static let key: pthread_key_t = {
+    var key = pthread_key_t()
+    let status = pthread_key_create(&key) { pointer in
+      if let pointer { Unmanaged<ThreadContext>.fromOpaque(pointer).release() }
+    }
+    precondition(status == 0, "pthread_key_create failed with status \(status)")
+    return key
+  }()
+
+  /// This thread's context, created on first use.
+  static var current: ThreadContext {
+    if let pointer = pthread_getspecific(key) {
+      return Unmanaged<ThreadContext>.fromOpaque(pointer).takeUnretainedValue()
+    }
+    let context = ThreadContext()
+    pthread_setspecific(key, Unmanaged.passRetained(context).toOpaque())
+    return context
+  }
+}

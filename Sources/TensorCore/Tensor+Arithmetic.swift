@@ -1,0 +1,127 @@
+// MARK: - Kernels
+
+extension Tensor {
+  /// Applies `op` element-wise to same-shaped or broadcastable tensors, using both cores on
+  /// large inputs. No recording; callers record.
+  @inline(__always)
+  static func zipMap(_ a: Tensor, _ b: Tensor, _ op: (Float, Float) -> Float) -> Tensor {
+    let shape = Layout.broadcastShape(a.shape, b.shape)
+    let result = Tensor(uninitializedShape: shape)
+    let pa = a.storage.base
+    let pb = b.storage.base
+    let out = result.storage.base
+    let count = result.scalarCount
+    if a.scalarCount == count && b.scalarCount == count {
+      parallelRanges(count) { range in for i in range { out[i] = op(pa[i], pb[i]) } }
+    } else if b.scalarCount == 1 {
+      let vb = pb[0]
+      parallelRanges(count) { range in for i in range { out[i] = op(pa[i], vb) } }
+    } else if a.scalarCount == 1 {
+      let va = pa[0]
+      parallelRanges(count) { range in for i in range { out[i] = op(va, pb[i]) } }
+    } else {
+      let layout = Layout.coalesce(
+        shape, Layout.broadcastStrides(a.shape, to: shape), Layout.broadcastStrides(b.shape, to: shape))
+      let inner = layout.shape.last!
+      let (ia, ib) = (layout.a.last!, layout.b.last!)
+      parallelRanges(count / inner, costPerItem: inner) { rows in
+        forEachRow(shape: layout.shape, stridesA: layout.a, stridesB: layout.b, rows: rows) {
+          row, offsetA, offsetB in
+          let o = out + row * inner
+          for i in 0..<inner { o[i] = op(pa[offsetA + i * ia], pb[offsetB + i * ib]) }
+        }
+      }
+    }
+    return withExtendedLifetime((a, b)) { result }
+  }
+
+  /// Applies `op` to every element. No recording; callers record.
+  @inline(__always)
+  func map(_ op: (Float) -> Float) -> Tensor {
+    let result = Tensor(uninitializedShape: shape)
+    let input = storage.base
+    let out = result.storage.base
+    parallelRanges(scalarCount) { range in for i in range { out[i] = op(input[i]) } }
+    return withExtendedLifetime(self) { result }
+  }
+
+  /// Sums a broadcast gradient back down to `shape` (the backward of broadcasting).
+  func reduced(toShape target: [Int]) -> Tensor {
+    if shape == target { return self }
+    let offset = rank - target.count
+    precondition(offset >= 0, "Cannot reduce a gradient of shape \(shape) to the larger shape \(target)")
+    let axes = (0..<rank).filter { $0 < offset || (target[$0 - offset] == 1 && shape[$0] != 1) }
+    return sum(axes: axes, keepDims: true).reshaped(target)
+  }
+}
+
+// MARK: - Binary operators
+
+extension Tensor {
+  /// Element-wise sum with broadcasting.
+  public static func + (a: Tensor, b: Tensor) -> Tensor {
+    record(zipMap(a, b, +), [a, b]) { g, wants in
+      [wants[0] ? g.reduced(toShape: a.shape) : nil, wants[1] ? g.reduced(toShape: b.shape) : nil]
+    }
+  }
+
+  /// Element-wise difference with broadcasting.
+  public static func - (a: Tensor, b: Tensor) -> Tensor {
+    record(zipMap(a, b, -), [a, b]) { g, wants in
+      [wants[0] ? g.reduced(toShape: a.shape) : nil, wants[1] ? (-g).reduced(toShape: b.shape) : nil]
+    }
+  }
+
+  /// Element-wise product with broadcasting.
+  public static func * (a: Tensor, b: Tensor) -> Tensor {
+    record(zipMap(a, b, *), [a, b]) { g, wants in
+      [wants[0] ? (g * b).reduced(toShape: a.shape) : nil,
+       wants[1] ? (g * a).reduced(toShape: b.shape) : nil]
+    }
+  }
+
+  /// Element-wise quotient with broadcasting.
+  public static func / (a: Tensor, b: Tensor) -> Tensor {
+    record(zipMap(a, b, /), [a, b]) { g, wants in
+      [wants[0] ? (g / b).reduced(toShape: a.shape) : nil,
+       wants[1] ? (-g * a / (b * b)).reduced(toShape: b.shape) : nil]
+    }
+  }
+
+  /// Negation.
+  public static prefix func - (x: Tensor) -> Tensor {
+    record(x.map { -$0 }, [x]) { g, _ in [-g] }
+  }
+}
+
+// MARK: - Scalar operands
+
+extension Tensor {
+  /// Adds a scalar to every element.
+  public static func + (a: Tensor, s: Float) -> Tensor { record(a.map { $0 + s }, [a]) { g, _ in [g] } }
+  /// Adds a scalar to every element.
+  public static func + (s: Float, a: Tensor) -> Tensor { a + s }
+  /// Subtracts a scalar from every element.
+  public static func - (a: Tensor, s: Float) -> Tensor { a + (-s) }
+  /// Subtracts every element from a scalar.
+  public static func - (s: Float, a: Tensor) -> Tensor { record(a.map { s - $0 }, [a]) { g, _ in [-g] } }
+  /// Multiplies every element by a scalar.
+  public static func * (a: Tensor, s: Float) -> Tensor { record(a.map { $0 * s }, [a]) { g, _ in [g * s] } }
+  /// Multiplies every element by a scalar.
+  public static func * (s: Float, a: Tensor) -> Tensor { a * s }
+  /// Divides every element by a scalar.
+  public static func / (a: Tensor, s: Float) -> Tensor { a * (1 / s) }
+  /// Divides a scalar by every element.
+  public static func / (s: Float, a: Tensor) -> Tensor {
+    record(a.map { s / $0 }, [a]) { g, _ in [zipMap(g, a) { g, x in -s * g / (x * x) }] }
+  }
+
+  /// In-place element-wise sum (recorded like `a = a + b`).
+  public static func += (a: inout Tensor, b: Tensor) { a = a + b }
+  /// In-place element-wise difference.
+  public static func -= (a: inout Tensor, b: Tensor) { a = a - b }
+  /// In-place element-wise product.
+  public static func *= (a: inout Tensor, b: Tensor) { a = a * b }
+  /// In-place multiplication by a scalar.
+  public static func *= (a: inout Tensor, s: Float) { a = a * s }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import TensorCore
+
+// MARK: - bench
+
+/// `realnvp bench --config NAME`: times one configuration and prints one JSON line.
+struct BenchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "bench",
+    abstract: "Time a configuration and print one JSON line with median and min ms per step and peak RSS.")
+
+  @Option(help: "Configuration: \(BenchmarkConfig.names.joined(separator: ", ")).")
+  var config: String = "conv3x3-64"
+
+  @Option(help: "Timed steps.")
+  var steps: Int = 20
+
+  @Option(help: "Untimed warm-up steps.")
+  var warmup: Int = 3
+
+  @Option(help: "Threads for BLAS and parallel loops.")
+  var threads: Int = 2
+
+  func validate() throws {
+    guard BenchmarkConfig(name: config) != nil else {
+      throw ValidationError("Unknown config '\(config)'; expected one of \(BenchmarkConfig.names)")
+    }
+    guard steps > 0, warmup >= 0, threads > 0 else {
+      throw ValidationError("steps and threads must be positive and warmup non-negative")
+    }
+  }
+
+  func run() throws {
+    ComputeThreads.count = threads
+    let benchmark = BenchmarkConfig(name: config)!
+    let step = benchmark.makeStep()
+    for _ in 0..<warmup { step() }
+    var times: [Double] = []
+    let cpuStart = processCPUMilliseconds()
+    for _ in 0..<steps {
+      let start = DispatchTime.now().uptimeNanoseconds
+      step()
+      times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    }
+    let cpuPerStep = (processCPUMilliseconds() - cpuStart) / Double(steps)
+    times.sort()
+    let median = times.count % 2 == 1
+      ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+    let fields: [(String, String)] = [
+      ("config", "\"\(config)\""), ("batch", "\(benchmark.batch)"), ("threads", "\(threads)"),
+      ("steps", "\(steps)"), ("ms_per_step_median", String(format: "%.3f", median)),
+      ("ms_per_step_min", String(format: "%.3f", times[0])),
+      ("cpu_ms_per_step", String(format: "%.3f", cpuPerStep)),
+      ("peak_rss_mb", String(format: "%.1f", peakResidentMegabytes())),
+    ]
+    print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+  }
+}
+
+/// User plus system CPU time of this process (all threads) in milliseconds.
+func processCPUMilliseconds() -> Double {
+  var usage = rusage()
+  getrusage(RUSAGE_SELF.rawValue, &usage)
+  let user = Double(usage.ru_utime.tv_sec) * 1e3 + Double(usage.ru_utime.tv_usec) / 1e3
+  let system = Double(usage.ru_stime.tv_sec) * 1e3 + Double(usage.ru_stime.tv_usec) / 1e3
+  return user + system
+}
+
+/// The peak resident set size of this process (VmHWM) in MiB.
+func peakResidentMegabytes() -> Double {
+  guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+    let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+    let kilobytes = Double(line.split(separator: " ")[1])
+  else { return 0 }
+  return kilobytes / 1024
+}

@@ -1,0 +1,44 @@
+import TensorCore
+
+// MARK: - Configurations
+
+/// A named benchmark: its batch size and a closure that runs one step.
+struct BenchmarkConfig {
+  /// Names accepted by `--config`.
+  static let names = ["conv3x3-64"]
+
+  let name: String
+  let batch: Int
+
+  /// The configuration called `name`, or nil for an unknown name.
+  init?(name: String) {
+    switch name {
+    case "conv3x3-64": batch = 64
+    default: return nil
+    }
+    self.name = name
+  }
+
+  /// Builds the inputs once and returns one step (forward plus backward) to time.
+  func makeStep() -> () -> Void {
+    switch name {
+    default: return conv3x3Step()
+    }
+  }
+
+  /// A 3x3 conv with bias, 64 to 64 channels, 14x14, batch 64: forward, then gradients for the
+  /// input, the weight and the bias of L = sum(conv(x) * g) with a fixed g (same as the peer).
+  private func conv3x3Step() -> () -> Void {
+    var rng = RandomGenerator(seed: 0)
+    let x = Tensor.normal([batch, 64, 14, 14], using: &rng)
+    let weight = Tensor.normal([64, 64, 3, 3], std: 0.05, using: &rng)
+    let bias = Tensor.zeros([64])
+    let g = Tensor.normal([batch, 64, 14, 14], using: &rng)
+    return {
+      let (_, grads) = valueAndGradient(at: [x, weight, bias]) { inputs in
+        (conv2d(inputs[0], inputs[1], bias: inputs[2]) * g).sum()
+      }
+      precondition(grads.count == 3, "expected three gradients")
+    }
+  }
+}

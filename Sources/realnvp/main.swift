@@ -1,1 +1,0 @@
-print("realnvp: not yet implemented")

@@ -1,0 +1,125 @@
+import XCTest
+
+@testable import TensorCore
+
+// MARK: - Element-wise ops
+
+final class GradientTests: XCTestCase {
+  let checker = GradientChecker()
+
+  func testArithmeticWithSameShapes() {
+    let a = randomTensor([3, 4], seed: 1)
+    let b = randomTensor([3, 4], seed: 2, low: 0.5, high: 2)
+    checker.check([a, b]) { $0[0] + $0[1] }
+    checker.check([a, b]) { $0[0] - $0[1] }
+    checker.check([a, b]) { $0[0] * $0[1] }
+    checker.check([a, b]) { $0[0] / $0[1] }
+    checker.check([a]) { -$0[0] }
+  }
+
+  func testArithmeticWithBroadcasting() {
+    let x = randomTensor([2, 3, 4, 5], seed: 3)
+    let channel = randomTensor([1, 3, 1, 1], seed: 4, low: 0.5, high: 2)
+    let row = randomTensor([5], seed: 5, low: 0.5, high: 2)
+    let scalar = randomTensor([], seed: 6, low: 0.5, high: 2)
+    checker.check([x, channel]) { $0[0] + $0[1] }
+    checker.check([x, channel]) { $0[0] - $0[1] }
+    checker.check([x, channel]) { $0[0] * $0[1] }
+    checker.check([x, row]) { $0[0] / $0[1] }
+    checker.check([channel, x]) { $0[0] / ($0[1] + 3) }
+    checker.check([scalar, x]) { $0[0] * $0[1] }
+    checker.check([randomTensor([4, 1], seed: 7), randomTensor([1, 3], seed: 8)]) { $0[0] * $0[1] }
+  }
+
+  func testScalarOperands() {
+    let x = randomTensor([2, 5], seed: 9, low: 0.5, high: 2)
+    checker.check([x]) { 3 + $0[0] * 2 - 1 }
+    checker.check([x]) { 2 - $0[0] / 4 }
+    checker.check([x]) { 3 / $0[0] }
+  }
+
+  func testTensorUsedTwiceAccumulatesGradient() {
+    let x = randomTensor([6], seed: 10)
+    checker.check([x]) { $0[0] * $0[0] + $0[0] }
+    let (_, grads) = valueAndGradient(at: [x]) { xs in (xs[0] * xs[0] + xs[0]).sum() }
+    assertClose(grads[0].scalars, x.scalars.map { 2 * $0 + 1 })
+  }
+
+  func testUnaryMath() {
+    let positive = randomTensor([3, 4], seed: 11, low: 0.3, high: 2)
+    let any = randomTensor([3, 4], seed: 12, low: -2, high: 2)
+    let away = tensorAwayFromZero([3, 4], seed: 13)
+    checker.check([any]) { exp($0[0]) }
+    checker.check([positive]) { log($0[0]) }
+    checker.check([positive]) { log1p($0[0]) }
+    checker.check([positive]) { sqrt($0[0]) }
+    checker.check([positive]) { pow($0[0], 2.5) }
+    checker.check([any]) { $0[0].squared() }
+    checker.check([away]) { abs($0[0]) }
+    checker.check([away * 2]) { $0[0].clamped(min: -1, max: 1) }
+  }
+
+  func testActivations() {
+    let x = randomTensor([3, 5], seed: 14, low: -3, high: 3)
+    checker.check([x]) { tanh($0[0]) }
+    checker.check([x]) { sigmoid($0[0]) }
+    checker.check([tensorAwayFromZero([3, 5], seed: 15)]) { relu($0[0]) }
+    checker.check([x]) { softplus($0[0]) }
+    checker.check([x]) { logSigmoid($0[0]) }
+  }
+
+  func testWhereSelectsAndRoutesGradients() {
+    let mask = Tensor(shape: [2, 3], scalars: [1, 0, 1, 0, 0, 1])
+    let a = randomTensor([2, 3], seed: 16)
+    let b = randomTensor([1, 3], seed: 17)
+    checker.check([a, b]) { Tensor.where(mask, $0[0], $0[1]) }
+    let picked = Tensor.where(mask, a, b).scalars
+    let expected = (0..<6).map { mask.scalars[$0] != 0 ? a.scalars[$0] : b.scalars[$0 % 3] }
+    XCTAssertEqual(picked, expected)
+  }
+
+  // MARK: - Reductions and shape work
+
+  func testReductions() {
+    let x = randomTensor([2, 3, 4], seed: 18)
+    checker.check([x]) { $0[0].sum(axes: [1]) }
+    checker.check([x]) { $0[0].sum(axes: [0, 2], keepDims: true) }
+    checker.check([x]) { $0[0].sum() }
+    checker.check([x]) { $0[0].mean(axes: [-1]) }
+    checker.check([x]) { $0[0].variance(axes: [0, 2]) }
+    checker.check([x]) { $0[0].mean() }
+  }
+
+  func testShapeOps() {
+    let x = randomTensor([2, 3, 4], seed: 19)
+    let y = randomTensor([2, 2, 4], seed: 20)
+    checker.check([x]) { $0[0].reshaped([6, -1]) * $0[0].reshaped([6, 4]) }
+    checker.check([x]) { $0[0].permuted([2, 0, 1]) }
+    checker.check([x]) { $0[0].rows(1..<2) }
+    checker.check([x, y]) { Tensor.concatenated([$0[0], $0[1]], axis: 1) }
+    checker.check([x]) { let parts = $0[0].split(sizes: [1, 2], axis: 1); return parts[0] * parts[1].sum(axes: [1], keepDims: true) }
+    checker.check([x]) { let halves = $0[0].chunked(2, axis: -1); return halves[0] * exp(halves[1]) }
+    checker.check([randomTensor([3, 1], seed: 21)]) { $0[0].broadcasted(to: [2, 3, 4]) }
+  }
+
+  func testMatmul() {
+    let a = randomTensor([3, 5], seed: 22)
+    let b = randomTensor([5, 2], seed: 23)
+    checker.check([a, b]) { matmul($0[0], $0[1]) }
+    checker.check([a]) { matmul($0[0], $0[0].transposed()) }
+  }
+
+  // MARK: - Image ops
+
+  func testImageOps() {
+    let x = randomTensor([2, 3, 4, 4], seed: 24)
+    checker.check([x]) { pixelUnshuffle($0[0]) }
+    checker.check([randomTensor([1, 8, 2, 3], seed: 25)]) { pixelShuffle($0[0]) }
+    let scale = randomTensor([3], seed: 26, low: 0.5, high: 1.5)
+    let offset = randomTensor([3], seed: 27)
+    checker.check([x, scale, offset]) { instanceNorm($0[0], scale: $0[1], offset: $0[2]) }
+    let v = randomTensor([4, 3, 3, 3], seed: 28)
+    let g = randomTensor([4], seed: 29, low: 0.5, high: 2)
+    checker.check([v, g]) { weightNormalized($0[0], $0[1]) }
+  }
+}

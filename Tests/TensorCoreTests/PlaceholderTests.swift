@@ -1,7 +1,0 @@
-import XCTest
-
-@testable import TensorCore
-
-final class TensorCorePlaceholderTests: XCTestCase {
-  func testModuleLoads() { XCTAssertTrue(true) }
-}

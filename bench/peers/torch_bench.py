@@ -1,0 +1,73 @@
+"""PyTorch CPU eager peer for `realnvp bench`: same configurations, shapes, batch and threads.
+
+Prints one JSON line per run with the same keys as the Swift benchmark:
+config, batch, threads, steps, ms_per_step_median, ms_per_step_min, peak_rss_mb.
+"""
+
+import argparse
+import json
+import statistics
+import time
+
+import torch
+
+
+def peak_rss_mb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def conv3x3_step(batch):
+    """3x3 conv with bias, 64->64 channels, 14x14: forward, then d/dx, d/dw, d/db of sum(conv(x) * g)."""
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(batch, 64, 14, 14, generator=gen, requires_grad=True)
+    weight = (torch.randn(64, 64, 3, 3, generator=gen) * 0.05).requires_grad_()
+    bias = torch.zeros(64, requires_grad=True)
+    g = torch.randn(batch, 64, 14, 14, generator=gen)
+
+    def step():
+        loss = (torch.nn.functional.conv2d(x, weight, bias, padding=1) * g).sum()
+        grads = torch.autograd.grad(loss, [x, weight, bias])
+        assert len(grads) == 3
+
+    return step
+
+
+CONFIGS = {"conv3x3-64": (64, conv3x3_step)}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--config", default="conv3x3-64", choices=sorted(CONFIGS))
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+
+    torch.set_num_threads(args.threads)
+    batch, make_step = CONFIGS[args.config]
+    step = make_step(batch)
+    for _ in range(args.warmup):
+        step()
+    times = []
+    for _ in range(args.steps):
+        start = time.perf_counter()
+        step()
+        times.append((time.perf_counter() - start) * 1000)
+    print(json.dumps({
+        "config": args.config,
+        "batch": batch,
+        "threads": args.threads,
+        "steps": args.steps,
+        "ms_per_step_median": round(statistics.median(times), 3),
+        "ms_per_step_min": round(min(times), 3),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "torch": torch.__version__,
+    }))
+
+
+if __name__ == "__main__":
+    main()
