@@ -2,11 +2,15 @@ import ArgumentParser
 
 // MARK: - Root command
 
-/// The `realnvp` command-line tool: benchmarks now; training, sampling and evaluation later.
+/// The `realnvp` command-line tool: long training runs, evaluation, sampling, the run journal
+/// and benchmarks.
 @main
 struct RealNVPCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "realnvp",
     abstract: "Real NVP normalizing flows in Swift: benchmarks, training and sampling.",
-    subcommands: [BenchCommand.self])
+    subcommands: [
+      TrainCommand.self, EvaluateCommand.self, SampleCommand.self, JournalCommand.self, ReplayCommand.self,
+      BenchCommand.self,
+    ])
 }

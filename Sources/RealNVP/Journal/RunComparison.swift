@@ -7,6 +7,13 @@ public struct RunComparison: Equatable, Sendable {
   /// One row per run, cells as text.
   public var rows: [[String]]
 
+  /// A table of already formatted cells.
+  public init(columns: [String], rows: [[String]]) {
+    precondition(rows.allSatisfy { $0.count == columns.count }, "Every row needs \(columns.count) cells")
+    self.columns = columns
+    self.rows = rows
+  }
+
   /// Compares `runs` in the given order.
   public init(_ runs: [RunRecord]) {
     let settings = runs.map(RunComparison.settings(of:))

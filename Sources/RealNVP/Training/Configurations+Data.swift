@@ -1,0 +1,29 @@
+import Foundation
+
+extension ExperimentConfiguration {
+  /// Loads this experiment's data for `split`; `directory` overrides the configured path.
+  /// Toy sets draw the test split from another seed.
+  public func loadData(split: DatasetSplit, directory: String? = nil) throws -> Dataset {
+    switch data {
+    case .toy(let kind, let count):
+      let seed: UInt64 = split == .train ? 0 : 1
+      return Datasets.toy(kind, count: split == .train ? count : count / 2, noise: 0.05, seed: seed)
+    case .mnist(let configured, let limit):
+      let path = directory ?? configured ?? FashionMNIST.defaultDirectory
+      return try Datasets.idx(directory: path, split: split, limit: split == .train ? limit : limit.map { $0 / 4 })
+    case .cifar10(let configured, let limit):
+      return try Datasets.cifar10(
+        directory: directory ?? configured, split: split, limit: split == .train ? limit : limit.map { $0 / 4 })
+    case .celebA(let configured, let size, let limit):
+      // CelebA has no split files here: the test split is the images after the training ones.
+      let all = try Datasets.celebA(directory: directory ?? configured, size: size, limit: limit.map { $0 * 5 / 4 })
+      let trainCount = all.count * 4 / 5
+      guard case .images(let images) = all.samples else { return all }
+      let indices = split == .train ? Array(0..<trainCount) : Array(trainCount..<all.count)
+      return Dataset(.images(images.subset(indices: indices)), source: all.source)
+    }
+  }
+
+  /// Builds a fresh model for this experiment.
+  public func makeModel() -> DensityModel { model.makeModel() }
+}
