@@ -198,3 +198,10 @@ public final class CellExecutor: @unchecked Sendable {
     return requested
   }
 }
+
+// MARK: - Editor support
+
+extension CellExecutor {
+  /// Whether `code` can run as it is (Jupyter `is_complete_request`).
+  public func isComplete(_ code: String) -> CodeCompleteness { CodeCompleteness.of(code) }
+}
