@@ -36,7 +36,8 @@ struct CellCompiler {
     var frontend = [
       "-frontend", "-c", dir + "/main.swift", "-module-name", name, "-disable-objc-interop",
       "-Onone", "-suppress-warnings", "-no-color-diagnostics", "-diagnostic-style", "llvm",
-      "-emit-module-path", cellModulesDirectory + "/\(name).swiftmodule", "-o", dir + "/main.o",
+      "-emit-module-path", cellModulesDirectory + "/\(name).swiftmodule",
+      "-emit-module-doc-path", cellModulesDirectory + "/\(name).swiftdoc", "-o", dir + "/main.o",
       "-I", cellModulesDirectory,
     ]
     for path in configuration.moduleSearchPaths { frontend += ["-I", path] }

@@ -29,6 +29,8 @@ struct CompiledCell: Sendable {
   var declarations: [CellDeclaration]
   /// Whether it must be imported as a whole (operators, actors, extensions only).
   var needsWholeImport: Bool
+  /// Doc comments of its top-level names.
+  var documentation: [String: String] = [:]
 }
 
 // MARK: - Import lines

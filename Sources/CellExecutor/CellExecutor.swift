@@ -10,6 +10,8 @@ public final class CellExecutor: @unchecked Sendable {
   /// The configuration this executor was created with.
   public let configuration: ExecutorConfiguration
   private let compiler: CellCompiler
+  /// Symbol graphs of the preloaded modules and of cells, for completion and inspection.
+  let symbolIndex: SymbolIndex
   private var process: ExecutorProcess?
   private var cells: [CompiledCell] = []
   private var nextCellNumber = 1
@@ -23,6 +25,7 @@ public final class CellExecutor: @unchecked Sendable {
   public init(configuration: ExecutorConfiguration) throws {
     self.configuration = configuration
     compiler = CellCompiler(configuration: configuration)
+    symbolIndex = SymbolIndex(configuration: configuration)
     signal(SIGPIPE, SIG_IGN)
     do {
       try FileManager.default.createDirectory(
@@ -37,9 +40,30 @@ public final class CellExecutor: @unchecked Sendable {
 
   /// Global names declared by the cells that are alive in the current executor.
   public var liveDeclarations: [CellDeclaration] {
-    executionLock.lock()
-    defer { executionLock.unlock() }
+    stateLock.lock()
+    defer { stateLock.unlock() }
     return cells.flatMap(\.declarations)
+  }
+
+  /// Module names of the cells that are alive in the current executor, oldest first.
+  var liveCellModules: [String] {
+    stateLock.lock()
+    defer { stateLock.unlock() }
+    return cells.map(\.moduleName)
+  }
+
+  /// Doc comments of the live cells' top-level names (latest definition wins).
+  var liveDocumentation: [String: String] {
+    stateLock.lock()
+    defer { stateLock.unlock() }
+    return cells.reduce(into: [:]) { result, cell in result.merge(cell.documentation) { $1 } }
+  }
+
+  /// Replaces or extends the list of live cells under the state lock.
+  private func updateCells(_ change: (inout [CompiledCell]) -> Void) {
+    stateLock.lock()
+    change(&cells)
+    stateLock.unlock()
   }
 
   // MARK: - Running cells
@@ -56,7 +80,7 @@ public final class CellExecutor: @unchecked Sendable {
     nextCellNumber += 1
     let transformed = CellTransform.transform(code)
     let imports = CellImports.lines(
-      prelude: configuration.preludeModules, earlier: cells,
+      prelude: configuration.preludeModules, earlier: liveCells,
       ownNames: Set(transformed.declarations.map(\.name)))
     let library: String
     switch compiler.compile(number: number, code: code, transformed: transformed, imports: imports) {
@@ -70,7 +94,7 @@ public final class CellExecutor: @unchecked Sendable {
     }
     let compiled = CompiledCell(
       moduleName: "Cell_\(number)", libraryPath: library, declarations: transformed.declarations,
-      needsWholeImport: transformed.needsWholeImport)
+      needsWholeImport: transformed.needsWholeImport, documentation: transformed.documentation)
     return waitForCell(compiled, process: process, onEvent: onEvent)
   }
 
@@ -88,7 +112,7 @@ public final class CellExecutor: @unchecked Sendable {
           if let loadFailure {
             return .runtimeError(CellError(ename: "LoadError", evalue: loadFailure, traceback: [loadFailure]))
           }
-          cells.append(cell)
+          updateCells { $0.append(cell) }
           return takeInterruptRequest() ? .interrupted(nil) : .success
         }
         if kind == "failed" { loadFailure = object["message"] as? String ?? "the cell could not run" }
@@ -138,7 +162,7 @@ public final class CellExecutor: @unchecked Sendable {
     defer { executionLock.unlock() }
     process?.terminate()
     process = nil
-    cells = []
+    updateCells { $0 = [] }
     process = try ExecutorProcess(configuration: configuration)
   }
 
@@ -149,7 +173,7 @@ public final class CellExecutor: @unchecked Sendable {
     process?.send("exit")
     process?.terminate()
     process = nil
-    cells = []
+    updateCells { $0 = [] }
   }
 
   /// Builds the error for a crash and starts a new executor.
@@ -162,7 +186,7 @@ public final class CellExecutor: @unchecked Sendable {
   private func replaceProcess() {
     process?.terminate()
     process = nil
-    cells = []
+    updateCells { $0 = [] }
     _ = startProcess()
   }
 
@@ -176,6 +200,12 @@ public final class CellExecutor: @unchecked Sendable {
   }
 
   // MARK: - Interrupt state
+
+  private var liveCells: [CompiledCell] {
+    stateLock.lock()
+    defer { stateLock.unlock() }
+    return cells
+  }
 
   private func setRunning(_ value: Bool) {
     stateLock.lock()

@@ -13,6 +13,8 @@ public struct TransformedCell: Equatable, Sendable {
   public var needsWholeImport: Bool
   /// Whether the final expression was wrapped in `publishCellResult(...)`.
   public var wrapsResult: Bool
+  /// Doc comments (`///`) of top-level names, by name.
+  public var documentation: [String: String]
   /// Maps columns of `body` back to the user's columns.
   public var columnMap: ColumnMap
 }
@@ -32,6 +34,7 @@ public enum CellTransform {
     var declarations: [CellDeclaration] = []
     var wholeImport = false
     var hasExtensions = false
+    var documentation: [String: String] = [:]
     for item in tree.statements {
       guard case .decl(let decl) = item.item else { continue }
       if decl.is(ExtensionDeclSyntax.self) { hasExtensions = true }
@@ -43,7 +46,11 @@ public enum CellTransform {
       if let function = decl.as(FunctionDeclSyntax.self), case .binaryOperator = function.name.tokenKind {
         wholeImport = true
       }
-      declarations += TopLevelNames.of(decl)
+      let names = TopLevelNames.of(decl)
+      declarations += names
+      if let doc = TopLevelNames.docComment(of: decl) {
+        for name in names { documentation[name.name] = doc }
+      }
       edits.publicize(topLevel: decl)
     }
     var wrapsResult = false
@@ -61,7 +68,7 @@ public enum CellTransform {
     let (body, map) = edits.apply(to: code, tree: tree)
     return TransformedCell(
       body: body, declarations: unique, needsWholeImport: wholeImport,
-      wrapsResult: wrapsResult, columnMap: map)
+      wrapsResult: wrapsResult, documentation: documentation, columnMap: map)
   }
 
   /// Whether a final expression statement should become the cell's result.
@@ -114,6 +121,17 @@ enum TopLevelNames {
     if let type = decl.as(ProtocolDeclSyntax.self) { return [.init(name: type.name.text, kind: .protocol)] }
     if let type = decl.as(TypeAliasDeclSyntax.self) { return [.init(name: type.name.text, kind: .typealias)] }
     return []
+  }
+
+  /// The text of the `///` comments right before `decl`, or nil.
+  static func docComment(of decl: DeclSyntax) -> String? {
+    var lines: [String] = []
+    for piece in decl.leadingTrivia {
+      if case .docLineComment(let text) = piece {
+        lines.append(String(text.dropFirst(3).drop { $0 == " " }))
+      }
+    }
+    return lines.isEmpty ? nil : lines.joined(separator: "\n")
   }
 
   private static func names(in pattern: PatternSyntax) -> [String] {
