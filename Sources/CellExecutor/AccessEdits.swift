@@ -129,7 +129,9 @@ struct AccessEdits {
     }
     let previous = type.memberBlock.rightBrace.previousToken(viewMode: .sourceAccurate)?.tokenKind
     let separator = previous == .leftBrace || previous == .semicolon ? "" : "; "
-    let text = separator + "public init(\(parameters.joined(separator: ", "))) { \(assignments.joined(separator: "; ")) } "
+    let text =
+      separator
+      + "public init(\(parameters.joined(separator: ", "))) { \(assignments.joined(separator: "; ")) } "
     insert(text, at: type.memberBlock.rightBrace.positionAfterSkippingLeadingTrivia)
   }
 
@@ -140,7 +142,9 @@ struct AccessEdits {
     let members = type.memberBlock.members.map(\.decl)
     if members.contains(where: { $0.is(InitializerDeclSyntax.self) }) { return }
     for variable in members.compactMap({ $0.as(VariableDeclSyntax.self) }) {
-      if variable.modifiers.contains(where: { ["static", "class", "lazy"].contains($0.name.text) }) { continue }
+      if variable.modifiers.contains(where: { ["static", "class", "lazy"].contains($0.name.text) }) {
+        continue
+      }
       for binding in variable.bindings where binding.initializer == nil {
         if let accessors = binding.accessorBlock, isComputed(accessors) { continue }
         let optional = binding.typeAnnotation.map {
@@ -151,14 +155,17 @@ struct AccessEdits {
     }
     let previous = type.memberBlock.rightBrace.previousToken(viewMode: .sourceAccurate)?.tokenKind
     let separator = previous == .leftBrace || previous == .semicolon ? "" : "; "
-    insert(separator + "public init() {} ", at: type.memberBlock.rightBrace.positionAfterSkippingLeadingTrivia)
+    insert(
+      separator + "public init() {} ", at: type.memberBlock.rightBrace.positionAfterSkippingLeadingTrivia)
   }
 
   private func isComputed(_ block: AccessorBlockSyntax) -> Bool {
     switch block.accessors {
     case .getter: return true
     case .accessors(let list):
-      return list.contains { ![.keyword(.willSet), .keyword(.didSet)].contains($0.accessorSpecifier.tokenKind) }
+      return list.contains {
+        ![.keyword(.willSet), .keyword(.didSet)].contains($0.accessorSpecifier.tokenKind)
+      }
     }
   }
 }

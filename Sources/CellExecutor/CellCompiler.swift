@@ -26,11 +26,13 @@ struct CellCompiler {
       try files.createDirectory(atPath: dir, withIntermediateDirectories: true)
       try files.createDirectory(atPath: cellModulesDirectory, withIntermediateDirectories: true)
       let fileName = Self.cellFileName(number)
-      let source = imports.joined(separator: "\n") + "\n#sourceLocation(file: \"\(fileName)\", line: 1)\n"
+      let source =
+        imports.joined(separator: "\n") + "\n#sourceLocation(file: \"\(fileName)\", line: 1)\n"
         + transformed.body + "\n"
       try source.write(toFile: dir + "/main.swift", atomically: false, encoding: .utf8)
     } catch {
-      return .failure(CellError(ename: "CompileError", evalue: "cannot write \(dir): \(error)", traceback: []))
+      return .failure(
+        CellError(ename: "CompileError", evalue: "cannot write \(dir): \(error)", traceback: []))
     }
     let usr = configuration.toolchainPath
     var frontend = [
@@ -50,14 +52,21 @@ struct CellCompiler {
           columnMap: transformed.columnMap))
     }
     let library = dir + "/lib\(name).so"
-    let autolink = Self.run(usr + "/bin/swift-autolink-extract", [dir + "/main.o", "-o", dir + "/autolink"])
+    // Libraries the executor has loaded resolve at dlopen; only a cell with imports of its
+    // own needs the object's autolink entries (an extra tool run, ~30 ms).
+    var libraries = ["-lswiftCore", "-lswiftSwiftOnoneSupport"]
+    if transformed.hasImports {
+      let autolink = Self.run(
+        usr + "/bin/swift-autolink-extract", [dir + "/main.o", "-o", dir + "/autolink"])
+      if autolink.status == 0 { libraries = ["@" + dir + "/autolink"] }
+    }
     let runtime = usr + "/lib/swift/linux"
     let linked = Self.run(
       usr + "/bin/clang",
       [
         "-shared", "-Xlinker", "-rpath", "-Xlinker", runtime, runtime + "/\(Self.architecture)/swiftrt.o",
         dir + "/main.o", "-L", runtime, "-o", library,
-      ] + (autolink.status == 0 ? ["@" + dir + "/autolink"] : ["-lswiftCore", "-lswiftSwiftOnoneSupport"]))
+      ] + libraries + configuration.extraLinkerFlags)
     guard linked.status == 0 else {
       return .failure(
         CellError(
@@ -80,15 +89,6 @@ struct CellCompiler {
 
   /// Runs a tool to completion; returns its exit status and its stdout and stderr together.
   static func run(_ tool: String, _ arguments: [String]) -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: tool)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    do { try process.run() } catch { return (127, "cannot run \(tool): \(error)") }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    ToolRunner.run(tool, arguments)
   }
 }

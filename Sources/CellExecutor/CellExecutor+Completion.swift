@@ -75,7 +75,8 @@ extension CellExecutor {
     let isStaticAccess = allSymbols().contains { $0.path == [base] && $0.isType }
     return allSymbols().filter { symbol in
       guard symbol.path.count == 2, symbol.path[0] == type else { return false }
-      let isStatic = symbol.kind.hasPrefix("swift.type.") || symbol.kind == "swift.enum.case"
+      let isStatic =
+        symbol.kind.hasPrefix("swift.type.") || symbol.kind == "swift.enum.case"
         || symbol.kind == "swift.init"
       return isStatic == isStaticAccess
     }.map { $0.kind == "swift.init" ? "init" : $0.name }

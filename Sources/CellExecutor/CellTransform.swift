@@ -15,6 +15,8 @@ public struct TransformedCell: Equatable, Sendable {
   public var wrapsResult: Bool
   /// Doc comments (`///`) of top-level names, by name.
   public var documentation: [String: String]
+  /// Whether the cell has its own `import` statements (its libraries must be linked).
+  public var hasImports: Bool
   /// Maps columns of `body` back to the user's columns.
   public var columnMap: ColumnMap
 }
@@ -35,8 +37,10 @@ public enum CellTransform {
     var wholeImport = false
     var hasExtensions = false
     var documentation: [String: String] = [:]
+    var hasImports = false
     for item in tree.statements {
       guard case .decl(let decl) = item.item else { continue }
+      if decl.is(ImportDeclSyntax.self) { hasImports = true }
       if decl.is(ExtensionDeclSyntax.self) { hasExtensions = true }
       if decl.is(OperatorDeclSyntax.self) || decl.is(PrecedenceGroupDeclSyntax.self)
         || decl.is(ActorDeclSyntax.self)
@@ -68,7 +72,8 @@ public enum CellTransform {
     let (body, map) = edits.apply(to: code, tree: tree)
     return TransformedCell(
       body: body, declarations: unique, needsWholeImport: wholeImport,
-      wrapsResult: wrapsResult, documentation: documentation, columnMap: map)
+      wrapsResult: wrapsResult, documentation: documentation,
+      hasImports: hasImports, columnMap: map)
   }
 
   /// Whether a final expression statement should become the cell's result.
@@ -89,7 +94,8 @@ public enum CellTransform {
       }
     }
     var inner = expr
-    while let wrapper = inner.as(TryExprSyntax.self)?.expression ?? inner.as(AwaitExprSyntax.self)?.expression {
+    while let wrapper = inner.as(TryExprSyntax.self)?.expression ?? inner.as(AwaitExprSyntax.self)?.expression
+    {
       inner = wrapper
     }
     if let call = inner.as(FunctionCallExprSyntax.self),

@@ -47,7 +47,8 @@ enum CompilerDiagnostics {
     for diagnostic in parse(output) where diagnostic.severity != "warning" {
       guard diagnostic.file == cellFile else {
         if diagnostic.severity == "error" {
-          traceback.append("\(diagnostic.file):\(diagnostic.line):\(diagnostic.column): error: \(diagnostic.message)")
+          traceback.append(
+            "\(diagnostic.file):\(diagnostic.line):\(diagnostic.column): error: \(diagnostic.message)")
           firstError = firstError ?? diagnostic.message
         }
         continue
@@ -66,7 +67,8 @@ enum CompilerDiagnostics {
     }
     if traceback.isEmpty {
       let trimmed = output.trimmingCharacters(in: .whitespacesAndNewlines)
-      traceback = trimmed.isEmpty ? ["the compiler failed without a message"] : trimmed.components(separatedBy: "\n")
+      traceback =
+        trimmed.isEmpty ? ["the compiler failed without a message"] : trimmed.components(separatedBy: "\n")
     }
     return CellError(ename: "CompileError", evalue: firstError ?? traceback[0], traceback: traceback)
   }

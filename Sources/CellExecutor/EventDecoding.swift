@@ -44,7 +44,8 @@ enum CrashReport {
       return CellError(
         ename: "RuntimeError", evalue: "Fatal error: \(value)", traceback: [fatal, "", stateLost])
     }
-    let how = signal.map { "the executor stopped with signal \($0) (\(signalName($0)))" }
+    let how =
+      signal.map { "the executor stopped with signal \($0) (\(signalName($0)))" }
       ?? "the executor exited while running the cell"
     let tail = lines.filter { !$0.isEmpty }.suffix(5)
     return CellError(ename: "RuntimeError", evalue: how, traceback: Array(tail) + ["", stateLost])

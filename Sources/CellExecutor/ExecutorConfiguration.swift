@@ -18,13 +18,16 @@ public struct ExecutorConfiguration: Sendable {
   public var interruptGracePeriod: Double
   /// Extra `swift-frontend` flags for every cell.
   public var extraCompilerFlags: [String]
+  /// Extra linker flags for every cell library (`-L...`, `-l...`); empty by default, since
+  /// cells bind to the library symbols that the executor exports.
+  public var extraLinkerFlags: [String]
 
   /// Creates a configuration; `toolchainPath` defaults to the one holding `swiftc` on PATH.
   public init(
     executorPath: String, moduleSearchPaths: [String],
     preludeModules: [String] = ["TensorCore", "RealNVP", "NotebookDisplay"],
     workDirectory: String, toolchainPath: String? = nil, interruptGracePeriod: Double = 3,
-    extraCompilerFlags: [String] = []
+    extraCompilerFlags: [String] = [], extraLinkerFlags: [String] = []
   ) {
     self.executorPath = executorPath
     self.moduleSearchPaths = moduleSearchPaths
@@ -33,6 +36,7 @@ public struct ExecutorConfiguration: Sendable {
     self.toolchainPath = toolchainPath ?? Self.defaultToolchainPath()
     self.interruptGracePeriod = interruptGracePeriod
     self.extraCompilerFlags = extraCompilerFlags
+    self.extraLinkerFlags = extraLinkerFlags
   }
 
   /// Derives everything from a SwiftPM build directory such as `.build/release`.

@@ -37,6 +37,20 @@ final class ExecutorProcess {
     posix_spawn_file_actions_adddup2(&actions, events.write, 3)
     posix_spawn_file_actions_adddup2(&actions, commands.read, 4)
     posix_spawn_file_actions_adddup2(&actions, crash.write, 5)
+    // The kernel may ignore SIGPIPE or SIGINT and block signals on its thread; the child
+    // starts with default dispositions and an empty mask so that interrupts reach it.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    sigaddset(&defaults, SIGPIPE)
+    sigaddset(&defaults, SIGINT)
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    var emptyMask = sigset_t()
+    sigemptyset(&emptyMask)
+    posix_spawnattr_setsigmask(&attributes, &emptyMask)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
     var environment = ProcessInfo.processInfo.environment
     environment["SWIFT_BACKTRACE"] = "enable=no"
     let envStrings = environment.map { "\($0.key)=\($0.value)" }
@@ -44,7 +58,7 @@ final class ExecutorProcess {
     var childPID: pid_t = 0
     let status = withCStrings(argv) { cArgv in
       withCStrings(envStrings) { cEnv in
-        posix_spawn(&childPID, configuration.executorPath, &actions, nil, cArgv, cEnv)
+        posix_spawn(&childPID, configuration.executorPath, &actions, &attributes, cArgv, cEnv)
       }
     }
     close(events.write)

@@ -54,7 +54,8 @@ final class SymbolIndex: @unchecked Sendable {
       try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
       var arguments = [
         "-module-name", module, "-output-dir", directory, "-minimum-access-level", "public",
-        "-target", "\(CellCompiler.architecture)-unknown-linux-gnu", "-I", configuration.workDirectory + "/modules",
+        "-target", "\(CellCompiler.architecture)-unknown-linux-gnu", "-I",
+        configuration.workDirectory + "/modules",
       ]
       for path in configuration.moduleSearchPaths { arguments += ["-I", path] }
       _ = CellCompiler.run(configuration.toolchainPath + "/bin/swift-symbolgraph-extract", arguments)

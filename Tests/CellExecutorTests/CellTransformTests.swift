@@ -6,7 +6,8 @@ import XCTest
 final class CellTransformTests: XCTestCase {
   func testTopLevelDeclarationsBecomePublic() {
     let cell = CellTransform.transform(
-      "let a = 1\nvar b: Int = 2\nfunc f() {}\nenum E { case x; func g() {} }\nprivate let hidden = 0\nprotocol P { func p() }")
+      "let a = 1\nvar b: Int = 2\nfunc f() {}\nenum E { case x; func g() {} }\nprivate let hidden = 0\nprotocol P { func p() }"
+    )
     XCTAssertEqual(
       cell.body,
       "public let a = 1\npublic var b: Int = 2\npublic func f() {}\npublic enum E { case x; public func g() {} }"
@@ -14,7 +15,8 @@ final class CellTransformTests: XCTestCase {
   }
 
   func testClassesAreOpenUnlessFinalAndGetPublicInit() {
-    let cell = CellTransform.transform("class A { var n = 0 }\nfinal class B { let m: Int; init(m: Int) { self.m = m } }")
+    let cell = CellTransform.transform(
+      "class A { var n = 0 }\nfinal class B { let m: Int; init(m: Int) { self.m = m } }")
     XCTAssertEqual(
       cell.body,
       "open class A { public var n = 0 ; public init() {} }\n"
@@ -22,11 +24,13 @@ final class CellTransformTests: XCTestCase {
   }
 
   func testStructsGetAPublicMemberwiseInit() {
-    let cell = CellTransform.transform("struct P {\n  var x: Double\n  var y: Double = 0\n  var f: (Int) -> Int\n}")
+    let cell = CellTransform.transform(
+      "struct P {\n  var x: Double\n  var y: Double = 0\n  var f: (Int) -> Int\n}")
     XCTAssertEqual(
       cell.body,
       "public struct P {\n  public var x: Double\n  public var y: Double = 0\n  public var f: (Int) -> Int\n"
-        + "; public init(x: Double, y: Double = 0, f: @escaping (Int) -> Int) { self.x = x; self.y = y; self.f = f } }")
+        + "; public init(x: Double, y: Double = 0, f: @escaping (Int) -> Int) { self.x = x; self.y = y; self.f = f } }"
+    )
   }
 
   func testExtensionMembersBecomePublicButNotTheExtension() {
@@ -36,8 +40,10 @@ final class CellTransformTests: XCTestCase {
   }
 
   func testLastExpressionIsWrapped() {
-    XCTAssertEqual(CellTransform.transform("let x = 2\nx * 3").body, "public let x = 2\npublishCellResult(x * 3)")
-    XCTAssertEqual(CellTransform.transform("try compute() // why").body, "try publishCellResult(try compute()) // why")
+    XCTAssertEqual(
+      CellTransform.transform("let x = 2\nx * 3").body, "public let x = 2\npublishCellResult(x * 3)")
+    XCTAssertEqual(
+      CellTransform.transform("try compute() // why").body, "try publishCellResult(try compute()) // why")
     for unwrapped in ["x = 3", "x += 1", "print(x)", "display(x)", "if x > 1 { 1 } else { 2 }", "let y = 1"] {
       XCTAssertFalse(CellTransform.transform(unwrapped).wrapsResult, "must not wrap: \(unwrapped)")
     }
@@ -69,10 +75,12 @@ final class CellTransformTests: XCTestCase {
 
   func testImportsTakeEachNameFromItsLatestCell() {
     let one = CompiledCell(
-      moduleName: "Cell_1", libraryPath: "", declarations: [.init(name: "x", kind: .let), .init(name: "f", kind: .func)],
+      moduleName: "Cell_1", libraryPath: "",
+      declarations: [.init(name: "x", kind: .let), .init(name: "f", kind: .func)],
       needsWholeImport: false)
     let two = CompiledCell(
-      moduleName: "Cell_2", libraryPath: "", declarations: [.init(name: "x", kind: .var)], needsWholeImport: false)
+      moduleName: "Cell_2", libraryPath: "", declarations: [.init(name: "x", kind: .var)],
+      needsWholeImport: false)
     let three = CompiledCell(moduleName: "Cell_3", libraryPath: "", declarations: [], needsWholeImport: true)
     XCTAssertEqual(
       CellImports.lines(prelude: ["RealNVP"], earlier: [one, two, three], ownNames: ["f"]),
@@ -80,10 +88,13 @@ final class CellTransformTests: XCTestCase {
   }
 
   func testDiagnosticsParsing() {
-    let output = "<cell 4>:2:17: error: cannot find 'q' in scope\n  q\n  ^\nmain.swift:1:8: error: no such module 'Nope'"
+    let output =
+      "<cell 4>:2:17: error: cannot find 'q' in scope\n  q\n  ^\nmain.swift:1:8: error: no such module 'Nope'"
     let diagnostics = CompilerDiagnostics.parse(output)
     XCTAssertEqual(diagnostics.count, 2)
-    XCTAssertEqual(diagnostics[0], .init(file: "<cell 4>", line: 2, column: 17, severity: "error", message: "cannot find 'q' in scope"))
+    XCTAssertEqual(
+      diagnostics[0],
+      .init(file: "<cell 4>", line: 2, column: 17, severity: "error", message: "cannot find 'q' in scope"))
     XCTAssertEqual(diagnostics[1].file, "main.swift")
   }
 }

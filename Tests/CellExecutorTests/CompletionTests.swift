@@ -17,8 +17,10 @@ final class CompletionTests: XCTestCase {
 
   func testKeywordsLibraryNamesAndCellGlobals() {
     XCTAssertEqual(
-      executor.run("/// A thing that spins.\nstruct Gadget { var width: Int; func spin() {} }\nlet gizmo = Gadget(width: 3)")
-        .outcome, .success)
+      executor.run(
+        "/// A thing that spins.\nstruct Gadget { var width: Int; func spin() {} }\nlet gizmo = Gadget(width: 3)"
+      )
+      .outcome, .success)
     let globals = executor.completions(for: "print(giz", cursor: 9)
     XCTAssertEqual(globals, CompletionMatches(matches: ["gizmo"], cursorStart: 6, cursorEnd: 9))
     XCTAssertTrue(executor.completions(for: "whi", cursor: 3).matches.contains("while"))

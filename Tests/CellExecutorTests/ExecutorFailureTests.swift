@@ -23,7 +23,8 @@ final class ExecutorFailureTests: XCTestCase {
     }
     XCTAssertEqual(error.ename, "CompileError")
     XCTAssertTrue(error.evalue.hasPrefix("2:13: "), "evalue was \(error.evalue)")
-    XCTAssertTrue(error.traceback.contains { $0.hasPrefix("<cell 1>:2:13: error: cannot find 'missingName'") })
+    XCTAssertTrue(
+      error.traceback.contains { $0.hasPrefix("<cell 1>:2:13: error: cannot find 'missingName'") })
     XCTAssertTrue(error.traceback.contains("    let b = a + missingName"), "\(error.traceback)")
     XCTAssertTrue(error.traceback.contains("                ^"), "caret under column 13: \(error.traceback)")
   }
@@ -38,7 +39,8 @@ final class ExecutorFailureTests: XCTestCase {
 
   func testTrapReportsMessageRestartsAndForgetsState() {
     XCTAssertEqual(executor.run("let before = 1").outcome, .success)
-    let crash = executor.run("let values = [1, 2, 3]\nlet index = values.count + Int(\"2\")!\nprint(values[index])")
+    let crash = executor.run(
+      "let values = [1, 2, 3]\nlet index = values.count + Int(\"2\")!\nprint(values[index])")
     guard case .runtimeError(let error) = crash.outcome else {
       return XCTFail("expected a runtime error, got \(crash.outcome)")
     }
@@ -75,7 +77,8 @@ final class ExecutorFailureTests: XCTestCase {
     let end = Date()
     XCTAssertEqual(outcome, .success)
     XCTAssertEqual(arrivals.count, 3, "one event per printed line")
-    XCTAssertLessThan(arrivals.first!.timeIntervalSince(start), end.timeIntervalSince(start) - 0.5,
+    XCTAssertLessThan(
+      arrivals.first!.timeIntervalSince(start), end.timeIntervalSince(start) - 0.5,
       "the first line arrived before the cell ended")
   }
 
@@ -83,7 +86,8 @@ final class ExecutorFailureTests: XCTestCase {
     XCTAssertEqual(executor.run("var steps = 0").outcome, .success)
     DispatchQueue.global().asyncAfter(deadline: .now() + 1.0) { self.executor.interrupt() }
     let run = executor.run(
-      "import Foundation\nwhile !Interruption.isRequested { steps += 1; Thread.sleep(forTimeInterval: 0.01) }")
+      "import Foundation\nwhile !Interruption.isRequested { steps += 1; Thread.sleep(forTimeInterval: 0.01) }"
+    )
     XCTAssertEqual(run.outcome, .interrupted(nil))
     let after = executor.run("steps > 0")
     XCTAssertEqual(after.resultText, "true", "state survives a cooperative interrupt")

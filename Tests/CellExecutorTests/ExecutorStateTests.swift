@@ -24,7 +24,8 @@ final class ExecutorStateTests: XCTestCase {
   }
 
   func testLaterDefinitionWins() {
-    XCTAssertEqual(executor.run("let x = 1\nfunc f() -> Int { 1 }\nstruct S { var a: Int }").outcome, .success)
+    XCTAssertEqual(
+      executor.run("let x = 1\nfunc f() -> Int { 1 }\nstruct S { var a: Int }").outcome, .success)
     XCTAssertEqual(executor.run("let x = \"a\"\nfunc f() -> String { \"two\" }").outcome, .success)
     XCTAssertEqual(executor.run("struct S { var b: String }").outcome, .success)
     XCTAssertEqual(executor.run("x").resultText, "a")
@@ -42,7 +43,8 @@ final class ExecutorStateTests: XCTestCase {
       class Counter { var count = 0; func tick() { count += 1 } }
       """)
     XCTAssertEqual(first.outcome, .success)
-    let second = executor.run("let c = Counter(); c.tick()\n\"\\(Point(x: 3).x) \\(21.doubled) \\(2 ** 10) \\(c.count)\"")
+    let second = executor.run(
+      "let c = Counter(); c.tick()\n\"\\(Point(x: 3).x) \\(21.doubled) \\(2 ** 10) \\(c.count)\"")
     XCTAssertEqual(second.outcome, .success)
     XCTAssertEqual(second.resultText, "3.0 42 1024 1")
   }

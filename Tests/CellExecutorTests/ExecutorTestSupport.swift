@@ -31,7 +31,8 @@ enum BuiltProducts {
   /// A configuration with a fresh work directory.
   static func configuration(grace: Double = 3) throws -> ExecutorConfiguration {
     let work = NSTemporaryDirectory() + "cell-executor-tests-\(getpid())-\(UUID().uuidString.prefix(8))"
-    var configuration = try ExecutorConfiguration.fromBuildDirectory(try buildDirectory(), workDirectory: work)
+    var configuration = try ExecutorConfiguration.fromBuildDirectory(
+      try buildDirectory(), workDirectory: work)
     configuration.interruptGracePeriod = grace
     return configuration
   }
