@@ -77,4 +77,37 @@ final class ExecutorStateTests: XCTestCase {
     XCTAssertEqual(texts.joined(), "a\n[1]b\nc\n")
     XCTAssertNil(run.resultText, "print returns Void and shows no result")
   }
+
+  func testLibraryGlobalSetByOneCellIsSeenByTheNext() {
+    let first = executor.run(
+      "let original = DisplayChannel.send\nDisplayChannel.send = { event in print(\"seen\"); original(event) }"
+    )
+    XCTAssertEqual(first.outcome, .success)
+    let second = executor.run("display(5)")
+    XCTAssertEqual(second.outcome, .success)
+    XCTAssertEqual(
+      second.events, [.stdout("seen\n"), .display(OutputBundle(data: ["text/plain": "5"]), id: nil)])
+  }
+
+  func testRichResultFromATypeDeclaredInACell() {
+    let code = """
+      struct Card: NotebookRenderable {
+        var title: String
+        func mimeBundle() -> MimeBundle {
+          MimeBundle(data: ["text/plain": title, "text/html": "<b>\\(title)</b>"])
+        }
+      }
+      Card(title: "ace")
+      """
+    let run = executor.run(code)
+    XCTAssertEqual(run.outcome, .success)
+    XCTAssertEqual(
+      run.events, [.result(OutputBundle(data: ["text/plain": "ace", "text/html": "<b>ace</b>"]))])
+  }
+
+  func testLargeMultiByteOutputArrivesWhole() {
+    let run = executor.run("print(String(repeating: \"é→\", count: 50_000))")
+    XCTAssertEqual(run.outcome, .success)
+    XCTAssertEqual(run.stdout, String(repeating: "é→", count: 50_000) + "\n")
+  }
 }

@@ -23,7 +23,7 @@ enum BuiltProducts {
     where FileManager.default.isExecutableFile(atPath: candidate + "/realnvp-executor") {
       return candidate
     }
-    throw XCTSkipFailure(
+    throw MissingProductError(
       "realnvp-executor not found next to the tests (looked in \(candidates)); "
         + "run `swift build` before `swift test`")
   }
@@ -38,8 +38,8 @@ enum BuiltProducts {
   }
 }
 
-/// An error that makes a test fail (never skip) with a clear message.
-struct XCTSkipFailure: Error, CustomStringConvertible {
+/// Thrown when the built executor is missing: the test fails (never skips) with this message.
+struct MissingProductError: Error, CustomStringConvertible {
   let description: String
   init(_ message: String) { description = message }
 }
