@@ -55,7 +55,7 @@ struct CellCompiler {
     // Libraries the executor has loaded resolve at dlopen; only a cell with imports of its
     // own needs the object's autolink entries (an extra tool run, ~30 ms).
     var libraries = ["-lswiftCore", "-lswiftSwiftOnoneSupport"]
-    if transformed.hasImports {
+    if !transformed.importLines.isEmpty {
       let autolink = Self.run(
         usr + "/bin/swift-autolink-extract", [dir + "/main.o", "-o", dir + "/autolink"])
       if autolink.status == 0 { libraries = ["@" + dir + "/autolink"] }

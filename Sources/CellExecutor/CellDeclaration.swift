@@ -31,6 +31,8 @@ struct CompiledCell: Sendable {
   var needsWholeImport: Bool
   /// Doc comments of its top-level names.
   var documentation: [String: String] = [:]
+  /// Its own `import` statements, repeated in later cells.
+  var importLines: [String] = []
 }
 
 // MARK: - Import lines
@@ -43,6 +45,7 @@ enum CellImports {
     prelude: [String], earlier: [CompiledCell], ownNames: Set<String>
   ) -> [String] {
     var lines = prelude.map { "import \($0)" }
+    for line in earlier.flatMap(\.importLines) where !lines.contains(line) { lines.append(line) }
     var claimed = ownNames
     var scoped: [[String]] = []
     for cell in earlier.reversed() {

@@ -12,7 +12,15 @@ public final class CellExecutor: @unchecked Sendable {
   private let compiler: CellCompiler
   /// Symbol graphs of the preloaded modules and of cells, for completion and inspection.
   let symbolIndex: SymbolIndex
-  private var process: ExecutorProcess?
+  private var process: ExecutorProcess? {
+    didSet {
+      stateLock.lock()
+      processID = process?.pid
+      stateLock.unlock()
+    }
+  }
+  /// The executor's pid, readable by `interrupt()` from another thread (under `stateLock`).
+  private var processID: pid_t?
   private var cells: [CompiledCell] = []
   private var nextCellNumber = 1
   private let executionLock = NSLock()
@@ -33,7 +41,9 @@ public final class CellExecutor: @unchecked Sendable {
     } catch {
       throw ExecutorError.workDirectory(path: configuration.workDirectory, reason: "\(error)")
     }
-    process = try ExecutorProcess(configuration: configuration)
+    let first = try ExecutorProcess(configuration: configuration)
+    process = first
+    processID = first.pid  // observers do not run in init
   }
 
   deinit { process?.terminate() }
@@ -94,7 +104,8 @@ public final class CellExecutor: @unchecked Sendable {
     }
     let compiled = CompiledCell(
       moduleName: "Cell_\(number)", libraryPath: library, declarations: transformed.declarations,
-      needsWholeImport: transformed.needsWholeImport, documentation: transformed.documentation)
+      needsWholeImport: transformed.needsWholeImport, documentation: transformed.documentation,
+      importLines: transformed.importLines)
     return waitForCell(compiled, process: process, onEvent: onEvent)
   }
 
@@ -153,7 +164,7 @@ public final class CellExecutor: @unchecked Sendable {
     if interruptDeadline == nil {
       interruptDeadline = Date().addingTimeInterval(configuration.interruptGracePeriod)
     }
-    process?.signal(SIGINT)
+    if let processID { kill(processID, SIGINT) }
   }
 
   /// Kills the executor and starts a fresh one; every earlier cell's state is gone.

@@ -15,8 +15,8 @@ public struct TransformedCell: Equatable, Sendable {
   public var wrapsResult: Bool
   /// Doc comments (`///`) of top-level names, by name.
   public var documentation: [String: String]
-  /// Whether the cell has its own `import` statements (its libraries must be linked).
-  public var hasImports: Bool
+  /// The cell's own `import` statements; later cells repeat them, as a notebook user expects.
+  public var importLines: [String]
   /// Maps columns of `body` back to the user's columns.
   public var columnMap: ColumnMap
 }
@@ -37,10 +37,10 @@ public enum CellTransform {
     var wholeImport = false
     var hasExtensions = false
     var documentation: [String: String] = [:]
-    var hasImports = false
+    var importLines: [String] = []
     for item in tree.statements {
       guard case .decl(let decl) = item.item else { continue }
-      if decl.is(ImportDeclSyntax.self) { hasImports = true }
+      if let importDecl = decl.as(ImportDeclSyntax.self) { importLines.append(importDecl.trimmedDescription) }
       if decl.is(ExtensionDeclSyntax.self) { hasExtensions = true }
       if decl.is(OperatorDeclSyntax.self) || decl.is(PrecedenceGroupDeclSyntax.self)
         || decl.is(ActorDeclSyntax.self)
@@ -73,7 +73,7 @@ public enum CellTransform {
     return TransformedCell(
       body: body, declarations: unique, needsWholeImport: wholeImport,
       wrapsResult: wrapsResult, documentation: documentation,
-      hasImports: hasImports, columnMap: map)
+      importLines: importLines, columnMap: map)
   }
 
   /// Whether a final expression statement should become the cell's result.

@@ -60,6 +60,9 @@ final class CellTransformTests: XCTestCase {
         .init(name: "f", kind: .func), .init(name: "S", kind: .struct), .init(name: "T", kind: .typealias),
       ])
     XCTAssertFalse(cell.needsWholeImport)
+    XCTAssertEqual(
+      CellTransform.transform("import Foundation\nimport struct Foo.Bar").importLines,
+      ["import Foundation", "import struct Foo.Bar"])
     XCTAssertTrue(CellTransform.transform("infix operator <>").needsWholeImport)
   }
 

@@ -110,4 +110,11 @@ final class ExecutorStateTests: XCTestCase {
     XCTAssertEqual(run.outcome, .success)
     XCTAssertEqual(run.stdout, String(repeating: "é→", count: 50_000) + "\n")
   }
+
+  func testImportsOfEarlierCellsCarryOver() {
+    XCTAssertEqual(executor.run("import Foundation").outcome, .success)
+    let run = executor.run("URL(fileURLWithPath: \"/tmp/a.txt\").lastPathComponent")
+    XCTAssertEqual(run.outcome, .success)
+    XCTAssertEqual(run.resultText, "a.txt")
+  }
 }
