@@ -12,6 +12,17 @@ extension CellExecutor {
     "true", "try", "typealias", "var", "where", "while", "await", "async",
   ]
 
+  /// Common global functions and types of the Swift standard library (its full symbol
+  /// graph is 48 MB, too much to load for completion).
+  static let standardLibraryNames = [
+    "print", "debugPrint", "dump", "min", "max", "abs", "zip", "stride", "sequence", "swap",
+    "precondition", "preconditionFailure", "assert", "assertionFailure", "fatalError", "type",
+    "repeatElement", "readLine", "Int", "Int32", "Int64", "UInt8", "Double", "Float", "Bool",
+    "String", "Character", "Array", "Dictionary", "Set", "Optional", "Range", "ClosedRange",
+    "Result", "Error", "Never", "Void", "Any", "AnyObject", "Sequence", "Collection",
+    "Equatable", "Hashable", "Comparable", "Codable", "CustomStringConvertible",
+  ]
+
   /// Completion candidates at `cursor` (Unicode scalars): after a dot, members of the type
   /// (or of the variable's type) when it is known; else keywords, the preloaded modules'
   /// public names and the globals of earlier cells.
@@ -27,7 +38,8 @@ extension CellExecutor {
       let base = String(String.UnicodeScalarView(scalars[baseStart..<(start - 1)]))
       candidates = memberNames(of: base)
     } else {
-      candidates = Self.keywords + allSymbols().filter { $0.path.count == 1 }.map(\.name)
+      candidates =
+        Self.keywords + Self.standardLibraryNames + allSymbols().filter { $0.path.count == 1 }.map(\.name)
     }
     let matches = Array(Set(candidates.filter { $0.hasPrefix(prefix) && !$0.isEmpty })).sorted()
     return CompletionMatches(matches: matches, cursorStart: start, cursorEnd: scalars.count)

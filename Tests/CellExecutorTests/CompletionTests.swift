@@ -24,6 +24,7 @@ final class CompletionTests: XCTestCase {
     let globals = executor.completions(for: "print(giz", cursor: 9)
     XCTAssertEqual(globals, CompletionMatches(matches: ["gizmo"], cursorStart: 6, cursorEnd: 9))
     XCTAssertTrue(executor.completions(for: "whi", cursor: 3).matches.contains("while"))
+    XCTAssertEqual(executor.completions(for: "prin", cursor: 4).matches, ["print"])
     XCTAssertTrue(executor.completions(for: "disp", cursor: 4).matches.contains("display"))
     let members = executor.completions(for: "gizmo.", cursor: 6)
     XCTAssertEqual(members.matches, ["spin", "width"])
