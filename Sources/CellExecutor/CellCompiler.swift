@@ -52,10 +52,11 @@ struct CellCompiler {
           columnMap: transformed.columnMap))
     }
     let library = dir + "/lib\(name).so"
-    // Libraries the executor has loaded resolve at dlopen; only a cell with imports of its
-    // own needs the object's autolink entries (an extra tool run, ~30 ms).
+    // Libraries the executor has loaded resolve at dlopen; only a cell importing a module
+    // the executor lacks needs the object's autolink entries (an extra tool run, ~30 ms).
     var libraries = ["-lswiftCore", "-lswiftSwiftOnoneSupport"]
-    if !transformed.importLines.isEmpty {
+    let loaded = Set(configuration.preludeModules).union(Self.executorModules)
+    if transformed.importedModules.contains(where: { !loaded.contains($0) && !$0.hasPrefix("Cell_") }) {
       let autolink = Self.run(
         usr + "/bin/swift-autolink-extract", [dir + "/main.o", "-o", dir + "/autolink"])
       if autolink.status == 0 { libraries = ["@" + dir + "/autolink"] }
@@ -75,6 +76,12 @@ struct CellCompiler {
     }
     return .success(library)
   }
+
+  /// Modules whose libraries the executor process always has loaded.
+  static let executorModules: Set<String> = [
+    "Swift", "Foundation", "FoundationEssentials", "Dispatch", "Glibc", "_Concurrency",
+    "Synchronization", "TensorCore", "RealNVP", "NotebookDisplay",
+  ]
 
   // MARK: - Processes
 

@@ -17,6 +17,8 @@ public struct TransformedCell: Equatable, Sendable {
   public var documentation: [String: String]
   /// The cell's own `import` statements; later cells repeat them, as a notebook user expects.
   public var importLines: [String]
+  /// The modules named by the cell's own `import` statements.
+  public var importedModules: [String]
   /// Maps columns of `body` back to the user's columns.
   public var columnMap: ColumnMap
 }
@@ -38,9 +40,13 @@ public enum CellTransform {
     var hasExtensions = false
     var documentation: [String: String] = [:]
     var importLines: [String] = []
+    var importedModules: [String] = []
     for item in tree.statements {
       guard case .decl(let decl) = item.item else { continue }
-      if let importDecl = decl.as(ImportDeclSyntax.self) { importLines.append(importDecl.trimmedDescription) }
+      if let importDecl = decl.as(ImportDeclSyntax.self) {
+        importLines.append(importDecl.trimmedDescription)
+        if let module = importDecl.path.first?.name.text { importedModules.append(module) }
+      }
       if decl.is(ExtensionDeclSyntax.self) { hasExtensions = true }
       if decl.is(OperatorDeclSyntax.self) || decl.is(PrecedenceGroupDeclSyntax.self)
         || decl.is(ActorDeclSyntax.self)
@@ -73,7 +79,7 @@ public enum CellTransform {
     return TransformedCell(
       body: body, declarations: unique, needsWholeImport: wholeImport,
       wrapsResult: wrapsResult, documentation: documentation,
-      importLines: importLines, columnMap: map)
+      importLines: importLines, importedModules: importedModules, columnMap: map)
   }
 
   /// Whether a final expression statement should become the cell's result.

@@ -8,7 +8,7 @@ public struct ExecutorConfiguration: Sendable {
   public var executorPath: String
   /// Directories searched for `.swiftmodule`s and clang module maps (`-I`).
   public var moduleSearchPaths: [String]
-  /// Modules that every cell imports, e.g. `["TensorCore", "RealNVP", "NotebookDisplay"]`.
+  /// Modules that every cell imports; by default Foundation and the preloaded library.
   public var preludeModules: [String]
   /// Directory for generated sources, objects, modules and libraries of cells.
   public var workDirectory: String
@@ -25,7 +25,7 @@ public struct ExecutorConfiguration: Sendable {
   /// Creates a configuration; `toolchainPath` defaults to the one holding `swiftc` on PATH.
   public init(
     executorPath: String, moduleSearchPaths: [String],
-    preludeModules: [String] = ["TensorCore", "RealNVP", "NotebookDisplay"],
+    preludeModules: [String] = ["Foundation", "TensorCore", "RealNVP", "NotebookDisplay"],
     workDirectory: String, toolchainPath: String? = nil, interruptGracePeriod: Double = 3,
     extraCompilerFlags: [String] = [], extraLinkerFlags: [String] = []
   ) {

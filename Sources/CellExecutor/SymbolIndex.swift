@@ -48,6 +48,10 @@ final class SymbolIndex: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     if let cached = loaded[module] { return cached }
+    if !isIndexed(module) {
+      loaded[module] = []
+      return []
+    }
     let directory = configuration.workDirectory + "/symbols"
     let file = directory + "/\(module).symbols.json"
     if !FileManager.default.fileExists(atPath: file) {
@@ -63,6 +67,13 @@ final class SymbolIndex: @unchecked Sendable {
     let symbols = Self.parse(file: file)
     loaded[module] = symbols
     return symbols
+  }
+
+  /// Whether `module` is a cell or a module of the build (toolchain modules such as Foundation
+  /// have symbol graphs too large to load for completion).
+  private func isIndexed(_ module: String) -> Bool {
+    let directories = [configuration.workDirectory + "/modules"] + configuration.moduleSearchPaths
+    return directories.contains { FileManager.default.fileExists(atPath: "\($0)/\(module).swiftmodule") }
   }
 
   /// Reads the symbols of one symbol graph file (empty if it is missing or malformed).
