@@ -6,11 +6,13 @@ import XCTest
 final class CellTransformTests: XCTestCase {
   func testTopLevelDeclarationsBecomePublic() {
     let cell = CellTransform.transform(
-      "let a = 1\nvar b: Int = 2\nfunc f() {}\nenum E { case x; func g() {} }\nprivate let hidden = 0\nprotocol P { func p() }"
+      "let a = 1\nvar b: Int = 2\nfunc f() {}\nenum E { case x; func g() {} }\n"
+        + "private let hidden = 0\nprotocol P { func p() }"
     )
     XCTAssertEqual(
       cell.body,
-      "public let a = 1\npublic var b: Int = 2\npublic func f() {}\npublic enum E { case x; public func g() {} }"
+      "public let a = 1\npublic var b: Int = 2\npublic func f() {}\n"
+        + "public enum E { case x; public func g() {} }"
         + "\nprivate let hidden = 0\npublic protocol P { func p() }")
   }
 
@@ -29,7 +31,8 @@ final class CellTransformTests: XCTestCase {
     XCTAssertEqual(
       cell.body,
       "public struct P {\n  public var x: Double\n  public var y: Double = 0\n  public var f: (Int) -> Int\n"
-        + "; public init(x: Double, y: Double = 0, f: @escaping (Int) -> Int) { self.x = x; self.y = y; self.f = f } }"
+        + "; public init(x: Double, y: Double = 0, f: @escaping (Int) -> Int) "
+        + "{ self.x = x; self.y = y; self.f = f } }"
     )
   }
 

@@ -18,7 +18,8 @@ final class CompletionTests: XCTestCase {
   func testKeywordsLibraryNamesAndCellGlobals() {
     XCTAssertEqual(
       executor.run(
-        "/// A thing that spins.\nstruct Gadget { var width: Int; func spin() {} }\nlet gizmo = Gadget(width: 3)"
+        "/// A thing that spins.\nstruct Gadget { var width: Int; func spin() {} }\n"
+          + "let gizmo = Gadget(width: 3)"
       )
       .outcome, .success)
     let globals = executor.completions(for: "print(giz", cursor: 9)

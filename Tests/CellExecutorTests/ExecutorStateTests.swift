@@ -52,13 +52,15 @@ final class ExecutorStateTests: XCTestCase {
   func testLibraryGlobalsAreShared() {
     // The display channel installed by the executor must be the one cells see: a display
     // from a cell becomes a display event, not printed text.
-    let run = executor.run("display(\"shown\", id: \"d1\")\nupdateDisplay(\"changed\", id: \"d1\")")
+    let run = executor.run(
+      "display(\"shown\", id: \"d1\")\nupdateDisplay(\"changed\", id: \"d1\")\nclearOutput(wait: true)")
     XCTAssertEqual(run.outcome, .success)
     XCTAssertEqual(
       run.events,
       [
         .display(OutputBundle(data: ["text/plain": "shown"]), id: "d1"),
         .updateDisplay(OutputBundle(data: ["text/plain": "changed"]), id: "d1"),
+        .clearOutput(wait: true),
       ])
     XCTAssertEqual(executor.run("Interruption.request()").outcome, .success)
     XCTAssertEqual(executor.run("Interruption.isRequested").resultText, "false", "cleared before each cell")
@@ -80,7 +82,8 @@ final class ExecutorStateTests: XCTestCase {
 
   func testLibraryGlobalSetByOneCellIsSeenByTheNext() {
     let first = executor.run(
-      "let original = DisplayChannel.send\nDisplayChannel.send = { event in print(\"seen\"); original(event) }"
+      "let original = DisplayChannel.send\n"
+        + "DisplayChannel.send = { event in print(\"seen\"); original(event) }"
     )
     XCTAssertEqual(first.outcome, .success)
     let second = executor.run("display(5)")
