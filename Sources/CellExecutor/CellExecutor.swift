@@ -128,7 +128,10 @@ public final class CellExecutor: @unchecked Sendable {
         }
         if kind == "failed" { loadFailure = object["message"] as? String ?? "the cell could not run" }
         if let event = EventDecoding.event(from: object) {
-          if case .stderr(let text) = event { stderrText += text }
+          if case .stderr(let text) = event {
+            stderrText += text
+            if stderrText.utf8.count > 65536 { stderrText = String(stderrText.suffix(16384)) }
+          }
           onEvent(event)
         }
       case .timeout:
