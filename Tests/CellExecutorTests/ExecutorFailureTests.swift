@@ -64,6 +64,11 @@ final class ExecutorFailureTests: XCTestCase {
       return XCTFail("expected a runtime error")
     }
     XCTAssertTrue(unwrap.evalue.contains("Unexpectedly found nil"), unwrap.evalue)
+    guard case .runtimeError(let division) = executor.run("let zero = Int(\"0\")!\nprint(1 / zero)").outcome
+    else {
+      return XCTFail("expected a runtime error")
+    }
+    XCTAssertEqual(division.evalue, "Fatal error: Division by zero")
   }
 
   func testOutputStreamsWhileTheCellRuns() {
