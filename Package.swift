@@ -57,7 +57,9 @@ let executables: [Target] = [
     ]),
   .executableTarget(
     name: "realnvp-executor",
-    dependencies: ["TensorCore", "RealNVP", "NotebookDisplay"]),
+    dependencies: ["TensorCore", "RealNVP", "NotebookDisplay"],
+    // Exports the library's symbols so that dlopen'ed cell libraries bind to this one copy.
+    linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]),
 ]
 
 // MARK: - Tests

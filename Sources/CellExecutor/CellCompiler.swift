@@ -1,0 +1,101 @@
+import Foundation
+
+// MARK: - Compiling a cell
+
+/// Compiles a transformed cell into `libCell_N.so` with swift-frontend, then links it with
+/// clang, the way `swiftc -c` + `swiftc -emit-library` would but without the driver.
+struct CellCompiler {
+  /// Where things are.
+  let configuration: ExecutorConfiguration
+
+  /// Directory holding the `.swiftmodule` of every compiled cell.
+  var cellModulesDirectory: String { configuration.workDirectory + "/modules" }
+
+  /// The `#sourceLocation` file name of cell `number`, as diagnostics show it.
+  static func cellFileName(_ number: Int) -> String { "<cell \(number)>" }
+
+  /// Compiles `transformed` as module `Cell_<number>` with the given import lines; returns
+  /// the library path, or the compile error (columns mapped to `code`).
+  func compile(
+    number: Int, code: String, transformed: TransformedCell, imports: [String]
+  ) -> Result<String, CellError> {
+    let name = "Cell_\(number)"
+    let dir = configuration.workDirectory + "/" + name
+    let files = FileManager.default
+    do {
+      try files.createDirectory(atPath: dir, withIntermediateDirectories: true)
+      try files.createDirectory(atPath: cellModulesDirectory, withIntermediateDirectories: true)
+      let fileName = Self.cellFileName(number)
+      let source =
+        imports.joined(separator: "\n") + "\n#sourceLocation(file: \"\(fileName)\", line: 1)\n"
+        + transformed.body + "\n"
+      try source.write(toFile: dir + "/main.swift", atomically: false, encoding: .utf8)
+    } catch {
+      return .failure(
+        CellError(ename: "CompileError", evalue: "cannot write \(dir): \(error)", traceback: []))
+    }
+    let usr = configuration.toolchainPath
+    var frontend = [
+      "-frontend", "-c", dir + "/main.swift", "-module-name", name, "-disable-objc-interop",
+      "-Onone", "-suppress-warnings", "-no-color-diagnostics", "-diagnostic-style", "llvm",
+      "-emit-module-path", cellModulesDirectory + "/\(name).swiftmodule",
+      "-emit-module-doc-path", cellModulesDirectory + "/\(name).swiftdoc", "-o", dir + "/main.o",
+      "-I", cellModulesDirectory,
+    ]
+    for path in configuration.moduleSearchPaths { frontend += ["-I", path] }
+    frontend += configuration.extraCompilerFlags
+    let compiled = Self.run(usr + "/bin/swift-frontend", frontend)
+    guard compiled.status == 0 else {
+      return .failure(
+        CompilerDiagnostics.compileError(
+          output: compiled.output, cellFile: Self.cellFileName(number), code: code,
+          columnMap: transformed.columnMap))
+    }
+    let library = dir + "/lib\(name).so"
+    // Libraries the executor has loaded resolve at dlopen; only a cell importing a module
+    // the executor lacks needs the object's autolink entries (an extra tool run, ~30 ms).
+    var libraries = ["-lswiftCore", "-lswiftSwiftOnoneSupport"]
+    let loaded = Set(configuration.preludeModules).union(Self.executorModules)
+    if transformed.importedModules.contains(where: { !loaded.contains($0) && !$0.hasPrefix("Cell_") }) {
+      let autolink = Self.run(
+        usr + "/bin/swift-autolink-extract", [dir + "/main.o", "-o", dir + "/autolink"])
+      if autolink.status == 0 { libraries = ["@" + dir + "/autolink"] }
+    }
+    let runtime = usr + "/lib/swift/linux"
+    let linked = Self.run(
+      usr + "/bin/clang",
+      [
+        "-shared", "-Xlinker", "-rpath", "-Xlinker", runtime, runtime + "/\(Self.architecture)/swiftrt.o",
+        dir + "/main.o", "-L", runtime, "-o", library,
+      ] + libraries + configuration.extraLinkerFlags)
+    guard linked.status == 0 else {
+      return .failure(
+        CellError(
+          ename: "CompileError", evalue: "linking \(name) failed",
+          traceback: linked.output.components(separatedBy: "\n")))
+    }
+    return .success(library)
+  }
+
+  /// Modules whose libraries the executor process always has loaded.
+  static let executorModules: Set<String> = [
+    "Swift", "Foundation", "FoundationEssentials", "Dispatch", "Glibc", "_Concurrency",
+    "Synchronization", "TensorCore", "RealNVP", "NotebookDisplay",
+  ]
+
+  // MARK: - Processes
+
+  /// The runtime library subdirectory for this machine.
+  static var architecture: String {
+    #if arch(arm64)
+      return "aarch64"
+    #else
+      return "x86_64"
+    #endif
+  }
+
+  /// Runs a tool to completion; returns its exit status and its stdout and stderr together.
+  static func run(_ tool: String, _ arguments: [String]) -> (status: Int32, output: String) {
+    ToolRunner.run(tool, arguments)
+  }
+}

@@ -1,0 +1,68 @@
+// MARK: - Names a cell declares
+
+/// A top-level name declared by a cell, and the kind of scoped import that brings it in.
+public struct CellDeclaration: Equatable, Hashable, Sendable {
+  /// How a scoped import names a declaration: `import <kind> Cell_N.name`.
+  public enum Kind: String, Sendable {
+    case `let`, `var`, `func`, `struct`, `class`, `enum`, `protocol`, `typealias`
+  }
+
+  /// The declared name.
+  public var name: String
+  /// The import kind.
+  public var kind: Kind
+
+  /// Creates a declaration record.
+  public init(name: String, kind: Kind) {
+    self.name = name
+    self.kind = kind
+  }
+}
+
+/// What later cells need to know about a compiled cell.
+struct CompiledCell: Sendable {
+  /// The module name, `Cell_N`.
+  var moduleName: String
+  /// The shared library to load.
+  var libraryPath: String
+  /// Top-level names it declares.
+  var declarations: [CellDeclaration]
+  /// Whether it must be imported as a whole (operators, actors, extensions only).
+  var needsWholeImport: Bool
+  /// Doc comments of its top-level names.
+  var documentation: [String: String] = [:]
+  /// Its own `import` statements, repeated in later cells.
+  var importLines: [String] = []
+}
+
+// MARK: - Import lines
+
+/// Builds the import lines of a new cell: each name comes from the latest earlier cell that
+/// declared it (scoped imports), so a redefinition wins over the earlier one.
+enum CellImports {
+  /// The import lines for a cell that declares `ownNames`, after `earlier` (oldest first).
+  static func lines(
+    prelude: [String], earlier: [CompiledCell], ownNames: Set<String>
+  ) -> [String] {
+    var lines = prelude.map { "import \($0)" }
+    for line in earlier.flatMap(\.importLines) where !lines.contains(line) { lines.append(line) }
+    var claimed = ownNames
+    var scoped: [[String]] = []
+    for cell in earlier.reversed() {
+      var cellLines: [String] = []
+      for declaration in cell.declarations where !claimed.contains(declaration.name) {
+        cellLines.append("import \(declaration.kind.rawValue) \(cell.moduleName).\(declaration.name)")
+      }
+      let shadowedAll = cellLines.isEmpty && !cell.declarations.isEmpty
+      if cell.needsWholeImport && !shadowedAll {
+        cellLines = ["import \(cell.moduleName)"] + cellLines
+      } else if cell.declarations.isEmpty {
+        cellLines = ["import \(cell.moduleName)"]
+      }
+      for declaration in cell.declarations { claimed.insert(declaration.name) }
+      scoped.append(cellLines)
+    }
+    for cellLines in scoped.reversed() { lines += cellLines }
+    return lines
+  }
+}

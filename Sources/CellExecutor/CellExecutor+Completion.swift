@@ -1,0 +1,107 @@
+import Foundation
+
+// MARK: - Completion and inspection
+
+extension CellExecutor {
+  /// Swift keywords offered by completion.
+  static let keywords = [
+    "as", "associatedtype", "break", "case", "catch", "class", "continue", "default", "defer", "do",
+    "else", "enum", "extension", "false", "fileprivate", "for", "func", "guard", "if", "import", "in",
+    "init", "inout", "internal", "is", "let", "nil", "private", "protocol", "public", "repeat",
+    "return", "self", "Self", "static", "struct", "subscript", "super", "switch", "throw", "throws",
+    "true", "try", "typealias", "var", "where", "while", "await", "async",
+  ]
+
+  /// Common global functions and types of the Swift standard library (its full symbol
+  /// graph is 48 MB, too much to load for completion).
+  static let standardLibraryNames = [
+    "print", "debugPrint", "dump", "min", "max", "abs", "zip", "stride", "sequence", "swap",
+    "precondition", "preconditionFailure", "assert", "assertionFailure", "fatalError", "type",
+    "repeatElement", "readLine", "Int", "Int32", "Int64", "UInt8", "Double", "Float", "Bool",
+    "String", "Character", "Array", "Dictionary", "Set", "Optional", "Range", "ClosedRange",
+    "Result", "Error", "Never", "Void", "Any", "AnyObject", "Sequence", "Collection",
+    "Equatable", "Hashable", "Comparable", "Codable", "CustomStringConvertible",
+  ]
+
+  /// Completion candidates at `cursor` (Unicode scalars): after a dot, members of the type
+  /// (or of the variable's type) when it is known; else keywords, the preloaded modules'
+  /// public names and the globals of earlier cells.
+  public func completions(for code: String, cursor: Int) -> CompletionMatches {
+    let scalars = Array(code.unicodeScalars.prefix(max(0, cursor)))
+    var start = scalars.count
+    while start > 0 && Self.isIdentifier(scalars[start - 1]) { start -= 1 }
+    let prefix = String(String.UnicodeScalarView(scalars[start...]))
+    var candidates: [String]
+    if start > 0 && scalars[start - 1] == "." {
+      var baseStart = start - 1
+      while baseStart > 0 && Self.isIdentifier(scalars[baseStart - 1]) { baseStart -= 1 }
+      let base = String(String.UnicodeScalarView(scalars[baseStart..<(start - 1)]))
+      candidates = memberNames(of: base)
+    } else {
+      candidates =
+        Self.keywords + Self.standardLibraryNames + allSymbols().filter { $0.path.count == 1 }.map(\.name)
+    }
+    let matches = Array(Set(candidates.filter { $0.hasPrefix(prefix) && !$0.isEmpty })).sorted()
+    return CompletionMatches(matches: matches, cursorStart: start, cursorEnd: scalars.count)
+  }
+
+  /// The declaration and doc comment of the name at `cursor`, or nil when it is unknown.
+  public func inspection(for code: String, cursor: Int) -> String? {
+    let scalars = Array(code.unicodeScalars)
+    var start = min(max(0, cursor), scalars.count)
+    var end = start
+    while start > 0 && Self.isIdentifier(scalars[start - 1]) { start -= 1 }
+    while end < scalars.count && Self.isIdentifier(scalars[end]) { end += 1 }
+    guard start < end else { return nil }
+    let name = String(String.UnicodeScalarView(scalars[start..<end]))
+    var owner: String?
+    if start > 1 && scalars[start - 1] == "." {
+      var ownerStart = start - 1
+      while ownerStart > 0 && Self.isIdentifier(scalars[ownerStart - 1]) { ownerStart -= 1 }
+      owner = String(String.UnicodeScalarView(scalars[ownerStart..<(start - 1)]))
+    }
+    let symbols = allSymbols().reversed()
+    let ownerType = owner.flatMap { typeName(of: $0) }
+    let found =
+      symbols.first { $0.name == name && ownerType != nil && $0.path.count == 2 && $0.path[0] == ownerType }
+      ?? symbols.first { $0.name == name && $0.path.count == 1 }
+      ?? symbols.first { $0.name == name }
+    guard let symbol = found else { return nil }
+    var documentation = symbol.documentation
+    if documentation.isEmpty && symbol.path.count == 1 { documentation = liveDocumentation[name] ?? "" }
+    let doc = documentation.isEmpty ? "" : "\n\n" + documentation
+    return symbol.declaration + doc
+  }
+
+  // MARK: - Helpers
+
+  /// Symbols of the preloaded modules, then of live cells (oldest first).
+  private func allSymbols() -> [IndexedSymbol] {
+    let modules = configuration.preludeModules + liveCellModules
+    return modules.flatMap { symbolIndex.symbols(of: $0) }
+  }
+
+  /// Names that can follow `base.`: members of the type `base`, or of `base`'s type.
+  private func memberNames(of base: String) -> [String] {
+    guard let type = typeName(of: base) else { return [] }
+    let isStaticAccess = allSymbols().contains { $0.path == [base] && $0.isType }
+    return allSymbols().filter { symbol in
+      guard symbol.path.count == 2, symbol.path[0] == type else { return false }
+      let isStatic =
+        symbol.kind.hasPrefix("swift.type.") || symbol.kind == "swift.enum.case"
+        || symbol.kind == "swift.init"
+      return isStatic == isStaticAccess
+    }.map { $0.kind == "swift.init" ? "init" : $0.name }
+  }
+
+  /// `name` itself when it is a type; the declared type when it is a variable.
+  private func typeName(of name: String) -> String? {
+    let symbols = allSymbols()
+    if symbols.contains(where: { $0.path == [name] && $0.isType }) { return name }
+    return symbols.last { $0.path == [name] }?.valueTypeName
+  }
+
+  private static func isIdentifier(_ scalar: Unicode.Scalar) -> Bool {
+    scalar == "_" || scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+  }
+}

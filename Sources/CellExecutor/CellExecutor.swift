@@ -1,0 +1,251 @@
+import Foundation
+
+// MARK: - Cell executor
+
+/// Compiles notebook cells into Swift modules and runs them in a separate executor process
+/// that has the library preloaded; state lives on from cell to cell.
+///
+/// `execute` runs one cell at a time; `interrupt` may be called from another thread.
+public final class CellExecutor: @unchecked Sendable {
+  /// The configuration this executor was created with.
+  public let configuration: ExecutorConfiguration
+  private let compiler: CellCompiler
+  /// Symbol graphs of the preloaded modules and of cells, for completion and inspection.
+  let symbolIndex: SymbolIndex
+  private var process: ExecutorProcess? {
+    didSet {
+      stateLock.lock()
+      processID = process?.pid
+      stateLock.unlock()
+    }
+  }
+  /// The executor's pid, readable by `interrupt()` from another thread (under `stateLock`).
+  private var processID: pid_t?
+  private var cells: [CompiledCell] = []
+  private var nextCellNumber = 1
+  private let executionLock = NSLock()
+  private let stateLock = NSLock()
+  private var running = false
+  private var interruptDeadline: Date?
+  private var interruptRequested = false
+
+  /// Creates the work directory and starts the executor child process.
+  public init(configuration: ExecutorConfiguration) throws {
+    self.configuration = configuration
+    compiler = CellCompiler(configuration: configuration)
+    symbolIndex = SymbolIndex(configuration: configuration)
+    signal(SIGPIPE, SIG_IGN)
+    do {
+      try FileManager.default.createDirectory(
+        atPath: configuration.workDirectory, withIntermediateDirectories: true)
+    } catch {
+      throw ExecutorError.workDirectory(path: configuration.workDirectory, reason: "\(error)")
+    }
+    let first = try ExecutorProcess(configuration: configuration)
+    process = first
+    processID = first.pid  // observers do not run in init
+  }
+
+  deinit { process?.terminate() }
+
+  /// Global names declared by the cells that are alive in the current executor.
+  public var liveDeclarations: [CellDeclaration] {
+    stateLock.lock()
+    defer { stateLock.unlock() }
+    return cells.flatMap(\.declarations)
+  }
+
+  /// Module names of the cells that are alive in the current executor, oldest first.
+  var liveCellModules: [String] {
+    stateLock.lock()
+    defer { stateLock.unlock() }
+    return cells.map(\.moduleName)
+  }
+
+  /// Doc comments of the live cells' top-level names (latest definition wins).
+  var liveDocumentation: [String: String] {
+    stateLock.lock()
+    defer { stateLock.unlock() }
+    return cells.reduce(into: [:]) { result, cell in result.merge(cell.documentation) { $1 } }
+  }
+
+  /// Replaces or extends the list of live cells under the state lock.
+  private func updateCells(_ change: (inout [CompiledCell]) -> Void) {
+    stateLock.lock()
+    change(&cells)
+    stateLock.unlock()
+  }
+
+  // MARK: - Running cells
+
+  /// Compiles and runs one cell; calls `onEvent` live as output happens, in order; returns
+  /// when the cell is done.
+  public func execute(_ code: String, onEvent: @escaping (ExecutorEvent) -> Void) -> CellOutcome {
+    executionLock.lock()
+    defer { executionLock.unlock() }
+    setRunning(true)
+    defer { setRunning(false) }
+    if code.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return .success }
+    let number = nextCellNumber
+    nextCellNumber += 1
+    let transformed = CellTransform.transform(code)
+    let imports = CellImports.lines(
+      prelude: configuration.preludeModules, earlier: liveCells,
+      ownNames: Set(transformed.declarations.map(\.name)))
+    let library: String
+    switch compiler.compile(number: number, code: code, transformed: transformed, imports: imports) {
+    case .failure(let error): return .compileError(error)
+    case .success(let path): library = path
+    }
+    if takeInterruptRequest() { return .interrupted(nil) }
+    if process == nil, let error = startProcess() { return .runtimeError(error) }
+    guard let process, process.send("run \(library)") else {
+      return .runtimeError(restartAfterCrash(stderr: "", signal: nil))
+    }
+    let compiled = CompiledCell(
+      moduleName: "Cell_\(number)", libraryPath: library, declarations: transformed.declarations,
+      needsWholeImport: transformed.needsWholeImport, documentation: transformed.documentation,
+      importLines: transformed.importLines)
+    return waitForCell(compiled, process: process, onEvent: onEvent)
+  }
+
+  /// Reads events until the cell is done, the executor dies, or an interrupt times out.
+  private func waitForCell(
+    _ cell: CompiledCell, process: ExecutorProcess, onEvent: (ExecutorEvent) -> Void
+  ) -> CellOutcome {
+    var stderrText = ""
+    var loadFailure: String?
+    while true {
+      switch process.nextMessage(timeout: 0.05) {
+      case .event(let object):
+        let kind = object["kind"] as? String
+        if kind == "done" {
+          if let loadFailure {
+            return .runtimeError(CellError(ename: "LoadError", evalue: loadFailure, traceback: [loadFailure]))
+          }
+          updateCells { $0.append(cell) }
+          return takeInterruptRequest() ? .interrupted(nil) : .success
+        }
+        if kind == "failed" { loadFailure = object["message"] as? String ?? "the cell could not run" }
+        if let event = EventDecoding.event(from: object) {
+          if case .stderr(let text) = event {
+            stderrText += text
+            if stderrText.utf8.count > 65536 { stderrText = String(stderrText.suffix(16384)) }
+          }
+          onEvent(event)
+        }
+      case .timeout:
+        if let deadline = currentInterruptDeadline(), Date() >= deadline {
+          process.signal(SIGKILL)
+          process.waitForExit()
+          _ = takeInterruptRequest()
+          replaceProcess()
+          return .interrupted(
+            CellError(
+              ename: "Interrupted",
+              evalue: "the cell did not stop within \(configuration.interruptGracePeriod) s, so the "
+                + "executor was restarted; variables and definitions from earlier cells are lost",
+              traceback: ["Interrupted: the executor was killed and restarted; earlier state is lost."]))
+        }
+      case .closed:
+        let signal = process.waitForExit()
+        _ = takeInterruptRequest()
+        return .runtimeError(restartAfterCrash(stderr: stderrText + process.crashReport(), signal: signal))
+      }
+    }
+  }
+
+  // MARK: - Interrupt, restart, shutdown
+
+  /// Asks the running cell to stop: SIGINT now (library loops return at their next check),
+  /// then SIGKILL and a restart if it has not returned after the grace period.
+  public func interrupt() {
+    stateLock.lock()
+    defer { stateLock.unlock() }
+    guard running else { return }
+    interruptRequested = true
+    if interruptDeadline == nil {
+      interruptDeadline = Date().addingTimeInterval(configuration.interruptGracePeriod)
+    }
+    if let processID { kill(processID, SIGINT) }
+  }
+
+  /// Kills the executor and starts a fresh one; every earlier cell's state is gone.
+  public func restart() throws {
+    executionLock.lock()
+    defer { executionLock.unlock() }
+    process?.terminate()
+    process = nil
+    updateCells { $0 = [] }
+    process = try ExecutorProcess(configuration: configuration)
+  }
+
+  /// Stops the executor for good.
+  public func shutdown() {
+    executionLock.lock()
+    defer { executionLock.unlock() }
+    process?.send("exit")
+    process?.terminate()
+    process = nil
+    updateCells { $0 = [] }
+  }
+
+  /// Builds the error for a crash and starts a new executor.
+  private func restartAfterCrash(stderr: String, signal: Int32?) -> CellError {
+    replaceProcess()
+    return CrashReport.error(stderr: stderr, signal: signal)
+  }
+
+  /// Replaces the executor without taking the execution lock (the caller holds it).
+  private func replaceProcess() {
+    process?.terminate()
+    process = nil
+    updateCells { $0 = [] }
+    _ = startProcess()
+  }
+
+  private func startProcess() -> CellError? {
+    do {
+      process = try ExecutorProcess(configuration: configuration)
+      return nil
+    } catch {
+      return CellError(ename: "ExecutorError", evalue: "\(error)", traceback: ["\(error)"])
+    }
+  }
+
+  // MARK: - Interrupt state
+
+  private var liveCells: [CompiledCell] {
+    stateLock.lock()
+    defer { stateLock.unlock() }
+    return cells
+  }
+
+  private func setRunning(_ value: Bool) {
+    stateLock.lock()
+    running = value
+    if !value { interruptDeadline = nil }
+    stateLock.unlock()
+  }
+
+  private func currentInterruptDeadline() -> Date? {
+    stateLock.lock()
+    defer { stateLock.unlock() }
+    return interruptDeadline
+  }
+
+  private func takeInterruptRequest() -> Bool {
+    stateLock.lock()
+    defer { stateLock.unlock() }
+    let requested = interruptRequested
+    interruptRequested = false
+    return requested
+  }
+}
+
+// MARK: - Editor support
+
+extension CellExecutor {
+  /// Whether `code` can run as it is (Jupyter `is_complete_request`).
+  public func isComplete(_ code: String) -> CodeCompleteness { CodeCompleteness.of(code) }
+}

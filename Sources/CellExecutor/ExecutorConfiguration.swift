@@ -1,0 +1,127 @@
+import Foundation
+
+// MARK: - Configuration
+
+/// Where the executor, the compiler and the preloaded modules are, and how cells are built.
+public struct ExecutorConfiguration: Sendable {
+  /// The `realnvp-executor` binary.
+  public var executorPath: String
+  /// Directories searched for `.swiftmodule`s and clang module maps (`-I`).
+  public var moduleSearchPaths: [String]
+  /// Modules that every cell imports; by default Foundation and the preloaded library.
+  public var preludeModules: [String]
+  /// Directory for generated sources, objects, modules and libraries of cells.
+  public var workDirectory: String
+  /// The toolchain's `usr` directory (holds `bin/swift-frontend`, `bin/clang`, `lib/swift`).
+  public var toolchainPath: String
+  /// Seconds an interrupted cell has to return before the executor is killed.
+  public var interruptGracePeriod: Double
+  /// Extra `swift-frontend` flags for every cell.
+  public var extraCompilerFlags: [String]
+  /// Extra linker flags for every cell library (`-L...`, `-l...`); empty by default, since
+  /// cells bind to the library symbols that the executor exports.
+  public var extraLinkerFlags: [String]
+
+  /// Creates a configuration; `toolchainPath` defaults to the one holding `swiftc` on PATH.
+  public init(
+    executorPath: String, moduleSearchPaths: [String],
+    preludeModules: [String] = ["Foundation", "TensorCore", "RealNVP", "NotebookDisplay"],
+    workDirectory: String, toolchainPath: String? = nil, interruptGracePeriod: Double = 3,
+    extraCompilerFlags: [String] = [], extraLinkerFlags: [String] = []
+  ) {
+    self.executorPath = executorPath
+    self.moduleSearchPaths = moduleSearchPaths
+    self.preludeModules = preludeModules
+    self.workDirectory = workDirectory
+    self.toolchainPath = toolchainPath ?? Self.defaultToolchainPath()
+    self.interruptGracePeriod = interruptGracePeriod
+    self.extraCompilerFlags = extraCompilerFlags
+    self.extraLinkerFlags = extraLinkerFlags
+  }
+
+  /// Derives everything from a SwiftPM build directory such as `.build/release`.
+  ///
+  /// Modules come from `<build>/Modules`, module maps of C targets from `<build>/*.build` and
+  /// of system-library targets from `<package>/Sources/*`; the executor is
+  /// `<build>/realnvp-executor`.
+  public static func fromBuildDirectory(
+    _ buildDirectory: String, workDirectory: String? = nil
+  ) throws -> ExecutorConfiguration {
+    let build = URL(fileURLWithPath: buildDirectory).resolvingSymlinksInPath()
+    let files = FileManager.default
+    let executor = build.appendingPathComponent("realnvp-executor").path
+    guard files.isExecutableFile(atPath: executor) else {
+      throw ExecutorError.missingExecutor(path: executor)
+    }
+    var searchPaths = [build.appendingPathComponent("Modules").path]
+    let buildEntries = (try? files.contentsOfDirectory(atPath: build.path)) ?? []
+    for entry in buildEntries.sorted() where entry.hasSuffix(".build") {
+      let dir = build.appendingPathComponent(entry)
+      if files.fileExists(atPath: dir.appendingPathComponent("module.modulemap").path) {
+        searchPaths.append(dir.path)
+      }
+    }
+    if let root = packageRoot(above: build) {
+      let sources = root.appendingPathComponent("Sources")
+      for entry in ((try? files.contentsOfDirectory(atPath: sources.path)) ?? []).sorted() {
+        let dir = sources.appendingPathComponent(entry)
+        if files.fileExists(atPath: dir.appendingPathComponent("module.modulemap").path) {
+          searchPaths.append(dir.path)
+        }
+      }
+    }
+    let work = workDirectory ?? NSTemporaryDirectory() + "realnvp-cells-\(getpid())"
+    return ExecutorConfiguration(
+      executorPath: executor, moduleSearchPaths: searchPaths, workDirectory: work)
+  }
+
+  // MARK: - Defaults
+
+  /// The `usr` directory of the toolchain whose `swiftc` is on PATH, else `/opt/swift/usr`.
+  static func defaultToolchainPath() -> String {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+    for dir in path.split(separator: ":") {
+      let candidate = "\(dir)/swift-frontend"
+      if FileManager.default.isExecutableFile(atPath: candidate) {
+        return URL(fileURLWithPath: candidate).resolvingSymlinksInPath()
+          .deletingLastPathComponent().deletingLastPathComponent().path
+      }
+    }
+    return "/opt/swift/usr"
+  }
+
+  private static func packageRoot(above start: URL) -> URL? {
+    var dir = start
+    for _ in 0..<6 {
+      dir = dir.deletingLastPathComponent()
+      if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
+        return dir
+      }
+    }
+    return nil
+  }
+}
+
+// MARK: - Errors
+
+/// Problems starting or talking to the executor that a user or installer can fix.
+public enum ExecutorError: Error, CustomStringConvertible, Equatable {
+  /// The executor binary is not where the configuration says.
+  case missingExecutor(path: String)
+  /// The executor could not be started or did not say it was ready.
+  case startFailed(String)
+  /// The work directory could not be created.
+  case workDirectory(path: String, reason: String)
+
+  /// A message naming what was wrong and what was expected.
+  public var description: String {
+    switch self {
+    case .missingExecutor(let path):
+      return "no executor at \(path): expected the realnvp-executor binary built by `swift build`"
+    case .startFailed(let reason):
+      return "the executor did not start: \(reason)"
+    case .workDirectory(let path, let reason):
+      return "cannot use \(path) as the cell work directory: \(reason)"
+    }
+  }
+}

@@ -1,0 +1,92 @@
+// MARK: - What a cell produces
+
+/// A rendered value: MIME type to payload plus per-type metadata (mirrors NotebookDisplay's
+/// `MimeBundle` without importing the library into the kernel process).
+public struct OutputBundle: Equatable, Sendable {
+  /// MIME type to payload, e.g. `["text/plain": "42"]`; binary payloads are base64.
+  public var data: [String: String]
+  /// MIME type to metadata, e.g. `["image/png": ["width": 280]]`.
+  public var metadata: [String: [String: Int]]
+
+  /// Creates a bundle from its parts.
+  public init(data: [String: String], metadata: [String: [String: Int]] = [:]) {
+    self.data = data
+    self.metadata = metadata
+  }
+}
+
+/// Output of a running cell, reported live and in order.
+public enum ExecutorEvent: Equatable, Sendable {
+  /// Text the cell wrote to standard output.
+  case stdout(String)
+  /// Text the cell wrote to standard error.
+  case stderr(String)
+  /// A new rich output (Jupyter `display_data`), with an optional display id.
+  case display(OutputBundle, id: String?)
+  /// Replaces the output shown under a display id (Jupyter `update_display_data`).
+  case updateDisplay(OutputBundle, id: String)
+  /// Clears the cell's output; with `wait`, when the next output arrives.
+  case clearOutput(wait: Bool)
+  /// The value of the cell's final expression (Jupyter `execute_result`).
+  case result(OutputBundle)
+}
+
+/// An error reported to the notebook: a name, a message and readable lines.
+public struct CellError: Equatable, Sendable, Error, CustomStringConvertible {
+  /// The kind of error, e.g. `CompileError`, `RuntimeError`, `Interrupted`.
+  public var ename: String
+  /// The one-line message.
+  public var evalue: String
+  /// Lines to show (diagnostics with the cell's own line:column, or the crash report).
+  public var traceback: [String]
+
+  /// Creates an error from its parts.
+  public init(ename: String, evalue: String, traceback: [String]) {
+    self.ename = ename
+    self.evalue = evalue
+    self.traceback = traceback
+  }
+
+  /// `ename: evalue`.
+  public var description: String { "\(ename): \(evalue)" }
+}
+
+/// How a cell ended.
+public enum CellOutcome: Equatable, Sendable {
+  /// The cell ran to its end.
+  case success
+  /// The cell did not compile; nothing ran and earlier state is intact.
+  case compileError(CellError)
+  /// The cell crashed the executor, which was restarted; state from earlier cells is lost.
+  case runtimeError(CellError)
+  /// The cell was interrupted: `nil` when it returned cooperatively (state kept), else an
+  /// error saying that the executor had to be killed and restarted (state lost).
+  case interrupted(CellError?)
+}
+
+/// The answer to Jupyter's `is_complete_request`.
+public enum CodeCompleteness: Equatable, Sendable {
+  /// The code can run as it is.
+  case complete
+  /// More input could complete the code; `indent` is a suggestion for the next line.
+  case incomplete(indent: String)
+  /// The code has an error that more input cannot fix.
+  case invalid
+}
+
+/// Completion candidates for the text between `cursorStart` and `cursorEnd`.
+public struct CompletionMatches: Equatable, Sendable {
+  /// Candidate texts, best first.
+  public var matches: [String]
+  /// Start of the replaced range, in Unicode scalars from the start of the code.
+  public var cursorStart: Int
+  /// End of the replaced range, in Unicode scalars from the start of the code.
+  public var cursorEnd: Int
+
+  /// Creates a set of matches.
+  public init(matches: [String], cursorStart: Int, cursorEnd: Int) {
+    self.matches = matches
+    self.cursorStart = cursorStart
+    self.cursorEnd = cursorEnd
+  }
+}

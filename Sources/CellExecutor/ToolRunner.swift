@@ -1,0 +1,45 @@
+import Foundation
+
+// MARK: - Running toolchain programs
+
+/// Runs a program to completion with posix_spawn and collects its output.
+///
+/// Foundation's `Process.waitUntilExit` polls a run loop (adding up to 50 ms per tool); a
+/// cell runs three tools, so this waits with `waitpid` instead.
+enum ToolRunner {
+  /// Runs `tool` with `arguments`; returns its exit status and its stdout and stderr together.
+  static func run(_ tool: String, _ arguments: [String]) -> (status: Int32, output: String) {
+    var ends: [Int32] = [0, 0]
+    guard pipe(&ends) == 0 else { return (127, "pipe() failed (errno \(errno))") }
+    _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_adddup2(&actions, ends[1], 1)
+    posix_spawn_file_actions_adddup2(&actions, ends[1], 2)
+    posix_spawn_file_actions_addclose(&actions, ends[1])
+    var pid: pid_t = 0
+    let argv = ([tool] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    let status = posix_spawn(&pid, tool, &actions, nil, argv, environ)
+    close(ends[1])
+    guard status == 0 else {
+      close(ends[0])
+      return (127, "cannot run \(tool): errno \(status)")
+    }
+    var output: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+      let count = read(ends[0], &chunk, chunk.count)
+      if count < 0 && errno == EINTR { continue }
+      if count <= 0 { break }
+      output.append(contentsOf: chunk[0..<count])
+    }
+    close(ends[0])
+    var exitStatus: Int32 = 0
+    while waitpid(pid, &exitStatus, 0) < 0 && errno == EINTR {}
+    let code = exitStatus & 0x7F == 0 ? (exitStatus >> 8) & 0xFF : 128 + (exitStatus & 0x7F)
+    return (code, String(decoding: output, as: UTF8.self))
+  }
+}

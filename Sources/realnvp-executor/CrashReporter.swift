@@ -1,0 +1,38 @@
+import Foundation
+import TensorCore
+
+// MARK: - Signals
+
+/// Descriptor of the stderr pipe's read end, for the crash handler (set once at start-up).
+nonisolated(unsafe) private var crashStderrRead: Int32 = -1
+/// Descriptor on which the crash handler copies the last stderr bytes for the kernel.
+nonisolated(unsafe) private var crashReportFD: Int32 = -1
+/// A buffer allocated at start-up, because a signal handler must not allocate.
+nonisolated(unsafe) private var crashBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 65536)
+
+/// Installs the signal handlers of the executor.
+///
+/// SIGINT asks running library loops to stop (`Interruption.request()`). A trap (SIGILL,
+/// SIGTRAP), a bad access (SIGSEGV, SIGBUS), SIGFPE or SIGABRT copies what is still waiting
+/// in the stderr pipe (the runtime's "Fatal error: ..." message) to the crash descriptor, then
+/// dies with the same signal. Only async-signal-safe calls are made.
+enum CrashReporter {
+  /// Installs the handlers; `stderrRead` is the stderr pipe's read end, `reportFD` the
+  /// descriptor the kernel reads after the process died.
+  static func install(stderrRead: Int32, reportFD: Int32) {
+    crashStderrRead = stderrRead
+    crashReportFD = reportFD
+    signal(SIGINT) { _ in Interruption.request() }
+    for signalNumber in [SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGFPE, SIGABRT] {
+      signal(signalNumber) { number in
+        while true {
+          let count = read(crashStderrRead, crashBuffer, 65536)
+          if count <= 0 { break }
+          _ = write(crashReportFD, crashBuffer, count)
+        }
+        signal(number, SIG_DFL)
+        raise(number)
+      }
+    }
+  }
+}

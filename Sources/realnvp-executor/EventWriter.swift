@@ -1,0 +1,74 @@
+import Foundation
+import NotebookDisplay
+
+// MARK: - Event wire format
+
+/// Writes events to the kernel as JSON lines on one file descriptor, one writer at a time.
+///
+/// Every event is one JSON object with a `kind` key: `stdout`, `stderr` (with `text`),
+/// `display`, `update`, `result` (with `data`, `metadata`, optional `id`), `clear` (with
+/// `wait`), `ready`, `done` and `failed` (with `message`).
+final class EventWriter: @unchecked Sendable {
+  private let fd: Int32
+  private let lock = NSLock()
+
+  /// Creates a writer for an open descriptor that it never closes.
+  init(fd: Int32) { self.fd = fd }
+
+  /// Runs `body` while holding the writer's lock, so that a drain and an event stay together.
+  func locked<T>(_ body: () -> T) -> T {
+    lock.lock()
+    defer { lock.unlock() }
+    return body()
+  }
+
+  /// Writes one event; the caller must hold the lock (see `locked`).
+  func writeUnlocked(_ object: [String: Any]) {
+    guard var data = try? JSONSerialization.data(withJSONObject: object, options: []) else {
+      return
+    }
+    data.append(0x0A)
+    data.withUnsafeBytes { raw in
+      var offset = 0
+      while offset < raw.count {
+        let written = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          return
+        }
+        offset += written
+      }
+    }
+  }
+
+  /// Writes one event under the lock.
+  func write(_ object: [String: Any]) {
+    locked { writeUnlocked(object) }
+  }
+}
+
+// MARK: - Display events as JSON
+
+extension DisplayEvent {
+  /// The JSON object that carries this event to the kernel.
+  var wireObject: [String: Any] {
+    switch self {
+    case .display(let bundle, let id):
+      var object = Self.bundleObject(bundle, kind: "display")
+      if let id { object["id"] = id }
+      return object
+    case .update(let bundle, let id):
+      var object = Self.bundleObject(bundle, kind: "update")
+      object["id"] = id
+      return object
+    case .result(let bundle):
+      return Self.bundleObject(bundle, kind: "result")
+    case .clearOutput(let wait):
+      return ["kind": "clear", "wait": wait]
+    }
+  }
+
+  private static func bundleObject(_ bundle: MimeBundle, kind: String) -> [String: Any] {
+    ["kind": kind, "data": bundle.data, "metadata": bundle.metadata]
+  }
+}

@@ -1,0 +1,109 @@
+import Foundation
+
+// MARK: - Standard output and error as events
+
+/// Redirects this process's descriptors 1 and 2 into pipes and turns what arrives into
+/// `stdout` / `stderr` events, in order with display events.
+///
+/// A reader thread forwards output as it comes. Before a display event or the end of a cell,
+/// `drain()` flushes `stdout` and empties both pipes under the writer's lock, so nothing
+/// printed earlier can arrive after the event.
+final class OutputPump: @unchecked Sendable {
+  private let writer: EventWriter
+  /// Read ends of the stdout and stderr pipes (non-blocking).
+  let stdoutRead: Int32
+  /// Read end of the stderr pipe (non-blocking); the crash handler empties it too.
+  let stderrRead: Int32
+  private var pending: [Int32: [UInt8]] = [:]
+
+  /// Creates the pipes, moves descriptors 1 and 2 onto them and makes stdout line-buffered.
+  init(writer: EventWriter) {
+    self.writer = writer
+    stdoutRead = Self.redirect(STDOUT_FILENO)
+    stderrRead = Self.redirect(STDERR_FILENO)
+    setvbuf(stdout, nil, _IOLBF, 0)
+    setvbuf(stderr, nil, _IONBF, 0)
+  }
+
+  /// Starts the thread that forwards output while a cell runs.
+  func start() {
+    let thread = Thread { [self] in self.run() }
+    thread.stackSize = 1 << 20
+    thread.start()
+  }
+
+  /// Flushes `stdout`, then forwards everything waiting in the pipes, then runs `then`
+  /// (which writes an event) without letting the reader thread in between.
+  func drain(then: () -> Void = {}) {
+    fflush(stdout)
+    writer.locked {
+      forwardAvailable(stdoutRead, kind: "stdout")
+      forwardAvailable(stderrRead, kind: "stderr")
+      then()
+    }
+  }
+
+  // MARK: - Reader thread
+
+  private func run() {
+    var fds = [
+      pollfd(fd: stdoutRead, events: Int16(POLLIN), revents: 0),
+      pollfd(fd: stderrRead, events: Int16(POLLIN), revents: 0),
+    ]
+    while true {
+      let ready = poll(&fds, 2, 1000)
+      if ready <= 0 { continue }
+      writer.locked {
+        if fds[0].revents != 0 { forwardAvailable(stdoutRead, kind: "stdout") }
+        if fds[1].revents != 0 { forwardAvailable(stderrRead, kind: "stderr") }
+      }
+    }
+  }
+
+  /// Reads until the pipe is empty and writes one event with the complete UTF-8 text.
+  private func forwardAvailable(_ fd: Int32, kind: String) {
+    var bytes = pending[fd] ?? []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+      let count = read(fd, &buffer, buffer.count)
+      if count > 0 {
+        bytes.append(contentsOf: buffer[0..<count])
+      } else if count < 0 && errno == EINTR {
+        continue
+      } else {
+        break
+      }
+    }
+    let complete = Self.completeUTF8Prefix(bytes)
+    pending[fd] = Array(bytes[complete...])
+    if complete > 0 {
+      let text = String(decoding: bytes[0..<complete], as: UTF8.self)
+      writer.writeUnlocked(["kind": kind, "text": text])
+    }
+  }
+
+  /// The length of the longest prefix that does not end inside a UTF-8 sequence.
+  static func completeUTF8Prefix(_ bytes: [UInt8]) -> Int {
+    var index = bytes.count
+    var continuation = 0
+    while index > 0 && continuation < 3 && bytes[index - 1] & 0xC0 == 0x80 {
+      index -= 1
+      continuation += 1
+    }
+    guard index > 0 else { return bytes.count }
+    let lead = bytes[index - 1]
+    let needed = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0
+    return needed > continuation ? index - 1 : bytes.count
+  }
+
+  /// Points `target` at the write end of a new pipe and returns its non-blocking read end.
+  private static func redirect(_ target: Int32) -> Int32 {
+    var ends: [Int32] = [0, 0]
+    guard pipe(&ends) == 0 else { fatalError("realnvp-executor: pipe() failed (errno \(errno))") }
+    dup2(ends[1], target)
+    close(ends[1])
+    _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK)
+    _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
+    return ends[0]
+  }
+}

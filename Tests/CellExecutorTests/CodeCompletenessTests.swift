@@ -1,0 +1,27 @@
+import XCTest
+
+@testable import CellExecutor
+
+/// Samples of all three answers to `is_complete_request`.
+final class CodeCompletenessTests: XCTestCase {
+  func testCompleteCode() {
+    for code in ["1 + 1", "let x = 1", "func f() {\n  print(1)\n}", "print(\"}\")", "", "// just a comment"] {
+      XCTAssertEqual(CodeCompleteness.of(code), .complete, "code: \(code)")
+    }
+  }
+
+  func testIncompleteCodeWithIndent() {
+    XCTAssertEqual(CodeCompleteness.of("func f() {"), .incomplete(indent: "  "))
+    XCTAssertEqual(CodeCompleteness.of("for i in 0..<3 {\n  if i > 1 {"), .incomplete(indent: "    "))
+    XCTAssertEqual(CodeCompleteness.of("print(1,"), .incomplete(indent: "  "))
+    XCTAssertEqual(CodeCompleteness.of("let values = ["), .incomplete(indent: "  "))
+    XCTAssertEqual(CodeCompleteness.of("let s = \"\"\"\nabc"), .incomplete(indent: ""))
+    XCTAssertEqual(CodeCompleteness.of("let y = 1 +"), .incomplete(indent: ""))
+  }
+
+  func testInvalidCode() {
+    for code in ["let = 5", "func f() }", "let s = \"abc", "1 + * 2", "struct { }"] {
+      XCTAssertEqual(CodeCompleteness.of(code), .invalid, "code: \(code)")
+    }
+  }
+}

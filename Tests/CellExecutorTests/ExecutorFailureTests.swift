@@ -1,0 +1,113 @@
+import XCTest
+
+@testable import CellExecutor
+
+/// Compile errors, crashes and interrupts through the real executor.
+final class ExecutorFailureTests: XCTestCase {
+  private var executor: CellExecutor!
+
+  override func setUpWithError() throws {
+    executor = try CellExecutor(configuration: try BuiltProducts.configuration(grace: 1.5))
+  }
+
+  override func tearDown() {
+    executor?.shutdown()
+    executor = nil
+  }
+
+  func testCompileErrorPointsAtTheCellsLineAndColumn() {
+    // `let` gains a `public ` prefix in the generated code; the column must still be the user's.
+    let run = executor.run("let a = 1\nlet b = a + missingName")
+    guard case .compileError(let error) = run.outcome else {
+      return XCTFail("expected a compile error, got \(run.outcome)")
+    }
+    XCTAssertEqual(error.ename, "CompileError")
+    XCTAssertTrue(error.evalue.hasPrefix("2:13: "), "evalue was \(error.evalue)")
+    XCTAssertTrue(
+      error.traceback.contains { $0.hasPrefix("<cell 1>:2:13: error: cannot find 'missingName'") })
+    XCTAssertTrue(error.traceback.contains("    let b = a + missingName"), "\(error.traceback)")
+    XCTAssertTrue(error.traceback.contains("                ^"), "caret under column 13: \(error.traceback)")
+  }
+
+  func testCompileErrorKeepsEarlierState() {
+    XCTAssertEqual(executor.run("let kept = 7").outcome, .success)
+    guard case .compileError = executor.run("let broken: Int = \"no\"").outcome else {
+      return XCTFail("expected a compile error")
+    }
+    XCTAssertEqual(executor.run("kept").resultText, "7")
+  }
+
+  func testTrapReportsMessageRestartsAndForgetsState() {
+    XCTAssertEqual(executor.run("let before = 1").outcome, .success)
+    let crash = executor.run(
+      "let values = [1, 2, 3]\nlet index = values.count + Int(\"2\")!\nprint(values[index])")
+    guard case .runtimeError(let error) = crash.outcome else {
+      return XCTFail("expected a runtime error, got \(crash.outcome)")
+    }
+    XCTAssertEqual(error.evalue, "Fatal error: Index out of range")
+    XCTAssertTrue(error.traceback.contains { $0.contains("earlier cells are lost") })
+    let after = executor.run("before")
+    guard case .compileError = after.outcome else {
+      return XCTFail("state of the dead executor must be gone, got \(after.outcome)")
+    }
+    let fresh = executor.run("let again = 2\nagain * 21")
+    XCTAssertEqual(fresh.outcome, .success)
+    XCTAssertEqual(fresh.resultText, "42")
+  }
+
+  func testFatalErrorAndForceUnwrapMessages() {
+    guard case .runtimeError(let fatal) = executor.run("fatalError(\"custom stop\")").outcome else {
+      return XCTFail("expected a runtime error")
+    }
+    XCTAssertEqual(fatal.evalue, "Fatal error: custom stop")
+    guard case .runtimeError(let unwrap) = executor.run("let n: Int? = Int(\"x\")\nprint(n!)").outcome else {
+      return XCTFail("expected a runtime error")
+    }
+    XCTAssertTrue(unwrap.evalue.contains("Unexpectedly found nil"), unwrap.evalue)
+    guard case .runtimeError(let division) = executor.run("let zero = Int(\"0\")!\nprint(1 / zero)").outcome
+    else {
+      return XCTFail("expected a runtime error")
+    }
+    XCTAssertEqual(division.evalue, "Fatal error: Division by zero")
+  }
+
+  func testOutputStreamsWhileTheCellRuns() {
+    var arrivals: [Date] = []
+    let start = Date()
+    let outcome = executor.execute(
+      "import Foundation\nfor i in 0..<3 { print(i); Thread.sleep(forTimeInterval: 0.3) }"
+    ) { event in
+      if case .stdout = event { arrivals.append(Date()) }
+    }
+    let end = Date()
+    XCTAssertEqual(outcome, .success)
+    XCTAssertEqual(arrivals.count, 3, "one event per printed line")
+    XCTAssertLessThan(
+      arrivals.first!.timeIntervalSince(start), end.timeIntervalSince(start) - 0.5,
+      "the first line arrived before the cell ended")
+  }
+
+  func testCooperativeInterruptKeepsState() {
+    XCTAssertEqual(executor.run("var steps = 0").outcome, .success)
+    DispatchQueue.global().asyncAfter(deadline: .now() + 1.0) { self.executor.interrupt() }
+    let run = executor.run(
+      "import Foundation\nwhile !Interruption.isRequested { steps += 1; Thread.sleep(forTimeInterval: 0.01) }"
+    )
+    XCTAssertEqual(run.outcome, .interrupted(nil))
+    let after = executor.run("steps > 0")
+    XCTAssertEqual(after.resultText, "true", "state survives a cooperative interrupt")
+  }
+
+  func testInterruptOfLoopThatIgnoresTheFlagKillsAndRestarts() {
+    XCTAssertEqual(executor.run("let before = 1").outcome, .success)
+    DispatchQueue.global().asyncAfter(deadline: .now() + 1.0) { self.executor.interrupt() }
+    let started = Date()
+    let run = executor.run("import Foundation\nwhile true { Thread.sleep(forTimeInterval: 0.01) }")
+    guard case .interrupted(let error?) = run.outcome else {
+      return XCTFail("expected a kill after the grace period, got \(run.outcome)")
+    }
+    XCTAssertTrue(error.evalue.contains("lost"), error.evalue)
+    XCTAssertLessThan(Date().timeIntervalSince(started), 10)
+    XCTAssertEqual(executor.run("1 + 1").resultText, "2", "a fresh executor runs the next cell")
+  }
+}
