@@ -27,6 +27,8 @@ let systemLibraries: [Target] = [
 
 let libraries: [Target] = [
   .target(name: "TensorCore", dependencies: ["CBLAS"]),
+  // The executor's stand-in for the runtime's swift_errorInMain (see TopLevelError.c).
+  .target(name: "CCellSupport", path: "Sources/CCellSupport"),
   .target(name: "RealNVP", dependencies: ["TensorCore", "CZlib", "CPNG", "CJPEG"]),
   .target(name: "NotebookDisplay", dependencies: ["RealNVP", "CPNG", "CZlib"]),
   .target(
@@ -57,7 +59,7 @@ let executables: [Target] = [
     ]),
   .executableTarget(
     name: "realnvp-executor",
-    dependencies: ["TensorCore", "RealNVP", "NotebookDisplay"],
+    dependencies: ["TensorCore", "RealNVP", "NotebookDisplay", "CCellSupport"],
     // Exports the library's symbols so that dlopen'ed cell libraries bind to this one copy.
     linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]),
 ]

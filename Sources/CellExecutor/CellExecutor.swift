@@ -115,6 +115,7 @@ public final class CellExecutor: @unchecked Sendable {
   ) -> CellOutcome {
     var stderrText = ""
     var loadFailure: String?
+    var thrown: CellError?
     while true {
       switch process.nextMessage(timeout: 0.05) {
       case .event(let object):
@@ -123,10 +124,15 @@ public final class CellExecutor: @unchecked Sendable {
           if let loadFailure {
             return .runtimeError(CellError(ename: "LoadError", evalue: loadFailure, traceback: [loadFailure]))
           }
+          if let thrown {
+            _ = takeInterruptRequest()
+            return .uncaughtError(thrown)
+          }
           updateCells { $0.append(cell) }
           return takeInterruptRequest() ? .interrupted(nil) : .success
         }
         if kind == "failed" { loadFailure = object["message"] as? String ?? "the cell could not run" }
+        if kind == "thrown" { thrown = EventDecoding.thrownError(from: object) }
         if let event = EventDecoding.event(from: object) {
           if case .stderr(let text) = event {
             stderrText += text

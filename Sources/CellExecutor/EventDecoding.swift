@@ -17,6 +17,18 @@ enum EventDecoding {
     }
   }
 
+  /// The error of a `thrown` message: a cell's top-level code threw and nothing caught it.
+  static func thrownError(from object: [String: Any]) -> CellError {
+    let type = object["type"] as? String ?? "Error"
+    let message = object["message"] as? String ?? "an error was thrown"
+    return CellError(
+      ename: type, evalue: message,
+      traceback: [
+        "\(type): \(message)", "",
+        "The cell threw at top level: its definitions were discarded; earlier cells' state is kept.",
+      ])
+  }
+
   private static func bundle(from object: [String: Any]) -> OutputBundle {
     let data = object["data"] as? [String: String] ?? [:]
     var metadata: [String: [String: Int]] = [:]

@@ -59,6 +59,9 @@ public enum CellOutcome: Equatable, Sendable {
   case compileError(CellError)
   /// The cell crashed the executor, which was restarted; state from earlier cells is lost.
   case runtimeError(CellError)
+  /// The cell's top-level code threw an error nobody caught: the cell's own definitions are
+  /// discarded, earlier state is kept.
+  case uncaughtError(CellError)
   /// The cell was interrupted: `nil` when it returned cooperatively (state kept), else an
   /// error saying that the executor had to be killed and restarted (state lost).
   case interrupted(CellError?)

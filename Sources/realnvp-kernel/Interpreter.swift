@@ -1,11 +1,123 @@
+import CellExecutor
+import Foundation
 import JupyterProtocol
 
 // MARK: - The interpreter behind the kernel
 
-/// Makes the interpreter the kernel runs cells with.
-///
-/// TEMPORARY: the echo stand-in until the CellExecutor adapter is merged; swapping in the
-/// real interpreter is this one line.
+/// Makes the interpreter the kernel runs cells with: Swift cells compiled against the library
+/// built next to this binary. If the executor cannot start, every request gets an error
+/// reply that says why, instead of a dead kernel.
 func makeInterpreter() -> KernelInterpreter {
-  EchoInterpreter()
+  let buildDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    .deletingLastPathComponent().path
+  do {
+    let configuration = try ExecutorConfiguration.fromBuildDirectory(buildDirectory)
+    return SwiftInterpreter(executor: try CellExecutor(configuration: configuration))
+  } catch {
+    KernelLog.log("cannot start the Swift executor: \(error)")
+    return UnavailableInterpreter(reason: "\(error)")
+  }
+}
+
+/// Kernel info shared by both interpreters.
+func swiftKernelInfo(banner: String) -> KernelInfo {
+  KernelInfo(
+    implementation: "realnvp-kernel", implementationVersion: "0.1.0",
+    languageInfo: LanguageInfo(version: "6.3"), banner: banner,
+    helpLinks: [
+      HelpLink(text: "Swift", url: "https://www.swift.org/documentation/"),
+      HelpLink(text: "Real NVP (Dinh et al. 2016)", url: "https://arxiv.org/abs/1605.08803"),
+    ])
+}
+
+// MARK: - Swift cells
+
+/// Adapts the cell executor (which knows Swift, not Jupyter) to the kernel core.
+final class SwiftInterpreter: KernelInterpreter {
+  private let executor: CellExecutor
+
+  init(executor: CellExecutor) {
+    self.executor = executor
+  }
+
+  func kernelInfo() -> KernelInfo {
+    swiftKernelInfo(
+      banner: "Swift (Real NVP): cells are compiled Swift with TensorCore, RealNVP and NotebookDisplay imported.")
+  }
+
+  func execute(_ request: ExecuteRequest, publish: @escaping (OutputEvent) -> Void) -> ExecuteOutcome {
+    let outcome = executor.execute(request.code) { event in
+      switch event {
+      case .stdout(let text): publish(.stream(.stdout, text))
+      case .stderr(let text): publish(.stream(.stderr, text))
+      case .display(let bundle, let id):
+        publish(.displayData(MimeOutput(strings: bundle.data, metadata: bundle.metadata, displayID: id)))
+      case .updateDisplay(let bundle, let id):
+        publish(.updateDisplayData(MimeOutput(strings: bundle.data, metadata: bundle.metadata, displayID: id)))
+      case .clearOutput(let wait): publish(.clearOutput(wait: wait))
+      case .result(let bundle):
+        publish(.executeResult(MimeOutput(strings: bundle.data, metadata: bundle.metadata, displayID: nil)))
+      }
+    }
+    switch outcome {
+    case .success:
+      return .ok
+    case .compileError(let e), .runtimeError(let e), .uncaughtError(let e), .interrupted(let e?):
+      return .error(ename: e.ename, evalue: e.evalue, traceback: e.traceback)
+    case .interrupted(nil):
+      return .error(
+        ename: "Interrupted", evalue: "the cell stopped at the interrupt; state is kept",
+        traceback: ["Interrupted: the cell returned at the interrupt; variables from earlier cells are kept."])
+    }
+  }
+
+  func isComplete(_ code: String) -> IsCompleteResult {
+    switch executor.isComplete(code) {
+    case .complete: return .complete
+    case .incomplete(let indent): return .incomplete(indent: indent)
+    case .invalid: return .invalid
+    }
+  }
+
+  func complete(_ code: String, cursorPos: Int) -> CompletionResult {
+    let found = executor.completions(for: code, cursor: cursorPos)
+    return CompletionResult(matches: found.matches, cursorStart: found.cursorStart, cursorEnd: found.cursorEnd)
+  }
+
+  func inspect(_ code: String, cursorPos: Int, detailLevel: Int) -> [String: String]? {
+    executor.inspection(for: code, cursor: cursorPos).map { ["text/plain": $0, "text/markdown": $0] }
+  }
+
+  func interrupt() { executor.interrupt() }
+
+  func shutdown(restart: Bool) { executor.shutdown() }
+}
+
+// MARK: - When the executor cannot start
+
+/// Answers every execute with the reason the Swift executor could not start.
+final class UnavailableInterpreter: KernelInterpreter {
+  let reason: String
+
+  init(reason: String) { self.reason = reason }
+
+  func kernelInfo() -> KernelInfo { swiftKernelInfo(banner: "Swift (Real NVP): executor unavailable: \(reason)") }
+
+  func execute(_ request: ExecuteRequest, publish: @escaping (OutputEvent) -> Void) -> ExecuteOutcome {
+    .error(
+      ename: "ExecutorUnavailable", evalue: reason,
+      traceback: ["The Swift executor could not start: \(reason)", "Run scripts/setup.sh to build it."])
+  }
+
+  func isComplete(_ code: String) -> IsCompleteResult { .unknown }
+
+  func complete(_ code: String, cursorPos: Int) -> CompletionResult {
+    CompletionResult(matches: [], cursorStart: cursorPos, cursorEnd: cursorPos)
+  }
+
+  func inspect(_ code: String, cursorPos: Int, detailLevel: Int) -> [String: String]? { nil }
+
+  func interrupt() {}
+
+  func shutdown(restart: Bool) {}
 }

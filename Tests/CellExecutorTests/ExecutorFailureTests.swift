@@ -55,6 +55,21 @@ final class ExecutorFailureTests: XCTestCase {
     XCTAssertEqual(fresh.resultText, "42")
   }
 
+  func testTopLevelThrowReportsTheErrorAndKeepsEarlierState() {
+    XCTAssertEqual(executor.run("let survivor = 5\nstruct MissingData: Error { let path: String }").outcome, .success)
+    let thrown = executor.run("print(\"before\")\nlet loaded: Int = try { throw MissingData(path: \"/x\") }()")
+    guard case .uncaughtError(let error) = thrown.outcome else {
+      return XCTFail("expected an uncaught error, got \(thrown.outcome)")
+    }
+    XCTAssertTrue(error.ename.hasSuffix("MissingData"), "ename was \(error.ename)")
+    XCTAssertTrue(error.evalue.contains("/x"), "evalue was \(error.evalue)")
+    XCTAssertEqual(thrown.stdout, "before\n")
+    XCTAssertEqual(executor.run("survivor * 2").resultText, "10", "earlier state survives a throw")
+    guard case .compileError = executor.run("loaded").outcome else {
+      return XCTFail("the throwing cell's own definitions must be discarded")
+    }
+  }
+
   func testFatalErrorAndForceUnwrapMessages() {
     guard case .runtimeError(let fatal) = executor.run("fatalError(\"custom stop\")").outcome else {
       return XCTFail("expected a runtime error")
