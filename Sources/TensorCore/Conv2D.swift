@@ -150,31 +150,38 @@ enum ConvKernels {
   }
 
   /// Writes columns[(ch*k + i)*k + j][image*HW + y*W + x] = input[image, ch, y+i-p, x+j-p] (0 outside).
+  ///
+  /// Each (channel, i, j, image) plane is one block copy: shifting a whole plane by dx moves the
+  /// values that wrap around a row end into the edge columns, which are then zeroed.
   static func im2col(_ input: Tensor, images: Range<Int>, kernel k: Int, into columns: UnsafeMutablePointer<Float>) {
     let (c, h, w) = (input.shape[1], input.shape[2], input.shape[3])
     let (plane, pad) = (h * w, (k - 1) / 2)
     let width = images.count * plane
     let src = input.storage.base
-    parallelRanges(c, costPerItem: k * k * width) { channels in
-      for ch in channels {
-        for i in 0..<k {
-          for j in 0..<k {
-            let row = columns + ((ch * k + i) * k + j) * width
-            let dx = j - pad
-            let (x0, x1) = (Swift.max(0, -dx), Swift.min(w, w - dx))
-            for (slot, image) in images.enumerated() {
-              let plane0 = src + (image * c + ch) * plane
-              for y in 0..<h {
-                let dst = row + slot * plane + y * w
-                let sy = y + i - pad
-                guard sy >= 0 && sy < h, x1 > x0 else {
-                  for x in 0..<w { dst[x] = 0 }
-                  continue
-                }
-                let source = plane0 + sy * w + dx  // rows are short: plain loops beat memcpy calls
-                for x in 0..<x0 { dst[x] = 0 }
-                for x in x0..<x1 { dst[x] = source[x] }
-                for x in x1..<w { dst[x] = 0 }
+    for ch in 0..<c {
+      for i in 0..<k {
+        let (y0, y1) = (Swift.max(0, pad - i), Swift.min(h, h + pad - i))
+        for j in 0..<k {
+          let row = columns + ((ch * k + i) * k + j) * width
+          let dx = j - pad
+          for (slot, image) in images.enumerated() {
+            let dst = row + slot * plane
+            guard y1 > y0, Swift.abs(dx) < w else {
+              dst.update(repeating: 0, count: plane)
+              continue
+            }
+            let source = src + (image * c + ch) * plane + (y0 + i - pad) * w + dx
+            dst.update(repeating: 0, count: y0 * w)
+            let count = (y1 - y0) * w - Swift.abs(dx)
+            let skip = Swift.max(0, -dx)  // never read before the start of the plane
+            (dst + y0 * w + skip).update(from: source + skip, count: count)
+            (dst + y1 * w).update(repeating: 0, count: (h - y1) * w)
+            if dx != 0 {  // zero the edge columns (one value per row for 3x3 kernels)
+              let first = dx < 0 ? 0 : w - dx
+              for y in y0..<y1 {
+                let edge = dst + y * w + first
+                edge[0] = 0
+                for x in 1..<Swift.abs(dx) { edge[x] = 0 }
               }
             }
           }

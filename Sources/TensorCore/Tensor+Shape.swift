@@ -41,6 +41,7 @@ extension Tensor {
   /// Unrecorded broadcast copy (returns self when the shape already matches).
   func expandedCopy(to target: [Int]) -> Tensor {
     if shape == target { return detached() }
+    if scalarCount == 1 { return Tensor.full(target, value: storage.base[0]) }
     return Tensor.stridedCopy(self, shape: target, strides: Layout.broadcastStrides(shape, to: target))
   }
 }
