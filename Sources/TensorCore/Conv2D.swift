@@ -11,14 +11,20 @@ public enum Padding {
 ///
 /// `input` is [N, C, H, W], `weight` is [O, C, k, k] with odd k (1 and 3 are the usual sizes),
 /// `bias` is [O]; the result is [N, O, H, W]. Forward and both backward passes use im2col + GEMM.
-public func conv2d(_ input: Tensor, _ weight: Tensor, bias: Tensor? = nil, padding: Padding = .same) -> Tensor {
+public func conv2d(_ input: Tensor, _ weight: Tensor, bias: Tensor? = nil, padding: Padding = .same) -> Tensor
+{
   precondition(input.rank == 4, "conv2d expects input [N, C, H, W], got shape \(input.shape)")
-  precondition(weight.rank == 4 && weight.shape[2] == weight.shape[3] && weight.shape[2] % 2 == 1,
-               "conv2d expects weight [O, C, k, k] with odd k, got shape \(weight.shape)")
-  precondition(weight.shape[1] == input.shape[1],
-               "conv2d: weight \(weight.shape) expects \(weight.shape[1]) input channels, input \(input.shape) has \(input.shape[1])")
+  precondition(
+    weight.rank == 4 && weight.shape[2] == weight.shape[3] && weight.shape[2] % 2 == 1,
+    "conv2d expects weight [O, C, k, k] with odd k, got shape \(weight.shape)")
+  precondition(
+    weight.shape[1] == input.shape[1],
+    "conv2d: weight \(weight.shape) expects \(weight.shape[1]) input channels, "
+      + "input \(input.shape) has \(input.shape[1])"
+  )
   if let bias {
-    precondition(bias.shape == [weight.shape[0]], "conv2d expects bias of shape [\(weight.shape[0])], got \(bias.shape)")
+    precondition(
+      bias.shape == [weight.shape[0]], "conv2d expects bias of shape [\(weight.shape[0])], got \(bias.shape)")
   }
   let output = ConvKernels.forward(input, weight, bias: bias)
   let inputs = bias.map { [input, weight, $0] } ?? [input, weight]
@@ -27,7 +33,9 @@ public func conv2d(_ input: Tensor, _ weight: Tensor, bias: Tensor? = nil, paddi
       wants[0] ? ConvKernels.inputGradient(g, weight) : nil,
       wants[1] ? ConvKernels.weightGradient(g, input, kernel: weight.shape[2]) : nil,
     ]
-    if bias != nil { grads.append(wants[2] ? g.sumKernel(keptShape: [1, g.shape[1], 1, 1]).reshaped([g.shape[1]]) : nil) }
+    if bias != nil {
+      grads.append(wants[2] ? g.sumKernel(keptShape: [1, g.shape[1], 1, 1]).reshaped([g.shape[1]]) : nil)
+    }
     return grads
   }
 }
@@ -60,8 +68,9 @@ enum ConvKernels {
       let (columns, product) = (buffers[0], buffers[1])
       let width = count * plane
       im2col(input, images: start..<(start + count), kernel: k, into: columns)
-      BLAS.sgemm(transA: false, transB: false, m: o, n: width, k: rowsK, a: weight.storage.base, lda: rowsK,
-                 b: columns, ldb: width, c: product, ldc: width)
+      BLAS.sgemm(
+        transA: false, transB: false, m: o, n: width, k: rowsK, a: weight.storage.base, lda: rowsK,
+        b: columns, ldb: width, c: product, ldc: width)
       for channel in 0..<o {  // [O, count*HW] -> [count, O, HW] + bias
         let b = biasBase?[channel] ?? 0
         for image in 0..<count {
@@ -108,8 +117,9 @@ enum ConvKernels {
             .update(from: grad + ((start + image) * o + channel) * plane, count: plane)
         }
       }
-      BLAS.sgemm(transA: false, transB: true, m: o, n: rowsK, k: width, a: gathered, lda: width,
-                 b: columns, ldb: width, beta: 1, c: partials.storage.base + worker * o * rowsK, ldc: rowsK)
+      BLAS.sgemm(
+        transA: false, transB: true, m: o, n: rowsK, k: width, a: gathered, lda: width,
+        b: columns, ldb: width, beta: 1, c: partials.storage.base + worker * o * rowsK, ldc: rowsK)
     }
     let result = withExtendedLifetime((gradOutput, input)) { partials.sumKernel(keptShape: [1, o, c, k, k]) }
     return result.reshaped([o, c, k, k])
@@ -126,7 +136,9 @@ enum ConvKernels {
     n: Int, images: Int, buffers sizes: [Int],
     _ body: (_ start: Int, _ count: Int, _ buffers: [UnsafeMutablePointer<Float>]) -> Void
   ) {
-    forEachChunk(n: n, images: images, buffers: sizes) { start, count, buffers, _ in body(start, count, buffers) }
+    forEachChunk(n: n, images: images, buffers: sizes) { start, count, buffers, _ in
+      body(start, count, buffers)
+    }
   }
 
   /// Like `forEachChunk(n:images:buffers:_:)`, also passing the worker index (0..<threads).
@@ -153,7 +165,9 @@ enum ConvKernels {
   ///
   /// Each (channel, i, j, image) plane is one block copy: shifting a whole plane by dx moves the
   /// values that wrap around a row end into the edge columns, which are then zeroed.
-  static func im2col(_ input: Tensor, images: Range<Int>, kernel k: Int, into columns: UnsafeMutablePointer<Float>) {
+  static func im2col(
+    _ input: Tensor, images: Range<Int>, kernel k: Int, into columns: UnsafeMutablePointer<Float>
+  ) {
     let (c, h, w) = (input.shape[1], input.shape[2], input.shape[3])
     let (plane, pad) = (h * w, (k - 1) / 2)
     let width = images.count * plane

@@ -70,7 +70,9 @@ enum ScratchPool {
   }
 
   /// Runs `body` with one buffer per requested size (contents undefined).
-  static func withBuffers<R>(_ counts: [Int], _ body: ([UnsafeMutablePointer<Float>]) throws -> R) rethrows -> R {
+  static func withBuffers<R>(_ counts: [Int], _ body: ([UnsafeMutablePointer<Float>]) throws -> R) rethrows
+    -> R
+  {
     let buffers = counts.map(take)
     defer { buffers.forEach(give) }
     return try body(buffers.map { $0.baseAddress! })

@@ -75,16 +75,20 @@ extension Tensor {
   /// Element-wise product with broadcasting.
   public static func * (a: Tensor, b: Tensor) -> Tensor {
     record(zipMap(a, b, *), [a, b]) { g, wants in
-      [wants[0] ? (g * b).reduced(toShape: a.shape) : nil,
-       wants[1] ? (g * a).reduced(toShape: b.shape) : nil]
+      [
+        wants[0] ? (g * b).reduced(toShape: a.shape) : nil,
+        wants[1] ? (g * a).reduced(toShape: b.shape) : nil,
+      ]
     }
   }
 
   /// Element-wise quotient with broadcasting.
   public static func / (a: Tensor, b: Tensor) -> Tensor {
     record(zipMap(a, b, /), [a, b]) { g, wants in
-      [wants[0] ? (g / b).reduced(toShape: a.shape) : nil,
-       wants[1] ? (-g * a / (b * b)).reduced(toShape: b.shape) : nil]
+      [
+        wants[0] ? (g / b).reduced(toShape: a.shape) : nil,
+        wants[1] ? (-g * a / (b * b)).reduced(toShape: b.shape) : nil,
+      ]
     }
   }
 

@@ -4,8 +4,9 @@ extension Tensor {
   /// Maps a possibly negative axis into 0..<rank, failing with a message naming the shape.
   func normalizedAxis(_ axis: Int) -> Int {
     let resolved = axis < 0 ? axis + rank : axis
-    precondition(resolved >= 0 && resolved < Swift.max(rank, 1),
-                 "Axis \(axis) is out of range for a tensor of shape \(shape)")
+    precondition(
+      resolved >= 0 && resolved < Swift.max(rank, 1),
+      "Axis \(axis) is out of range for a tensor of shape \(shape)")
     return resolved
   }
 
@@ -25,7 +26,8 @@ extension Tensor {
     let summed = Tensor.record(sumKernel(keptShape: kept), [self]) { g, _ in
       [g.expandedCopy(to: self.shape)]
     }
-    return keepDims ? summed : summed.reshaped(shape.indices.filter { !axisSet.contains($0) }.map { shape[$0] })
+    return keepDims
+      ? summed : summed.reshaped(shape.indices.filter { !axisSet.contains($0) }.map { shape[$0] })
   }
 
   /// The sum of all elements as a rank-0 tensor.
@@ -78,8 +80,10 @@ extension Tensor {
     let outerInnerStride = layout.b.last!
     var accumulator = [Double](repeating: 0, count: result.scalarCount)
     accumulator.withUnsafeMutableBufferPointer { acc in
-      forEachRow(shape: layout.shape, stridesA: layout.a, stridesB: layout.b,
-                 rows: 0..<(scalarCount / inner)) { row, _, offsetOut in
+      forEachRow(
+        shape: layout.shape, stridesA: layout.a, stridesB: layout.b,
+        rows: 0..<(scalarCount / inner)
+      ) { row, _, offsetOut in
         let src = input + row * inner
         if outerInnerStride == 0 {
           var total = 0.0

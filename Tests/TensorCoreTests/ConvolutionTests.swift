@@ -21,7 +21,9 @@ func naiveConv2d(_ x: Tensor, _ w: Tensor, _ b: Tensor?) -> [Double] {
               for j in 0..<k {
                 let (sy, sx) = (y + i - pad, xx + j - pad)
                 guard sy >= 0, sy < h, sx >= 0, sx < wd else { continue }
-                total += Double(xs[((image * c + ic) * h + sy) * wd + sx]) * Double(ws[((oc * c + ic) * k + i) * k + j])
+                total +=
+                  Double(xs[((image * c + ic) * h + sy) * wd + sx])
+                  * Double(ws[((oc * c + ic) * k + i) * k + j])
               }
             }
           }

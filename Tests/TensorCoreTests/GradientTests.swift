@@ -97,8 +97,13 @@ final class GradientTests: XCTestCase {
     checker.check([x]) { $0[0].permuted([2, 0, 1]) }
     checker.check([x]) { $0[0].rows(1..<2) }
     checker.check([x, y]) { Tensor.concatenated([$0[0], $0[1]], axis: 1) }
-    checker.check([x]) { let parts = $0[0].split(sizes: [1, 2], axis: 1); return parts[0] * parts[1].sum(axes: [1], keepDims: true) }
-    checker.check([x]) { let halves = $0[0].chunked(2, axis: -1); return halves[0] * exp(halves[1]) }
+    checker.check([x]) {
+      let parts = $0[0].split(sizes: [1, 2], axis: 1);
+      return parts[0] * parts[1].sum(axes: [1], keepDims: true)
+    }
+    checker.check([x]) {
+      let halves = $0[0].chunked(2, axis: -1); return halves[0] * exp(halves[1])
+    }
     checker.check([randomTensor([3, 1], seed: 21)]) { $0[0].broadcasted(to: [2, 3, 4]) }
   }
 
