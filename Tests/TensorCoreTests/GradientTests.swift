@@ -116,6 +116,20 @@ final class GradientTests: XCTestCase {
 
   // MARK: - Image ops
 
+  func testInstanceNormMatchesDefinition() {
+    let x = randomTensor([2, 3, 4, 5], seed: 30, low: -2, high: 3)
+    let scale = randomTensor([3], seed: 31, low: 0.5, high: 1.5)
+    let offset = randomTensor([3], seed: 32)
+    let mean = x.mean(axes: [2, 3], keepDims: true)
+    let variance = x.variance(axes: [2, 3], keepDims: true)
+    let expected =
+      (x - mean) / sqrt(variance + 1e-5) * scale.reshaped([1, 3, 1, 1]) + offset.reshaped([1, 3, 1, 1])
+    assertClose(instanceNorm(x, scale: scale, offset: offset).scalars, expected.scalars, accuracy: 1e-4)
+    checker.check([x, scale.reshaped([1, 3, 1, 1]), offset]) {
+      instanceNorm($0[0] * 2, scale: $0[1].reshaped([3]), offset: $0[2]) * $0[0]
+    }
+  }
+
   func testImageOps() {
     let x = randomTensor([2, 3, 4, 4], seed: 24)
     checker.check([x]) { pixelUnshuffle($0[0]) }
