@@ -64,11 +64,8 @@ extension Tensor {
         let partialBase = partial.baseAddress!
         parallelRanges(threads, costPerItem: 1 << 15) { chunks in
           for chunk in chunks {
-            var total = 0.0
-            for i in (scalarCount * chunk / threads)..<(scalarCount * (chunk + 1) / threads) {
-              total += Double(input[i])
-            }
-            partialBase[chunk] = total
+            let start = scalarCount * chunk / threads
+            partialBase[chunk] = rowSum(input + start, count: scalarCount * (chunk + 1) / threads - start)
           }
         }
       }
@@ -86,9 +83,7 @@ extension Tensor {
       ) { row, _, offsetOut in
         let src = input + row * inner
         if outerInnerStride == 0 {
-          var total = 0.0
-          for i in 0..<inner { total += Double(src[i]) }
-          acc[offsetOut] += total
+          acc[offsetOut] += rowSum(src, count: inner)
         } else {
           for i in 0..<inner { acc[offsetOut + i] += Double(src[i]) }
         }
@@ -97,4 +92,31 @@ extension Tensor {
     }
     return withExtendedLifetime(self) { result }
   }
+}
+
+// MARK: - Row sums
+
+/// The sum of `count` floats: 16 Float lanes over blocks of 1024 values, blocks added in Double
+/// (fast and accurate to about 1e-7 relative).
+@inline(__always)
+func rowSum(_ values: UnsafePointer<Float>, count: Int) -> Double {
+  var total = 0.0
+  var start = 0
+  while start < count {
+    let end = Swift.min(count, start + 1024)
+    var lanes = SIMD16<Float>()
+    var i = start
+    while i + 16 <= end {
+      lanes += UnsafeRawPointer(values + i).loadUnaligned(as: SIMD16<Float>.self)
+      i += 16
+    }
+    var block = lanes.sum()
+    while i < end {
+      block += values[i]
+      i += 1
+    }
+    total += Double(block)
+    start = end
+  }
+  return total
 }
