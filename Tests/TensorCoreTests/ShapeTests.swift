@@ -97,4 +97,13 @@ final class ShapeTests: XCTestCase {
     XCTAssertEqual(grads[1].scalars, [0, 0, 0])
     XCTAssertFalse(w.value.isTracked)
   }
+
+  func testMethodFormsMatchFreeFunctions() {
+    let x = randomTensor([1, 4, 2, 2], seed: 60, low: 1.1, high: 2)
+    XCTAssertEqual(x.exp().scalars, exp(x).scalars)
+    XCTAssertEqual(x.log().sqrt().scalars, sqrt(log(x)).scalars)
+    XCTAssertEqual(x.tanh().sigmoid().scalars, sigmoid(tanh(x)).scalars)
+    XCTAssertEqual(x.pixelShuffled().pixelUnshuffled().scalars, x.scalars)
+    XCTAssertEqual(x.pow(2).scalars, pow(x, 2).scalars)
+  }
 }
