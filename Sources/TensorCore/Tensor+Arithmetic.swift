@@ -11,6 +11,7 @@ extension Tensor {
     let pb = b.storage.base
     let out = result.storage.base
     let count = result.scalarCount
+    if count == 0 { return result }
     if a.scalarCount == count && b.scalarCount == count {
       parallelRanges(count) { range in for i in range { out[i] = op(pa[i], pb[i]) } }
     } else if b.scalarCount == 1 {

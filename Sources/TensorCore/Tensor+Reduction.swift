@@ -53,6 +53,10 @@ extension Tensor {
     let result = Tensor(uninitializedShape: keptShape)
     let input = storage.base
     let out = result.storage.base
+    if scalarCount == 0 {
+      result.storage.buffer.initialize(repeating: 0)
+      return result
+    }
     if result.scalarCount == scalarCount {
       out.update(from: input, count: scalarCount)
       return withExtendedLifetime(self) { result }

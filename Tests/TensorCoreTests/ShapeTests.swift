@@ -106,4 +106,12 @@ final class ShapeTests: XCTestCase {
     XCTAssertEqual(x.pixelShuffled().pixelUnshuffled().scalars, x.scalars)
     XCTAssertEqual(x.pow(2).scalars, pow(x, 2).scalars)
   }
+
+  func testEmptyTensorsFlowThroughOps() {
+    let empty = Tensor.zeros([0, 3])
+    XCTAssertEqual((empty + Tensor.ones([1, 3])).shape, [0, 3])
+    XCTAssertEqual(empty.sum(axes: [0]).scalars, [0, 0, 0])
+    XCTAssertEqual(empty.permuted([1, 0]).shape, [3, 0])
+    XCTAssertEqual(Tensor.ones([4, 3]).rows(2..<2).shape, [0, 3])
+  }
 }
