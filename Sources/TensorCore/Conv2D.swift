@@ -65,12 +65,22 @@ enum ConvKernels {
     let biasBase = bias?.storage.base
     forEachChunk(n: n, images: images, buffers: [rowsK * images * plane, o * images * plane]) {
       start, count, buffers in
-      let (columns, product) = (buffers[0], buffers[1])
       let width = count * plane
-      im2col(input, images: start..<(start + count), kernel: k, into: columns)
+      // One image: the GEMM writes [O, HW] straight into the output; more: via a product buffer.
+      let product = count == 1 ? out + start * o * plane : buffers[1]
+      im2col(input, images: start..<(start + count), kernel: k, into: buffers[0])
       BLAS.sgemm(
         transA: false, transB: false, m: o, n: width, k: rowsK, a: weight.storage.base, lda: rowsK,
-        b: columns, ldb: width, c: product, ldc: width)
+        b: buffers[0], ldb: width, c: product, ldc: width)
+      if count == 1 {
+        if let biasBase {
+          for channel in 0..<o {
+            let (dst, b) = (product + channel * plane, biasBase[channel])
+            for i in 0..<plane { dst[i] += b }
+          }
+        }
+        return
+      }
       for channel in 0..<o {  // [O, count*HW] -> [count, O, HW] + bias
         let b = biasBase?[channel] ?? 0
         for image in 0..<count {
@@ -108,10 +118,12 @@ enum ConvKernels {
     let partials = Tensor.zeros([Swift.max(workers, 1), o, c, k, k])
     forEachChunk(n: n, images: images, buffers: [rowsK * images * plane, o * images * plane]) {
       start, count, buffers, worker in
-      let (columns, gathered) = (buffers[0], buffers[1])
       let width = count * plane
+      let columns = buffers[0]
+      // One image: its gradient is already [O, HW]; more: gather them into [O, count*HW].
+      let gathered = count == 1 ? grad + start * o * plane : buffers[1]
       im2col(input, images: start..<(start + count), kernel: k, into: columns)
-      for channel in 0..<o {  // [count, O, HW] -> [O, count*HW]
+      for channel in 0..<o where count > 1 {
         for image in 0..<count {
           (gathered + channel * width + image * plane)
             .update(from: grad + ((start + image) * o + channel) * plane, count: plane)
