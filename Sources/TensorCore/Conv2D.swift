@@ -11,14 +11,20 @@ public enum Padding {
 ///
 /// `input` is [N, C, H, W], `weight` is [O, C, k, k] with odd k (1 and 3 are the usual sizes),
 /// `bias` is [O]; the result is [N, O, H, W]. Forward and both backward passes use im2col + GEMM.
-public func conv2d(_ input: Tensor, _ weight: Tensor, bias: Tensor? = nil, padding: Padding = .same) -> Tensor {
+public func conv2d(_ input: Tensor, _ weight: Tensor, bias: Tensor? = nil, padding: Padding = .same) -> Tensor
+{
   precondition(input.rank == 4, "conv2d expects input [N, C, H, W], got shape \(input.shape)")
-  precondition(weight.rank == 4 && weight.shape[2] == weight.shape[3] && weight.shape[2] % 2 == 1,
-               "conv2d expects weight [O, C, k, k] with odd k, got shape \(weight.shape)")
-  precondition(weight.shape[1] == input.shape[1],
-               "conv2d: weight \(weight.shape) expects \(weight.shape[1]) input channels, input \(input.shape) has \(input.shape[1])")
+  precondition(
+    weight.rank == 4 && weight.shape[2] == weight.shape[3] && weight.shape[2] % 2 == 1,
+    "conv2d expects weight [O, C, k, k] with odd k, got shape \(weight.shape)")
+  precondition(
+    weight.shape[1] == input.shape[1],
+    "conv2d: weight \(weight.shape) expects \(weight.shape[1]) input channels, "
+      + "input \(input.shape) has \(input.shape[1])"
+  )
   if let bias {
-    precondition(bias.shape == [weight.shape[0]], "conv2d expects bias of shape [\(weight.shape[0])], got \(bias.shape)")
+    precondition(
+      bias.shape == [weight.shape[0]], "conv2d expects bias of shape [\(weight.shape[0])], got \(bias.shape)")
   }
   let output = ConvKernels.forward(input, weight, bias: bias)
   let inputs = bias.map { [input, weight, $0] } ?? [input, weight]
@@ -27,7 +33,9 @@ public func conv2d(_ input: Tensor, _ weight: Tensor, bias: Tensor? = nil, paddi
       wants[0] ? ConvKernels.inputGradient(g, weight) : nil,
       wants[1] ? ConvKernels.weightGradient(g, input, kernel: weight.shape[2]) : nil,
     ]
-    if bias != nil { grads.append(wants[2] ? g.sumKernel(keptShape: [1, g.shape[1], 1, 1]).reshaped([g.shape[1]]) : nil) }
+    if bias != nil {
+      grads.append(wants[2] ? g.sumKernel(keptShape: [1, g.shape[1], 1, 1]).reshaped([g.shape[1]]) : nil)
+    }
     return grads
   }
 }
@@ -57,11 +65,22 @@ enum ConvKernels {
     let biasBase = bias?.storage.base
     forEachChunk(n: n, images: images, buffers: [rowsK * images * plane, o * images * plane]) {
       start, count, buffers in
-      let (columns, product) = (buffers[0], buffers[1])
       let width = count * plane
-      im2col(input, images: start..<(start + count), kernel: k, into: columns)
-      BLAS.sgemm(transA: false, transB: false, m: o, n: width, k: rowsK, a: weight.storage.base, lda: rowsK,
-                 b: columns, ldb: width, c: product, ldc: width)
+      // One image: the GEMM writes [O, HW] straight into the output; more: via a product buffer.
+      let product = count == 1 ? out + start * o * plane : buffers[1]
+      im2col(input, images: start..<(start + count), kernel: k, into: buffers[0])
+      BLAS.sgemm(
+        transA: false, transB: false, m: o, n: width, k: rowsK, a: weight.storage.base, lda: rowsK,
+        b: buffers[0], ldb: width, c: product, ldc: width)
+      if count == 1 {
+        if let biasBase {
+          for channel in 0..<o {
+            let (dst, b) = (product + channel * plane, biasBase[channel])
+            for i in 0..<plane { dst[i] += b }
+          }
+        }
+        return
+      }
       for channel in 0..<o {  // [O, count*HW] -> [count, O, HW] + bias
         let b = biasBase?[channel] ?? 0
         for image in 0..<count {
@@ -99,17 +118,20 @@ enum ConvKernels {
     let partials = Tensor.zeros([Swift.max(workers, 1), o, c, k, k])
     forEachChunk(n: n, images: images, buffers: [rowsK * images * plane, o * images * plane]) {
       start, count, buffers, worker in
-      let (columns, gathered) = (buffers[0], buffers[1])
       let width = count * plane
+      let columns = buffers[0]
+      // One image: its gradient is already [O, HW]; more: gather them into [O, count*HW].
+      let gathered = count == 1 ? grad + start * o * plane : buffers[1]
       im2col(input, images: start..<(start + count), kernel: k, into: columns)
-      for channel in 0..<o {  // [count, O, HW] -> [O, count*HW]
+      for channel in 0..<o where count > 1 {
         for image in 0..<count {
           (gathered + channel * width + image * plane)
             .update(from: grad + ((start + image) * o + channel) * plane, count: plane)
         }
       }
-      BLAS.sgemm(transA: false, transB: true, m: o, n: rowsK, k: width, a: gathered, lda: width,
-                 b: columns, ldb: width, beta: 1, c: partials.storage.base + worker * o * rowsK, ldc: rowsK)
+      BLAS.sgemm(
+        transA: false, transB: true, m: o, n: rowsK, k: width, a: gathered, lda: width,
+        b: columns, ldb: width, beta: 1, c: partials.storage.base + worker * o * rowsK, ldc: rowsK)
     }
     let result = withExtendedLifetime((gradOutput, input)) { partials.sumKernel(keptShape: [1, o, c, k, k]) }
     return result.reshaped([o, c, k, k])
@@ -126,7 +148,9 @@ enum ConvKernels {
     n: Int, images: Int, buffers sizes: [Int],
     _ body: (_ start: Int, _ count: Int, _ buffers: [UnsafeMutablePointer<Float>]) -> Void
   ) {
-    forEachChunk(n: n, images: images, buffers: sizes) { start, count, buffers, _ in body(start, count, buffers) }
+    forEachChunk(n: n, images: images, buffers: sizes) { start, count, buffers, _ in
+      body(start, count, buffers)
+    }
   }
 
   /// Like `forEachChunk(n:images:buffers:_:)`, also passing the worker index (0..<threads).
@@ -150,31 +174,40 @@ enum ConvKernels {
   }
 
   /// Writes columns[(ch*k + i)*k + j][image*HW + y*W + x] = input[image, ch, y+i-p, x+j-p] (0 outside).
-  static func im2col(_ input: Tensor, images: Range<Int>, kernel k: Int, into columns: UnsafeMutablePointer<Float>) {
+  ///
+  /// Each (channel, i, j, image) plane is one block copy: shifting a whole plane by dx moves the
+  /// values that wrap around a row end into the edge columns, which are then zeroed.
+  static func im2col(
+    _ input: Tensor, images: Range<Int>, kernel k: Int, into columns: UnsafeMutablePointer<Float>
+  ) {
     let (c, h, w) = (input.shape[1], input.shape[2], input.shape[3])
     let (plane, pad) = (h * w, (k - 1) / 2)
     let width = images.count * plane
     let src = input.storage.base
-    parallelRanges(c, costPerItem: k * k * width) { channels in
-      for ch in channels {
-        for i in 0..<k {
-          for j in 0..<k {
-            let row = columns + ((ch * k + i) * k + j) * width
-            let dx = j - pad
-            let (x0, x1) = (Swift.max(0, -dx), Swift.min(w, w - dx))
-            for (slot, image) in images.enumerated() {
-              let plane0 = src + (image * c + ch) * plane
-              for y in 0..<h {
-                let dst = row + slot * plane + y * w
-                let sy = y + i - pad
-                guard sy >= 0 && sy < h, x1 > x0 else {
-                  for x in 0..<w { dst[x] = 0 }
-                  continue
-                }
-                let source = plane0 + sy * w + dx  // rows are short: plain loops beat memcpy calls
-                for x in 0..<x0 { dst[x] = 0 }
-                for x in x0..<x1 { dst[x] = source[x] }
-                for x in x1..<w { dst[x] = 0 }
+    for ch in 0..<c {
+      for i in 0..<k {
+        let (y0, y1) = (Swift.max(0, pad - i), Swift.min(h, h + pad - i))
+        for j in 0..<k {
+          let row = columns + ((ch * k + i) * k + j) * width
+          let dx = j - pad
+          for (slot, image) in images.enumerated() {
+            let dst = row + slot * plane
+            guard y1 > y0, Swift.abs(dx) < w else {
+              dst.update(repeating: 0, count: plane)
+              continue
+            }
+            let source = src + (image * c + ch) * plane + (y0 + i - pad) * w + dx
+            dst.update(repeating: 0, count: y0 * w)
+            let count = (y1 - y0) * w - Swift.abs(dx)
+            let skip = Swift.max(0, -dx)  // never read before the start of the plane
+            (dst + y0 * w + skip).update(from: source + skip, count: count)
+            (dst + y1 * w).update(repeating: 0, count: (h - y1) * w)
+            if dx != 0 {  // zero the edge columns (one value per row for 3x3 kernels)
+              let first = dx < 0 ? 0 : w - dx
+              for y in y0..<y1 {
+                let edge = dst + y * w + first
+                edge[0] = 0
+                for x in 1..<Swift.abs(dx) { edge[x] = 0 }
               }
             }
           }

@@ -35,8 +35,9 @@ enum BLAS {
     if k == 0 {
       result.storage.buffer.initialize(repeating: 0)
     } else if m > 0 && n > 0 {
-      sgemm(transA: transA, transB: transB, m: m, n: n, k: k, a: a.storage.base, lda: a.shape[1],
-            b: b.storage.base, ldb: b.shape[1], c: result.storage.base, ldc: n)
+      sgemm(
+        transA: transA, transB: transB, m: m, n: n, k: k, a: a.storage.base, lda: a.shape[1],
+        b: b.storage.base, ldb: b.shape[1], c: result.storage.base, ldc: n)
     }
     return withExtendedLifetime((a, b)) { result }
   }
@@ -46,10 +47,13 @@ enum BLAS {
 
 /// The matrix product of a [m, k] and a [k, n] tensor, computed with BLAS sgemm.
 public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
-  precondition(a.rank == 2 && b.rank == 2 && a.shape[1] == b.shape[0],
-               "matmul expects [m, k] x [k, n], got \(a.shape) x \(b.shape)")
+  precondition(
+    a.rank == 2 && b.rank == 2 && a.shape[1] == b.shape[0],
+    "matmul expects [m, k] x [k, n], got \(a.shape) x \(b.shape)")
   return Tensor.record(BLAS.product(a, b), [a, b]) { g, wants in
-    [wants[0] ? BLAS.product(g, b, transB: true) : nil,
-     wants[1] ? BLAS.product(a, transA: true, g) : nil]
+    [
+      wants[0] ? BLAS.product(g, b, transB: true) : nil,
+      wants[1] ? BLAS.product(a, transA: true, g) : nil,
+    ]
   }
 }

@@ -58,8 +58,10 @@ public final class Adam {
   private var secondMoments: [[Float]]
 
   /// Creates an optimizer for `parameters` with zeroed moment estimates.
-  public init(parameters: [Parameter], learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999,
-              epsilon: Float = 1e-8, maxGradientNorm: Float? = nil, schedule: LearningRateSchedule = .constant) {
+  public init(
+    parameters: [Parameter], learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999,
+    epsilon: Float = 1e-8, maxGradientNorm: Float? = nil, schedule: LearningRateSchedule = .constant
+  ) {
     self.parameters = parameters
     self.learningRate = learningRate
     (self.beta1, self.beta2, self.epsilon) = (beta1, beta2, epsilon)
@@ -117,8 +119,10 @@ public final class SGD {
   private var velocities: [[Float]]
 
   /// Creates an optimizer for `parameters`.
-  public init(parameters: [Parameter], learningRate: Float, momentum: Float = 0, maxGradientNorm: Float? = nil,
-              schedule: LearningRateSchedule = .constant) {
+  public init(
+    parameters: [Parameter], learningRate: Float, momentum: Float = 0, maxGradientNorm: Float? = nil,
+    schedule: LearningRateSchedule = .constant
+  ) {
     self.parameters = parameters
     self.learningRate = learningRate
     self.momentum = momentum
@@ -151,10 +155,14 @@ public final class SGD {
 
 /// Checks that there is one gradient per parameter with the parameter's shape.
 private func checkShapes(_ gradients: [Tensor], _ parameters: [Parameter]) {
-  precondition(gradients.count == parameters.count,
-               "Optimizer got \(gradients.count) gradients for \(parameters.count) parameters")
+  precondition(
+    gradients.count == parameters.count,
+    "Optimizer got \(gradients.count) gradients for \(parameters.count) parameters")
   for (gradient, parameter) in zip(gradients, parameters) {
-    precondition(gradient.shape == parameter.value.shape,
-                 "Gradient of shape \(gradient.shape) does not match parameter \(parameter.name) \(parameter.value.shape)")
+    precondition(
+      gradient.shape == parameter.value.shape,
+      "Gradient of shape \(gradient.shape) does not match parameter \(parameter.name) "
+        + "of shape \(parameter.value.shape)"
+    )
   }
 }

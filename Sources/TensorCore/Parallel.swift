@@ -38,7 +38,7 @@ public enum ComputeThreads {
 @inline(__always)
 func parallelRanges(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
   let threads = ComputeThreads.count
-  let minimumWork = 1 << 15
+  let minimumWork = 1 << 16
   guard threads > 1, count > 1, count * costPerItem >= minimumWork else {
     if count > 0 { body(0..<count) }
     return
@@ -70,7 +70,9 @@ enum ScratchPool {
   }
 
   /// Runs `body` with one buffer per requested size (contents undefined).
-  static func withBuffers<R>(_ counts: [Int], _ body: ([UnsafeMutablePointer<Float>]) throws -> R) rethrows -> R {
+  static func withBuffers<R>(_ counts: [Int], _ body: ([UnsafeMutablePointer<Float>]) throws -> R) rethrows
+    -> R
+  {
     let buffers = counts.map(take)
     defer { buffers.forEach(give) }
     return try body(buffers.map { $0.baseAddress! })

@@ -108,6 +108,7 @@ extension Tensor {
   /// A contiguous tensor of `shape` whose element at index i reads `source` at
   /// sum(i[k] * strides[k]) (used by permute and broadcast-expand).
   static func stridedCopy(_ source: Tensor, shape: [Int], strides: [Int]) -> Tensor {
+    if Tensor.elementCount(shape) == 0 { return Tensor(uninitializedShape: shape) }
     let layout = Layout.coalesce(shape, strides, Layout.strides(shape))
     let inner = layout.shape.last!
     let innerStride = layout.a.last!

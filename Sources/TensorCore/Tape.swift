@@ -38,8 +38,9 @@ final class Tape {
   /// Returns `tensor` marked as a leaf (an input we want the gradient of).
   func leaf(_ tensor: Tensor) -> Tensor {
     nodes.append(Node(shape: tensor.shape, inputs: [], backward: nil))
-    return Tensor(shape: tensor.shape, storage: tensor.storage,
-                  trace: Trace(serial: serial, node: nodes.count - 1))
+    return Tensor(
+      shape: tensor.shape, storage: tensor.storage,
+      trace: Trace(serial: serial, node: nodes.count - 1))
   }
 
   /// The node index of `tensor` on this tape, or nil when it is a constant here.
@@ -89,8 +90,9 @@ extension Tensor {
     let indices = inputs.map { tape.index(of: $0) }
     guard indices.contains(where: { $0 != nil }) else { return output }
     let node = tape.append(Tape.Node(shape: output.shape, inputs: indices, backward: backward))
-    return Tensor(shape: output.shape, storage: output.storage,
-                  trace: Trace(serial: tape.serial, node: node))
+    return Tensor(
+      shape: output.shape, storage: output.storage,
+      trace: Trace(serial: tape.serial, node: node))
   }
 }
 

@@ -11,6 +11,7 @@ extension Tensor {
     let pb = b.storage.base
     let out = result.storage.base
     let count = result.scalarCount
+    if count == 0 { return result }
     if a.scalarCount == count && b.scalarCount == count {
       parallelRanges(count) { range in for i in range { out[i] = op(pa[i], pb[i]) } }
     } else if b.scalarCount == 1 {
@@ -75,16 +76,20 @@ extension Tensor {
   /// Element-wise product with broadcasting.
   public static func * (a: Tensor, b: Tensor) -> Tensor {
     record(zipMap(a, b, *), [a, b]) { g, wants in
-      [wants[0] ? (g * b).reduced(toShape: a.shape) : nil,
-       wants[1] ? (g * a).reduced(toShape: b.shape) : nil]
+      [
+        wants[0] ? (g * b).reduced(toShape: a.shape) : nil,
+        wants[1] ? (g * a).reduced(toShape: b.shape) : nil,
+      ]
     }
   }
 
   /// Element-wise quotient with broadcasting.
   public static func / (a: Tensor, b: Tensor) -> Tensor {
     record(zipMap(a, b, /), [a, b]) { g, wants in
-      [wants[0] ? (g / b).reduced(toShape: a.shape) : nil,
-       wants[1] ? (-g * a / (b * b)).reduced(toShape: b.shape) : nil]
+      [
+        wants[0] ? (g / b).reduced(toShape: a.shape) : nil,
+        wants[1] ? (-g * a / (b * b)).reduced(toShape: b.shape) : nil,
+      ]
     }
   }
 

@@ -3,8 +3,9 @@
 /// Rearranges [N, C, H, W] into [N, C*f*f, H/f, W/f] in PyTorch's PixelUnshuffle order:
 /// output channel c*f*f + i*f + j at (h, w) takes input[c, f*h + i, f*w + j].
 public func pixelUnshuffle(_ x: Tensor, _ factor: Int = 2) -> Tensor {
-  precondition(x.rank == 4 && x.shape[2] % factor == 0 && x.shape[3] % factor == 0,
-               "pixelUnshuffle(\(factor)) expects [N, C, H, W] with H and W divisible by \(factor), got \(x.shape)")
+  precondition(
+    x.rank == 4 && x.shape[2] % factor == 0 && x.shape[3] % factor == 0,
+    "pixelUnshuffle(\(factor)) expects [N, C, H, W] with H and W divisible by \(factor), got \(x.shape)")
   let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2] / factor, x.shape[3] / factor)
   return x.reshaped([n, c, h, factor, w, factor])
     .permuted([0, 1, 3, 5, 2, 4])
@@ -13,8 +14,9 @@ public func pixelUnshuffle(_ x: Tensor, _ factor: Int = 2) -> Tensor {
 
 /// The inverse of `pixelUnshuffle`: [N, C*f*f, H, W] to [N, C, H*f, W*f] (PyTorch PixelShuffle).
 public func pixelShuffle(_ x: Tensor, _ factor: Int = 2) -> Tensor {
-  precondition(x.rank == 4 && x.shape[1] % (factor * factor) == 0,
-               "pixelShuffle(\(factor)) expects [N, C*\(factor * factor), H, W], got \(x.shape)")
+  precondition(
+    x.rank == 4 && x.shape[1] % (factor * factor) == 0,
+    "pixelShuffle(\(factor)) expects [N, C*\(factor * factor), H, W], got \(x.shape)")
   let (n, c, h, w) = (x.shape[0], x.shape[1] / (factor * factor), x.shape[2], x.shape[3])
   return x.reshaped([n, c, factor, factor, h, w])
     .permuted([0, 1, 4, 2, 5, 3])
@@ -25,23 +27,101 @@ public func pixelShuffle(_ x: Tensor, _ factor: Int = 2) -> Tensor {
 
 /// Instance normalization of [N, C, H, W]: each (n, c) plane is scaled to zero mean and unit
 /// (biased) variance, then multiplied by `scale` and shifted by `offset` (both [C]).
+///
+/// One fused kernel: two passes forward, two backward, with statistics in Double.
 public func instanceNorm(_ x: Tensor, scale: Tensor, offset: Tensor, epsilon: Float = 1e-5) -> Tensor {
   precondition(x.rank == 4, "instanceNorm expects [N, C, H, W], got shape \(x.shape)")
   let channels = x.shape[1]
-  precondition(scale.scalarCount == channels && offset.scalarCount == channels,
-               "instanceNorm expects scale and offset of \(channels) values, got \(scale.shape) and \(offset.shape)")
-  let mean = x.mean(axes: [2, 3], keepDims: true)
-  let centered = x - mean
-  let variance = centered.squared().mean(axes: [2, 3], keepDims: true)
-  let normalized = centered / sqrt(variance + epsilon)
-  return normalized * scale.reshaped([1, channels, 1, 1]) + offset.reshaped([1, channels, 1, 1])
+  precondition(
+    scale.scalarCount == channels && offset.scalarCount == channels,
+    "instanceNorm expects scale and offset of \(channels) values, got \(scale.shape) and \(offset.shape)")
+  let (planes, size) = (x.shape[0] * channels, x.shape[2] * x.shape[3])
+  let normalized = Tensor(uninitializedShape: x.shape)
+  let output = Tensor(uninitializedShape: x.shape)
+  var inverseStd = [Float](repeating: 0, count: planes)
+  let (src, xhat, out) = (x.storage.base, normalized.storage.base, output.storage.base)
+  let (gamma, beta) = (scale.storage.base, offset.storage.base)
+  inverseStd.withUnsafeMutableBufferPointer { inverse in
+    parallelRanges(planes, costPerItem: size) { range in
+      for plane in range {
+        let (p, h, o) = (src + plane * size, xhat + plane * size, out + plane * size)
+        var total = 0.0
+        for i in 0..<size { total += Double(p[i]) }
+        let mean = total / Double(size)
+        var squares = 0.0
+        for i in 0..<size { squares += (Double(p[i]) - mean) * (Double(p[i]) - mean) }
+        let inv = Float(1 / (squares / Double(size) + Double(epsilon)).squareRoot())
+        let (m, c) = (Float(mean), plane % channels)
+        for i in 0..<size {
+          h[i] = (p[i] - m) * inv
+          o[i] = h[i] * gamma[c] + beta[c]
+        }
+        inverse[plane] = inv
+      }
+    }
+  }
+  withExtendedLifetime((x, scale, offset)) {}
+  return Tensor.record(output, [x, scale, offset]) { g, wants in
+    instanceNormBackward(g, normalized: normalized, inverseStd: inverseStd, scale: scale, wants: wants)
+  }
+}
+
+/// Gradients of instance norm: d offset = sum g, d scale = sum g * xhat, and
+/// dx = inv * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) per plane, with dxhat = g * scale.
+private func instanceNormBackward(
+  _ g: Tensor, normalized: Tensor, inverseStd: [Float], scale: Tensor, wants: [Bool]
+) -> [Tensor?] {
+  let channels = normalized.shape[1]
+  let (planes, size) = (normalized.shape[0] * channels, normalized.shape[2] * normalized.shape[3])
+  let gradInput = Tensor(uninitializedShape: normalized.shape)
+  var planeSums = [Double](repeating: 0, count: 2 * planes)  // per plane: sum g, sum g * xhat
+  let (grad, xhat, dx, gamma) = (
+    g.storage.base, normalized.storage.base, gradInput.storage.base, scale.storage.base
+  )
+  planeSums.withUnsafeMutableBufferPointer { sums in
+    parallelRanges(planes, costPerItem: size) { range in
+      for plane in range {
+        let (gp, hp, dp) = (grad + plane * size, xhat + plane * size, dx + plane * size)
+        var (sumG, sumGH) = (0.0, 0.0)
+        for i in 0..<size {
+          sumG += Double(gp[i])
+          sumGH += Double(gp[i]) * Double(hp[i])
+        }
+        sums[2 * plane] = sumG
+        sums[2 * plane + 1] = sumGH
+        let c = plane % channels
+        let meanD = Float(sumG / Double(size)) * gamma[c]
+        let meanDH = Float(sumGH / Double(size)) * gamma[c]
+        let factor = inverseStd[plane] * gamma[c]
+        for i in 0..<size {
+          dp[i] = factor * gp[i] - inverseStd[plane] * (meanD + hp[i] * meanDH)
+        }
+      }
+    }
+  }
+  var (gradScale, gradOffset) = (
+    [Float](repeating: 0, count: channels), [Float](repeating: 0, count: channels)
+  )
+  for plane in 0..<planes {
+    gradOffset[plane % channels] += Float(planeSums[2 * plane])
+    gradScale[plane % channels] += Float(planeSums[2 * plane + 1])
+  }
+  withExtendedLifetime((g, normalized, scale)) {}
+  return [
+    wants[0] ? gradInput : nil,
+    wants[1] ? Tensor(shape: scale.shape, scalars: gradScale) : nil,
+    wants[2] ? Tensor(shape: scale.shape, scalars: gradOffset) : nil,
+  ]
 }
 
 /// The weight-norm parametrization w = g * v / ||v||, with the norm taken per output channel
 /// (over every axis but the first); `g` holds one value per output channel.
 public func weightNormalized(_ v: Tensor, _ g: Tensor) -> Tensor {
-  precondition(v.rank >= 2 && g.scalarCount == v.shape[0],
-               "weightNormalized expects v [O, ...] and g with O = \(v.shape.first ?? 0) values, got \(v.shape) and \(g.shape)")
+  precondition(
+    v.rank >= 2 && g.scalarCount == v.shape[0],
+    "weightNormalized expects v [O, ...] and g with O = \(v.shape.first ?? 0) values, "
+      + "got \(v.shape) and \(g.shape)"
+  )
   let axes = Array(1..<v.rank)
   let norm = sqrt(v.squared().sum(axes: axes, keepDims: true))
   let gain = g.reshaped([v.shape[0]] + Array(repeating: 1, count: v.rank - 1))

@@ -105,7 +105,9 @@ extension Tensor {
     let fullMask = mask.expandedCopy(to: shape)
     let (fullA, fullB) = (a.expandedCopy(to: shape), b.expandedCopy(to: shape))
     let result = Tensor(uninitializedShape: shape)
-    let (m, pa, pb, out) = (fullMask.storage.base, fullA.storage.base, fullB.storage.base, result.storage.base)
+    let (m, pa, pb, out) = (
+      fullMask.storage.base, fullA.storage.base, fullB.storage.base, result.storage.base
+    )
     parallelRanges(result.scalarCount) { range in
       for i in range { out[i] = m[i] != 0 ? pa[i] : pb[i] }
     }

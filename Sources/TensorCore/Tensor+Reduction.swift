@@ -4,8 +4,9 @@ extension Tensor {
   /// Maps a possibly negative axis into 0..<rank, failing with a message naming the shape.
   func normalizedAxis(_ axis: Int) -> Int {
     let resolved = axis < 0 ? axis + rank : axis
-    precondition(resolved >= 0 && resolved < Swift.max(rank, 1),
-                 "Axis \(axis) is out of range for a tensor of shape \(shape)")
+    precondition(
+      resolved >= 0 && resolved < Swift.max(rank, 1),
+      "Axis \(axis) is out of range for a tensor of shape \(shape)")
     return resolved
   }
 
@@ -25,7 +26,8 @@ extension Tensor {
     let summed = Tensor.record(sumKernel(keptShape: kept), [self]) { g, _ in
       [g.expandedCopy(to: self.shape)]
     }
-    return keepDims ? summed : summed.reshaped(shape.indices.filter { !axisSet.contains($0) }.map { shape[$0] })
+    return keepDims
+      ? summed : summed.reshaped(shape.indices.filter { !axisSet.contains($0) }.map { shape[$0] })
   }
 
   /// The sum of all elements as a rank-0 tensor.
@@ -51,6 +53,10 @@ extension Tensor {
     let result = Tensor(uninitializedShape: keptShape)
     let input = storage.base
     let out = result.storage.base
+    if scalarCount == 0 {
+      result.storage.buffer.initialize(repeating: 0)
+      return result
+    }
     if result.scalarCount == scalarCount {
       out.update(from: input, count: scalarCount)
       return withExtendedLifetime(self) { result }
@@ -62,11 +68,8 @@ extension Tensor {
         let partialBase = partial.baseAddress!
         parallelRanges(threads, costPerItem: 1 << 15) { chunks in
           for chunk in chunks {
-            var total = 0.0
-            for i in (scalarCount * chunk / threads)..<(scalarCount * (chunk + 1) / threads) {
-              total += Double(input[i])
-            }
-            partialBase[chunk] = total
+            let start = scalarCount * chunk / threads
+            partialBase[chunk] = rowSum(input + start, count: scalarCount * (chunk + 1) / threads - start)
           }
         }
       }
@@ -78,13 +81,13 @@ extension Tensor {
     let outerInnerStride = layout.b.last!
     var accumulator = [Double](repeating: 0, count: result.scalarCount)
     accumulator.withUnsafeMutableBufferPointer { acc in
-      forEachRow(shape: layout.shape, stridesA: layout.a, stridesB: layout.b,
-                 rows: 0..<(scalarCount / inner)) { row, _, offsetOut in
+      forEachRow(
+        shape: layout.shape, stridesA: layout.a, stridesB: layout.b,
+        rows: 0..<(scalarCount / inner)
+      ) { row, _, offsetOut in
         let src = input + row * inner
         if outerInnerStride == 0 {
-          var total = 0.0
-          for i in 0..<inner { total += Double(src[i]) }
-          acc[offsetOut] += total
+          acc[offsetOut] += rowSum(src, count: inner)
         } else {
           for i in 0..<inner { acc[offsetOut + i] += Double(src[i]) }
         }
@@ -93,4 +96,31 @@ extension Tensor {
     }
     return withExtendedLifetime(self) { result }
   }
+}
+
+// MARK: - Row sums
+
+/// The sum of `count` floats: 16 Float lanes over blocks of 1024 values, blocks added in Double
+/// (fast and accurate to about 1e-7 relative).
+@inline(__always)
+func rowSum(_ values: UnsafePointer<Float>, count: Int) -> Double {
+  var total = 0.0
+  var start = 0
+  while start < count {
+    let end = Swift.min(count, start + 1024)
+    var lanes = SIMD16<Float>()
+    var i = start
+    while i + 16 <= end {
+      lanes += UnsafeRawPointer(values + i).loadUnaligned(as: SIMD16<Float>.self)
+      i += 16
+    }
+    var block = lanes.sum()
+    while i < end {
+      block += values[i]
+      i += 1
+    }
+    total += Double(block)
+    start = end
+  }
+  return total
 }

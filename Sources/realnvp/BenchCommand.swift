@@ -45,7 +45,8 @@ struct BenchCommand: ParsableCommand {
     }
     let cpuPerStep = (processCPUMilliseconds() - cpuStart) / Double(steps)
     times.sort()
-    let median = times.count % 2 == 1
+    let median =
+      times.count % 2 == 1
       ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
     let fields: [(String, String)] = [
       ("config", "\"\(config)\""), ("batch", "\(benchmark.batch)"), ("threads", "\(threads)"),

@@ -5,15 +5,18 @@ import TensorCore
 /// A named benchmark: its batch size and a closure that runs one step.
 struct BenchmarkConfig {
   /// Names accepted by `--config`.
-  static let names = ["conv3x3-64"]
+  static let names = ["conv3x3-64", "conv3x3-32x28"]
 
   let name: String
   let batch: Int
+  /// Channels (in and out) and image side of the convolution.
+  let channels: Int, side: Int
 
   /// The configuration called `name`, or nil for an unknown name.
   init?(name: String) {
     switch name {
-    case "conv3x3-64": batch = 64
+    case "conv3x3-64": (batch, channels, side) = (64, 64, 14)
+    case "conv3x3-32x28": (batch, channels, side) = (64, 32, 28)
     default: return nil
     }
     self.name = name
@@ -26,14 +29,15 @@ struct BenchmarkConfig {
     }
   }
 
-  /// A 3x3 conv with bias, 64 to 64 channels, 14x14, batch 64: forward, then gradients for the
-  /// input, the weight and the bias of L = sum(conv(x) * g) with a fixed g (same as the peer).
+  /// A 3x3 conv with bias (64 to 64 channels at 14x14, or 32 to 32 at 28x28), batch 64: forward,
+  /// then gradients for the input, the weight and the bias of L = sum(conv(x) * g) with a fixed g
+  /// (same as the peer).
   private func conv3x3Step() -> () -> Void {
     var rng = RandomGenerator(seed: 0)
-    let x = Tensor.normal([batch, 64, 14, 14], using: &rng)
-    let weight = Tensor.normal([64, 64, 3, 3], std: 0.05, using: &rng)
-    let bias = Tensor.zeros([64])
-    let g = Tensor.normal([batch, 64, 14, 14], using: &rng)
+    let x = Tensor.normal([batch, channels, side, side], using: &rng)
+    let weight = Tensor.normal([channels, channels, 3, 3], std: 0.05, using: &rng)
+    let bias = Tensor.zeros([channels])
+    let g = Tensor.normal([batch, channels, side, side], using: &rng)
     return {
       let (_, grads) = valueAndGradient(at: [x, weight, bias]) { inputs in
         (conv2d(inputs[0], inputs[1], bias: inputs[2]) * g).sum()

@@ -21,7 +21,9 @@ func naiveConv2d(_ x: Tensor, _ w: Tensor, _ b: Tensor?) -> [Double] {
               for j in 0..<k {
                 let (sy, sx) = (y + i - pad, xx + j - pad)
                 guard sy >= 0, sy < h, sx >= 0, sx < wd else { continue }
-                total += Double(xs[((image * c + ic) * h + sy) * wd + sx]) * Double(ws[((oc * c + ic) * k + i) * k + j])
+                total +=
+                  Double(xs[((image * c + ic) * h + sy) * wd + sx])
+                  * Double(ws[((oc * c + ic) * k + i) * k + j])
               }
             }
           }
@@ -47,18 +49,23 @@ final class ConvolutionTests: XCTestCase {
     }
   }
 
-  func testForwardInSeveralChunksMatchesOneChunk() {
+  func testChunkedBatchesMatchOneChunk() {
     let x = randomTensor([5, 3, 4, 4], seed: 43)
     let w = randomTensor([2, 3, 3, 3], seed: 44)
+    let b = randomTensor([2], seed: 51)
     let saved = ConvKernels.columnBudget
-    ConvKernels.columnBudget = 27 * 16 * 2  // two images per chunk, last chunk holds one
     defer { ConvKernels.columnBudget = saved }
-    assertClose(conv2d(x, w).scalars, naiveConv2d(x, w, nil).map(Float.init), accuracy: 1e-4)
-    let (_, grads) = valueAndGradient(at: [x, w]) { conv2d($0[0], $0[1]).squared().sum() }
-    ConvKernels.columnBudget = saved
-    let (_, reference) = valueAndGradient(at: [x, w]) { conv2d($0[0], $0[1]).squared().sum() }
-    assertClose(grads[0].scalars, reference[0].scalars, accuracy: 1e-4)
-    assertClose(grads[1].scalars, reference[1].scalars, accuracy: 1e-3)
+    let loss = { (xs: [Tensor]) in conv2d(xs[0], xs[1], bias: xs[2]).squared().sum() }
+    let (_, reference) = valueAndGradient(at: [x, w, b], loss)
+    // Two images per chunk (the last chunk holds one), then one image per chunk.
+    for budget in [27 * 16 * 2, 1] {
+      ConvKernels.columnBudget = budget
+      assertClose(conv2d(x, w, bias: b).scalars, naiveConv2d(x, w, b).map(Float.init), accuracy: 1e-4)
+      let (_, grads) = valueAndGradient(at: [x, w, b], loss)
+      assertClose(grads[0].scalars, reference[0].scalars, accuracy: 1e-4)
+      assertClose(grads[1].scalars, reference[1].scalars, accuracy: 1e-3)
+      assertClose(grads[2].scalars, reference[2].scalars, accuracy: 1e-3)
+    }
   }
 
   func testGradientsMatchFiniteDifferences() {

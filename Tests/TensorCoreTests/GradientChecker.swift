@@ -30,7 +30,8 @@ struct GradientChecker {
       zip(f(xs).scalars, w).reduce(0.0) { $0 + Double($1.0) * $1.1 }
     }
     for (index, input) in inputs.enumerated() {
-      XCTAssertEqual(analytic[index].shape, input.shape, "gradient shape of input \(index)", file: file, line: line)
+      XCTAssertEqual(
+        analytic[index].shape, input.shape, "gradient shape of input \(index)", file: file, line: line)
       let step = Swift.max(1, input.scalarCount / maximumProbes)
       for element in stride(from: 0, to: input.scalarCount, by: step) {
         var values = input.scalars
@@ -71,7 +72,8 @@ func tensorAwayFromZero(_ shape: [Int], seed: UInt64, gap: Float = 0.1) -> Tenso
 
 /// Asserts two scalar lists agree within `accuracy`.
 func assertClose(
-  _ actual: [Float], _ expected: [Float], accuracy: Float = 1e-5, file: StaticString = #filePath, line: UInt = #line
+  _ actual: [Float], _ expected: [Float], accuracy: Float = 1e-5, file: StaticString = #filePath,
+  line: UInt = #line
 ) {
   XCTAssertEqual(actual.count, expected.count, "element count", file: file, line: line)
   for (i, (a, e)) in zip(actual, expected).enumerated() where Swift.abs(a - e) > accuracy {

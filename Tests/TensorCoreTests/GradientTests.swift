@@ -97,8 +97,13 @@ final class GradientTests: XCTestCase {
     checker.check([x]) { $0[0].permuted([2, 0, 1]) }
     checker.check([x]) { $0[0].rows(1..<2) }
     checker.check([x, y]) { Tensor.concatenated([$0[0], $0[1]], axis: 1) }
-    checker.check([x]) { let parts = $0[0].split(sizes: [1, 2], axis: 1); return parts[0] * parts[1].sum(axes: [1], keepDims: true) }
-    checker.check([x]) { let halves = $0[0].chunked(2, axis: -1); return halves[0] * exp(halves[1]) }
+    checker.check([x]) {
+      let parts = $0[0].split(sizes: [1, 2], axis: 1);
+      return parts[0] * parts[1].sum(axes: [1], keepDims: true)
+    }
+    checker.check([x]) {
+      let halves = $0[0].chunked(2, axis: -1); return halves[0] * exp(halves[1])
+    }
     checker.check([randomTensor([3, 1], seed: 21)]) { $0[0].broadcasted(to: [2, 3, 4]) }
   }
 
@@ -110,6 +115,20 @@ final class GradientTests: XCTestCase {
   }
 
   // MARK: - Image ops
+
+  func testInstanceNormMatchesDefinition() {
+    let x = randomTensor([2, 3, 4, 5], seed: 30, low: -2, high: 3)
+    let scale = randomTensor([3], seed: 31, low: 0.5, high: 1.5)
+    let offset = randomTensor([3], seed: 32)
+    let mean = x.mean(axes: [2, 3], keepDims: true)
+    let variance = x.variance(axes: [2, 3], keepDims: true)
+    let expected =
+      (x - mean) / sqrt(variance + 1e-5) * scale.reshaped([1, 3, 1, 1]) + offset.reshaped([1, 3, 1, 1])
+    assertClose(instanceNorm(x, scale: scale, offset: offset).scalars, expected.scalars, accuracy: 1e-4)
+    checker.check([x, scale.reshaped([1, 3, 1, 1]), offset]) {
+      instanceNorm($0[0] * 2, scale: $0[1].reshaped([3]), offset: $0[2]) * $0[0]
+    }
+  }
 
   func testImageOps() {
     let x = randomTensor([2, 3, 4, 4], seed: 24)

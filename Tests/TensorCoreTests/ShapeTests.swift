@@ -97,4 +97,21 @@ final class ShapeTests: XCTestCase {
     XCTAssertEqual(grads[1].scalars, [0, 0, 0])
     XCTAssertFalse(w.value.isTracked)
   }
+
+  func testMethodFormsMatchFreeFunctions() {
+    let x = randomTensor([1, 4, 2, 2], seed: 60, low: 1.1, high: 2)
+    XCTAssertEqual(x.exp().scalars, exp(x).scalars)
+    XCTAssertEqual(x.log().sqrt().scalars, sqrt(log(x)).scalars)
+    XCTAssertEqual(x.tanh().sigmoid().scalars, sigmoid(tanh(x)).scalars)
+    XCTAssertEqual(x.pixelShuffled().pixelUnshuffled().scalars, x.scalars)
+    XCTAssertEqual(x.pow(2).scalars, pow(x, 2).scalars)
+  }
+
+  func testEmptyTensorsFlowThroughOps() {
+    let empty = Tensor.zeros([0, 3])
+    XCTAssertEqual((empty + Tensor.ones([1, 3])).shape, [0, 3])
+    XCTAssertEqual(empty.sum(axes: [0]).scalars, [0, 0, 0])
+    XCTAssertEqual(empty.permuted([1, 0]).shape, [3, 0])
+    XCTAssertEqual(Tensor.ones([4, 3]).rows(2..<2).shape, [0, 3])
+  }
 }

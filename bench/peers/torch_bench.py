@@ -20,13 +20,14 @@ def peak_rss_mb():
     return 0.0
 
 
-def conv3x3_step(batch):
-    """3x3 conv with bias, 64->64 channels, 14x14: forward, then d/dx, d/dw, d/db of sum(conv(x) * g)."""
+def conv3x3_step(batch, channels, side):
+    """3x3 conv with bias, channels->channels, side x side: forward, then d/dx, d/dw, d/db of
+    sum(conv(x) * g) for a fixed g."""
     gen = torch.Generator().manual_seed(0)
-    x = torch.randn(batch, 64, 14, 14, generator=gen, requires_grad=True)
-    weight = (torch.randn(64, 64, 3, 3, generator=gen) * 0.05).requires_grad_()
-    bias = torch.zeros(64, requires_grad=True)
-    g = torch.randn(batch, 64, 14, 14, generator=gen)
+    x = torch.randn(batch, channels, side, side, generator=gen, requires_grad=True)
+    weight = (torch.randn(channels, channels, 3, 3, generator=gen) * 0.05).requires_grad_()
+    bias = torch.zeros(channels, requires_grad=True)
+    g = torch.randn(batch, channels, side, side, generator=gen)
 
     def step():
         loss = (torch.nn.functional.conv2d(x, weight, bias, padding=1) * g).sum()
@@ -36,7 +37,10 @@ def conv3x3_step(batch):
     return step
 
 
-CONFIGS = {"conv3x3-64": (64, conv3x3_step)}
+CONFIGS = {
+    "conv3x3-64": (64, lambda batch: conv3x3_step(batch, 64, 14)),
+    "conv3x3-32x28": (64, lambda batch: conv3x3_step(batch, 32, 28)),
+}
 
 
 def main():
