@@ -97,6 +97,8 @@ public enum OutputEvent: Equatable, Sendable {
 public enum ExecuteOutcome: Equatable, Sendable {
   /// Finished normally.
   case ok
+  /// Finished normally and asks the frontend to page this MIME bundle (IPython's `?name`).
+  case okWithPage([String: String])
   /// Failed; published as an `error` output and an error reply.
   case error(ename: String, evalue: String, traceback: [String])
   /// Did not run (for example, cancelled before it started); replied as an error.

@@ -51,10 +51,17 @@ extension KernelCore {
     if storeHistory { history.append(line: count, input: code, output: gate.resultText) }
 
     switch outcome {
-    case .ok:
+    case .ok, .okWithPage:
+      var payload: [JSONValue] = []
+      if case .okWithPage(let page) = outcome {
+        let data = JSONValue.object(page.mapValues(JSONValue.string))
+        payload.append(["source": "page", "data": data, "start": 0])
+      }
       reply(
         to: request, "execute_reply",
-        content: ["status": "ok", "execution_count": .int(count), "user_expressions": [:], "payload": []],
+        content: [
+          "status": "ok", "execution_count": .int(count), "user_expressions": [:], "payload": .array(payload),
+        ],
         metadata: replyMetadata(status: "ok", started: started))
     case .error(let ename, let evalue, let traceback):
       let tracebackJSON = JSONValue.array(traceback.map(JSONValue.string))

@@ -46,6 +46,7 @@ final class SwiftInterpreter: KernelInterpreter {
   }
 
   func execute(_ request: ExecuteRequest, publish: @escaping (OutputEvent) -> Void) -> ExecuteOutcome {
+    if let name = helpRequest(in: request.code) { return page(for: name) }
     let outcome = executor.execute(request.code) { event in
       switch event {
       case .stdout(let text): publish(.stream(.stdout, text))
@@ -69,6 +70,30 @@ final class SwiftInterpreter: KernelInterpreter {
         ename: "Interrupted", evalue: "the cell stopped at the interrupt; state is kept",
         traceback: ["Interrupted: the cell returned at the interrupt; variables from earlier cells are kept."])
     }
+  }
+
+  /// The name in a help cell, `?name` or `name?` (neither is valid Swift on its own).
+  func helpRequest(in code: String) -> String? {
+    var text = code.trimmingCharacters(in: .whitespacesAndNewlines)
+    if text.hasPrefix("?") {
+      text.removeFirst()
+    } else if text.hasSuffix("?") {
+      text.removeLast()
+    } else {
+      return nil
+    }
+    let isName = !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }
+    return isName ? text : nil
+  }
+
+  /// The documentation of `name` as a pager payload, or an error naming what was not found.
+  func page(for name: String) -> ExecuteOutcome {
+    guard let text = executor.inspection(for: name, cursor: name.unicodeScalars.count) else {
+      return .error(
+        ename: "NameError", evalue: "no documentation found for '\(name)'",
+        traceback: ["NameError: no documentation found for '\(name)' (library symbols and cell globals are known)"])
+    }
+    return .okWithPage(["text/plain": text, "text/markdown": text])
   }
 
   func isComplete(_ code: String) -> IsCompleteResult {

@@ -1,8 +1,7 @@
 """Shared fixtures for the kernel tests: build location, a private kernelspec install, a running kernel.
 
 The kernel binary is taken from $REALNVP_KERNEL_BIN, else .build/release or .build/debug of the
-package. Tests marked `needs_swift_cells` need the real Swift interpreter (CellExecutor); they are
-deselected unless REALNVP_SWIFT_CELLS=1.
+package.
 """
 
 from __future__ import annotations
@@ -15,24 +14,6 @@ import pytest
 from kernel_helpers import KERNEL_NAME, start_kernel
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers",
-        "needs_swift_cells: needs the real Swift cell interpreter (enable with REALNVP_SWIFT_CELLS=1)",
-    )
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if os.environ.get("REALNVP_SWIFT_CELLS") == "1":
-        return
-    kept, deselected = [], []
-    for item in items:
-        (deselected if item.get_closest_marker("needs_swift_cells") else kept).append(item)
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
-        items[:] = kept
 
 
 def kernel_binary() -> Path:

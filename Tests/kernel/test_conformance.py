@@ -1,7 +1,7 @@
 """The jupyter_kernel_test conformance suite with Swift samples, every test method enabled.
 
-Needs the real Swift interpreter (CellExecutor behind the kernel), so it is marked
-`needs_swift_cells` and runs only with REALNVP_SWIFT_CELLS=1 (see conftest.py).
+Runs against the installed kernel with the real Swift interpreter; the display samples use
+NotebookDisplay's own types (Image, HTML).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import zlib
 import jupyter_kernel_test
 import pytest
 
-pytestmark = [pytest.mark.needs_swift_cells, pytest.mark.usefixtures("kernelspec_dir")]
+pytestmark = [pytest.mark.usefixtures("kernelspec_dir")]
 
 
 def _tiny_png() -> str:
@@ -28,15 +28,7 @@ def _tiny_png() -> str:
     return base64.b64encode(png + chunk(b"IEND", b"")).decode()
 
 
-# Shown through the NotebookDisplay contract (MimeBundle + NotebookRenderable).
 _PNG = _tiny_png()
-_RENDERABLE = """
-struct Shown: NotebookRenderable {
-  let mime: String
-  let payload: String
-  func mimeBundle() -> MimeBundle { MimeBundle(data: [mime: payload, "text/plain": "shown"]) }
-}
-"""
 
 
 class SwiftKernelConformanceTests(jupyter_kernel_test.KernelTests):
@@ -69,17 +61,15 @@ class SwiftKernelConformanceTests(jupyter_kernel_test.KernelTests):
         {"code": "[1, 2, 3].map { $0 * 2 }", "result": "[2, 4, 6]"},
     ]
     code_display_data = [
-        {"code": _RENDERABLE + f'display(Shown(mime: "image/png", payload: "{_PNG}"))', "mime": "image/png"},
-        {
-            "code": _RENDERABLE + 'display(Shown(mime: "text/html", payload: "<b>bold</b>"))',
-            "mime": "text/html",
-        },
+        {"code": f'display(Image(pngData: Data(base64Encoded: "{_PNG}")!))', "mime": "image/png"},
+        {"code": 'display(HTML("<b>bold</b>"))', "mime": "text/html"},
     ]
     # Matches "6 * 7" only, so a unique search finds exactly one distinct cell.
     code_history_pattern = "6*7"
     supported_history_operations = ("tail", "range", "search")
     code_inspect_sample = "display"
     code_clear_output = "clearOutput()"
+    code_page_something = "?Tensor"
 
 
 if __name__ == "__main__":
