@@ -1,3 +1,5 @@
+import Foundation
+import RealNVP
 import TensorCore
 
 // MARK: - Configurations
@@ -5,7 +7,7 @@ import TensorCore
 /// A named benchmark: its batch size and a closure that runs one step.
 struct BenchmarkConfig {
   /// Names accepted by `--config`.
-  static let names = ["conv3x3-64", "conv3x3-32x28"]
+  static let names = ["conv3x3-64", "conv3x3-32x28", "mnist-bench"]
 
   let name: String
   let batch: Int
@@ -17,6 +19,7 @@ struct BenchmarkConfig {
     switch name {
     case "conv3x3-64": (batch, channels, side) = (64, 64, 14)
     case "conv3x3-32x28": (batch, channels, side) = (64, 32, 28)
+    case "mnist-bench": (batch, channels, side) = (64, 1, 28)
     default: return nil
     }
     self.name = name
@@ -25,6 +28,7 @@ struct BenchmarkConfig {
   /// Builds the inputs once and returns one step (forward plus backward) to time.
   func makeStep() -> () -> Void {
     switch name {
+    case "mnist-bench": return mnistBenchStep()
     default: return conv3x3Step()
     }
   }
@@ -43,6 +47,29 @@ struct BenchmarkConfig {
         (conv2d(inputs[0], inputs[1], bias: inputs[2]) * g).sum()
       }
       precondition(grads.count == 3, "expected three gradients")
+    }
+  }
+
+  /// DESIGN.md's `mnist-bench`: one full Real NVP training step (forward, backward, Adam) of the
+  /// named configuration on a fixed batch of Fashion-MNIST (random pixels if the data is absent).
+  private func mnistBenchStep() -> () -> Void {
+    let experiment = ExperimentConfiguration.mnistBench
+    let model = experiment.makeModel()
+    let optimizer = Adam(
+      parameters: model.parameters, learningRate: experiment.options.learningRate,
+      maxGradientNorm: experiment.options.maxGradientNorm)
+    var rng = RandomGenerator(seed: 0)
+    let pixels: Tensor
+    if let data = try? Datasets.fashionMNIST(split: .train, limit: batch) {
+      pixels = data.batch(Array(0..<batch))
+    } else {
+      pixels = Tensor.uniform([batch, 1, side, side], low: 0, high: 255, using: &rng)
+    }
+    return {
+      let (_, gradients) = valueAndGradient(at: model.parameters) {
+        model.loss(pixels, training: true, using: &rng)
+      }
+      optimizer.update(gradients)
     }
   }
 }
