@@ -12,10 +12,14 @@ public enum Datasets {
     toy("circles", count: count, noise: noise, seed: seed)
   }
 
-  /// scikit-learn's make_blobs: three Gaussian blobs of standard deviation `std`.
-  public static func blobs(count: Int, std: Float = 1, seed: UInt64 = 0) -> Dataset {
+  /// scikit-learn's make_blobs with three fixed centers (so that train and test sets drawn
+  /// with different seeds share them): Gaussian blobs of standard deviation `std`.
+  public static func blobs(count: Int, std: Float = 0.3, seed: UInt64 = 0) -> Dataset {
     toy("blobs", count: count, noise: std, seed: seed)
   }
+
+  /// The blobs' centers, on the scale of the moons and circles.
+  public static let blobCenters: [(x: Float, y: Float)] = [(-1.5, -1), (1.5, -0.5), (0, 1.5)]
 
   /// Points uniform in the unit square.
   public static func uniform(count: Int, seed: UInt64 = 0) -> Dataset {
@@ -70,7 +74,7 @@ extension Toy2D {
     switch kind {
     case "moons": points = moons(count: count, noise: noise, seed: seed)
     case "circles": points = circles(count: count, factor: 0.5, noise: noise, seed: seed)
-    case "blobs": points = blobs(count: count, centers: 3, std: noise, seed: seed)
+    case "blobs": points = blobs(count: count, centers: Datasets.blobCenters, std: noise, seed: seed)
     case "uniform": points = uniform(count: count, seed: seed)
     default: return nil
     }
