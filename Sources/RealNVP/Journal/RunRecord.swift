@@ -74,6 +74,12 @@ public enum ModelDescription: Codable, Equatable, Sendable {
     }
   }
 
+  /// The multi-scale architecture, or nil for the 2D model.
+  public var architecture: Architecture? {
+    if case .multiScale(let architecture, _) = self { return architecture }
+    return nil
+  }
+
   /// Hyperparameters as flat name/value pairs, for comparison tables.
   public var settings: [String: String] {
     switch self {
