@@ -1,3 +1,4 @@
+import TensorCore
 import XCTest
 
 @testable import RealNVP
@@ -37,14 +38,14 @@ final class ImageDatasetTests: XCTestCase {
     XCTAssertEqual(ImageDataset.flippedHorizontally(flipped, shape: shape), pixels)
 
     let (all, allShape) = dataset.batch(indices: [0, 1, 2, 3])
-    var random = DataRandom(seed: 3)
+    var random = RandomGenerator(seed: 3)
     let some = ImageDataset.randomlyFlipped(all, shape: allShape, probability: 0.5, random: &random)
     let mirrored = ImageDataset.flippedHorizontally(all, shape: allShape)
     for image in 0..<4 {
       let range = (image * 12)..<((image + 1) * 12)
       XCTAssertTrue(some[range] == all[range] || some[range] == mirrored[range])
     }
-    var never = DataRandom(seed: 3)
+    var never = RandomGenerator(seed: 3)
     XCTAssertEqual(ImageDataset.randomlyFlipped(all, shape: allShape, probability: 0, random: &never), all)
   }
 

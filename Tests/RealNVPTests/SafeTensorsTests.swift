@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 import XCTest
 
 @testable import RealNVP
@@ -32,7 +33,7 @@ final class SafeTensorsTests: XCTestCase {
   func testRoundTripIsExact() throws {
     let folder = try TemporaryFolder()
     let url = folder.url.appendingPathComponent("model.safetensors")
-    var random = DataRandom(seed: 1)
+    var random = RandomGenerator(seed: 1)
     let big = (0..<(3 * 4 * 5)).map { _ in Float(random.nextGaussian()) }
     let all = tensors.merging(
       ["layer.0.weight": ([3, 4, 5], big), "empty": ([0, 3], []), "odd \"name\"": ([1], [.infinity])]

@@ -1,3 +1,4 @@
+import TensorCore
 import XCTest
 
 @testable import RealNVP
@@ -17,7 +18,7 @@ final class SyntheticImagesTests: XCTestCase {
       XCTAssertGreaterThan(spread, 20, "image \(index) should not be flat")
       // Structured, not noise: neighbors differ much less than in a shuffle of the same pixels.
       let plane = Array(image.prefix(32 * 32))
-      var random = DataRandom(seed: UInt64(index))
+      var random = RandomGenerator(seed: UInt64(index))
       let shuffled = random.permutation(plane.count).map { plane[$0] }
       XCTAssertLessThan(variation(plane, width: 32), 0.6 * variation(shuffled, width: 32), "image \(index)")
     }

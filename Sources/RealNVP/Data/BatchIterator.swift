@@ -1,3 +1,4 @@
+import TensorCore
 // MARK: - Batch iterator
 
 /// Yields the index batches of one epoch: a seeded shuffle per epoch, optionally dropping the
@@ -35,7 +36,7 @@ public struct BatchIterator: Sequence, IteratorProtocol, Sendable {
     self.dropLast = dropLast
     self.epoch = epoch
     if shuffle {
-      var random = DataRandom(seed: seed, stream: UInt64(epoch) &+ 1)
+      var random = RandomGenerator(seed: seed, stream: UInt64(epoch) &+ 1)
       order = random.permutation(count)
     } else {
       order = Array(0..<count)

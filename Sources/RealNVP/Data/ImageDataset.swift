@@ -1,3 +1,4 @@
+import TensorCore
 // MARK: - Image dataset
 
 /// A set of 8-bit images stored contiguously in NCHW order, with optional integer labels.
@@ -93,7 +94,7 @@ extension ImageDataset {
 
   /// A permutation of 0..<count that depends only on `seed` (the same on every machine).
   public func shuffledIndices(seed: UInt64) -> [Int] {
-    var random = DataRandom(seed: seed)
+    var random = RandomGenerator(seed: seed)
     return random.permutation(count)
   }
 }
@@ -108,7 +109,7 @@ extension ImageDataset {
 
   /// Mirrors each image of an NCHW batch with probability `probability`, using `random`.
   public static func randomlyFlipped(
-    _ batch: [UInt8], shape: [Int], probability: Double = 0.5, random: inout DataRandom
+    _ batch: [UInt8], shape: [Int], probability: Double = 0.5, random: inout RandomGenerator
   ) -> [UInt8] {
     let count = shape.first ?? 0
     let choices = (0..<count).map { _ in random.nextDouble() < probability }

@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 // MARK: - Synthetic images
 
@@ -22,7 +23,7 @@ public enum SyntheticImages {
   ) -> ImageDataset {
     precondition(count >= 0, "SyntheticImages needs a non-negative count, got \(count)")
     precondition(channels > 0 && height > 0 && width > 0, "SyntheticImages needs a positive image shape")
-    var random = DataRandom(seed: seed, stream: 0x5EED)
+    var random = RandomGenerator(seed: seed, stream: 0x5EED)
     var pixels = [UInt8]()
     pixels.reserveCapacity(count * channels * height * width)
     var labels = [Int]()
@@ -38,7 +39,7 @@ public enum SyntheticImages {
   // MARK: - Drawing
 
   private static func image(
-    _ kind: Kind, channels: Int, height: Int, width: Int, random: inout DataRandom
+    _ kind: Kind, channels: Int, height: Int, width: Int, random: inout RandomGenerator
   ) -> [UInt8] {
     let background = (0..<channels).map { _ in 40 + 120 * random.nextDouble() }
     let gradient = (0..<channels).map { _ in 60 * (random.nextDouble() - 0.5) }

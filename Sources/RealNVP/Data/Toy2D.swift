@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 // MARK: - Point sets
 
@@ -80,7 +81,7 @@ public enum Toy2D {
     count: Int, centers: Int = 3, std: Float = 1, centerBox: ClosedRange<Float> = -10...10, seed: UInt64 = 0
   ) -> PointSet {
     precondition(centers > 0, "blobs needs at least one center, got \(centers)")
-    var random = DataRandom(seed: seed, stream: 0xB10B)
+    var random = RandomGenerator(seed: seed, stream: 0xB10B)
     let width = Double(centerBox.upperBound - centerBox.lowerBound)
     let drawn = (0..<centers).map { _ in
       (
@@ -109,7 +110,7 @@ public enum Toy2D {
   /// Points uniform on the square `range` x `range` (scikit-learn's demo uses `np.random.rand`,
   /// i.e. [0, 1)).
   public static func uniform(count: Int, range: ClosedRange<Float> = 0...1, seed: UInt64 = 0) -> PointSet {
-    var random = DataRandom(seed: seed)
+    var random = RandomGenerator(seed: seed)
     let width = Double(range.upperBound - range.lowerBound)
     let points = (0..<(2 * count)).map { _ in Float(Double(range.lowerBound) + width * random.nextDouble()) }
     return PointSet(points: points, labels: Array(repeating: 0, count: count))
@@ -128,7 +129,7 @@ public enum Toy2D {
   /// Shuffles the points (with their labels) and adds Gaussian noise of standard deviation `noise`.
   private static func finish(_ points: [Float], labels: [Int], noise: Float, seed: UInt64) -> PointSet {
     precondition(noise >= 0, "noise must be non-negative, got \(noise)")
-    var random = DataRandom(seed: seed)
+    var random = RandomGenerator(seed: seed)
     let order = random.permutation(labels.count)
     var shuffled = [Float]()
     shuffled.reserveCapacity(points.count)

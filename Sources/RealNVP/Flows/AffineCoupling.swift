@@ -20,6 +20,8 @@ public final class AffineCoupling: Flow {
   public let network: CouplingNetwork
   /// The learned per-channel factor on tanh(s), shaped [1, C, 1, 1] or [1, D].
   public let scale: Parameter
+  /// The mask tensors b and 1 - b, built once per input shape (without the batch axis).
+  private var masks: [[Int]: (kept: Tensor, free: Tensor)] = [:]
 
   /// Creates a coupling for inputs with `channels` channels (or dimensions, for vectors).
   public init(mask: CouplingMask, network: CouplingNetwork, channels: Int, name: String) {
@@ -32,8 +34,15 @@ public final class AffineCoupling: Flow {
 
   /// The masked log-scale s and shift t for input `x` (only b*x is read).
   private func scaleAndShift(_ x: Tensor) -> (b: Tensor, s: Tensor, t: Tensor) {
-    let b = mask.tensor(for: x.shape)
-    let free = 1 - b
+    let key = Array(x.shape.dropFirst())
+    let (b, free): (Tensor, Tensor)
+    if let cached = masks[key] {
+      (b, free) = cached
+    } else {
+      let kept = withoutGradients { mask.tensor(for: x.shape) }
+      (b, free) = (kept, withoutGradients { 1 - kept })
+      masks[key] = (b, free)
+    }
     let (rawScale, shift) = network(x * b)
     let s = scale.value * tanh(rawScale) * free
     return (b, s, shift * free)

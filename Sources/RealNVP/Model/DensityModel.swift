@@ -27,8 +27,9 @@ public protocol DensityModel: AnyObject {
 }
 
 extension DensityModel {
-  /// The training objective for a batch: mean NLL plus the regularization.
-  public func loss(_ batch: Tensor, training: Bool = true, using rng: inout RandomGenerator) -> Tensor {
+  /// The training objective for a batch: mean NLL plus the regularization. `training: true`
+  /// also updates batch norm's running averages, so say which one you mean.
+  public func loss(_ batch: Tensor, training: Bool, using rng: inout RandomGenerator) -> Tensor {
     negativeLogLikelihood(batch, training: training, using: &rng).mean() + regularization
   }
 

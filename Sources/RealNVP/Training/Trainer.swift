@@ -84,7 +84,7 @@ func trainingLoop(
 
   epochs: for epoch in 1...options.epochs {
     let epochStart = Date()
-    let order = seededPermutation(data.count, using: &orderRNG)
+    let order = orderRNG.permutation(data.count)
     var (lossSum, nllSum, seen) = (Float(0), Float(0), 0)
     for b in 0..<stepsPerEpoch {
       if Interruption.isRequested {

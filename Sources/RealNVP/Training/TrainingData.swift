@@ -35,16 +35,3 @@ public struct TensorData: TrainingData {
     return Tensor(shape: [indices.count] + Array(samples.shape.dropFirst()), scalars: out)
   }
 }
-
-/// A seeded Fisher-Yates permutation of 0..<count: the same order on every machine and
-/// toolchain (it does not rely on the standard library's shuffle algorithm).
-public func seededPermutation(_ count: Int, using rng: inout RandomGenerator) -> [Int] {
-  var order = Array(0..<count)
-  var i = count - 1
-  while i > 0 {
-    let j = rng.nextInt(below: i + 1)
-    order.swapAt(i, j)
-    i -= 1
-  }
-  return order
-}
