@@ -20,7 +20,7 @@ public final class Parameter {
 /// parameter (same order). Outside this call nothing is recorded (that is the no-gradient default).
 ///
 /// ```swift
-/// let (loss, grads) = valueAndGradient(at: model.parameters) { model.loss(batch) }
+/// let (loss, grads) = valueAndGradient(at: model.parameters) { model.loss(batch, training: true, using: &rng) }
 /// optimizer.update(grads)
 /// ```
 /// A non-scalar value is treated as the sum of its elements. Parameters that `f` does not use

@@ -45,13 +45,12 @@ struct TrainCommand: ParsableCommand {
     print("Training \(config): \(train.count) samples, \(model.parameters.count) parameter tensors")
     DefaultTrainingProgress.showProgressBars()
     let journalStore = journal.map { Journal(path: $0) } ?? Journal.default
+    let url = URL(fileURLWithPath: checkpointDirectory).appendingPathComponent("\(config).safetensors")
     let history = try RealNVP.train(
       model, on: train, validation: test, options: experiment.options, configuration: config, note: note,
-      journal: journalStore)
-    let url = URL(fileURLWithPath: checkpointDirectory).appendingPathComponent("\(config).safetensors")
-    let reference = try model.saveCheckpoint(to: url, metadata: ["configuration": config])
+      journal: journalStore, checkpoint: url)
     print(history.table.table.plainText())
-    print("Checkpoint: \(reference.path) (fnv1a64 \(reference.checksum))")
+    print("Checkpoint: \(url.path)")
   }
 }
 

@@ -53,6 +53,17 @@ final class JournalTests: XCTestCase {
     XCTAssertEqual(try journal.curves(journal.runs.map(\.id), metric: .testBitsPerDim).map(\.epochs), [[1, 2], [1, 2]])
   }
 
+  func testCheckpointPathAndChecksumAreRecorded() throws {
+    let url = directory.appendingPathComponent("checkpoints/toy.safetensors")
+    try train(
+      RealNVP2D(couplings: 2, hidden: 8), on: Datasets.moons(count: 100), options: TrainingOptions(epochs: 1, batchSize: 50),
+      journal: journal, checkpoint: url)
+    let recorded = try XCTUnwrap(journal.runs.last?.checkpoint)
+    XCTAssertEqual(recorded.path, url.path)
+    XCTAssertEqual(recorded.checksum, FNV1a64.ofFile(url.path))
+    XCTAssertNotEqual(recorded.checksum, "-")
+  }
+
   func testCorruptLineIsReportedWithItsNumberAndSkipped() throws {
     try shortRun(hidden: 8, note: "one")
     let handle = try FileHandle(forWritingTo: journal.fileURL)

@@ -8,8 +8,9 @@ import TensorCore
 /// the step; parameters and running statistics keep their last good values.
 ///
 /// Every run is recorded in `journal` (default `Journal.default`, i.e. `runs/`): configuration,
-/// seeds, data fingerprint, environment, per-epoch metrics and how it ended. A journal that
-/// cannot be written is reported on standard error and does not stop training.
+/// seeds, data fingerprint, environment, per-epoch metrics, how it ended and, with `checkpoint`,
+/// the final checkpoint's path and checksum (written atomically when training returns). A
+/// journal that cannot be written is reported on standard error and does not stop training.
 ///
 /// ```swift
 /// let data = Datasets.moons(count: 2000, noise: 0.05, seed: 0)
@@ -20,7 +21,7 @@ import TensorCore
 public func train(
   _ model: DensityModel, on data: TrainingData, validation: TrainingData? = nil, options: TrainingOptions,
   reporter: TrainingProgressReporter? = nil, configuration: String = "custom", note: String = "",
-  tags: [String] = [], journal: Journal? = Journal.default
+  tags: [String] = [], journal: Journal? = Journal.default, checkpoint: URL? = nil
 ) throws -> TrainingHistory {
   let writer = journal.flatMap { journal in
     reportJournalFailure {
@@ -38,7 +39,12 @@ public func train(
     ) { epoch in
       _ = writer.map { w in reportJournalFailure { try w.record(epoch) } }
     }
-    _ = writer.map { w in reportJournalFailure { try w.finish(history.stopReason == .completed ? .completed : .interrupted) } }
+    let saved = try checkpoint.map { try model.saveCheckpoint(to: $0, metadata: ["configuration": configuration]) }
+    _ = writer.map { w in
+      reportJournalFailure {
+        try w.finish(history.stopReason == .completed ? .completed : .interrupted, checkpoint: saved)
+      }
+    }
     return history
   } catch {
     _ = writer.map { w in reportJournalFailure { try w.finish(.failed, error: "\(error)") } }
