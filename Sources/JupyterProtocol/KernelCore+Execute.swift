@@ -10,6 +10,10 @@ extension KernelCore {
     let storeHistory = !silent && (content["store_history"]?.boolValue ?? true)
     let allowStdin = content["allow_stdin"]?.boolValue ?? true
     let stopOnError = content["stop_on_error"]?.boolValue ?? true
+    var userExpressions: [String: String] = [:]
+    if case .object(let entries)? = content["user_expressions"] {
+      for (name, value) in entries { if let text = value.stringValue { userExpressions[name] = text } }
+    }
     let started = ISO8601Timestamp.now()
     let parent = request.message
 
@@ -57,10 +61,12 @@ extension KernelCore {
         let data = JSONValue.object(page.mapValues(JSONValue.string))
         payload.append(["source": "page", "data": data, "start": 0])
       }
+      let evaluated = userExpressions.isEmpty ? [:] : interpreter.evaluate(userExpressions: userExpressions)
       reply(
         to: request, "execute_reply",
         content: [
-          "status": "ok", "execution_count": .int(count), "user_expressions": [:], "payload": .array(payload),
+          "status": "ok", "execution_count": .int(count),
+          "user_expressions": .object(evaluated.mapValues(\.json)), "payload": .array(payload),
         ],
         metadata: replyMetadata(status: "ok", started: started))
     case .error(let ename, let evalue, let traceback):

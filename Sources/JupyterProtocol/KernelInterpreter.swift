@@ -30,6 +30,9 @@ public protocol KernelInterpreter: AnyObject {
 
   /// Releases resources before the kernel exits (or restarts when `restart` is true).
   func shutdown(restart: Bool)
+
+  /// Evaluates each named expression after a successful execute (`user_expressions`).
+  func evaluate(userExpressions: [String: String]) -> [String: UserExpressionResult]
 }
 
 // MARK: - Kernel info
@@ -100,5 +103,35 @@ public struct KernelInfo: Equatable, Sendable {
     self.languageInfo = languageInfo
     self.banner = banner
     self.helpLinks = helpLinks
+  }
+}
+
+/// The value of one `user_expressions` entry, as execute_reply carries it.
+public enum UserExpressionResult: Equatable, Sendable {
+  /// Evaluated: a MIME bundle of the value.
+  case ok(data: [String: String])
+  /// Failed to compile or run.
+  case error(ename: String, evalue: String, traceback: [String])
+
+  /// The reply's JSON for this entry.
+  var json: JSONValue {
+    switch self {
+    case .ok(let data):
+      return ["status": "ok", "data": .object(data.mapValues(JSONValue.string)), "metadata": [:]]
+    case .error(let ename, let evalue, let traceback):
+      return [
+        "status": "error", "ename": .string(ename), "evalue": .string(evalue),
+        "traceback": .array(traceback.map(JSONValue.string)),
+      ]
+    }
+  }
+}
+
+extension KernelInterpreter {
+  /// Interpreters that cannot evaluate expressions answer each with an error saying so.
+  public func evaluate(userExpressions: [String: String]) -> [String: UserExpressionResult] {
+    userExpressions.mapValues { _ in
+      .error(ename: "NotSupported", evalue: "this interpreter does not evaluate user_expressions", traceback: [])
+    }
   }
 }

@@ -72,6 +72,22 @@ final class SwiftInterpreter: KernelInterpreter {
     }
   }
 
+  /// Runs each expression as its own cell and returns the MIME bundle of its value.
+  func evaluate(userExpressions: [String: String]) -> [String: UserExpressionResult] {
+    userExpressions.mapValues { expression in
+      var value: [String: String]?
+      let outcome = executor.execute(expression) { event in
+        if case .result(let bundle) = event { value = bundle.data }
+      }
+      switch outcome {
+      case .success, .interrupted(nil):
+        return .ok(data: value ?? ["text/plain": "()"])
+      case .compileError(let e), .runtimeError(let e), .uncaughtError(let e), .interrupted(let e?):
+        return .error(ename: e.ename, evalue: e.evalue, traceback: e.traceback)
+      }
+    }
+  }
+
   /// The name in a help cell, `?name` or `name?` (neither is valid Swift on its own).
   func helpRequest(in code: String) -> String? {
     var text = code.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -164,3 +164,15 @@ def test_help_cell_pages_the_documentation(kernel):
     assert "2D" in payload[0]["data"]["text/plain"]
     missing, _ = execute(kc, "?NoSuchThing")
     assert missing["content"]["status"] == "error"
+
+
+def test_user_expressions_are_evaluated_after_the_cell(kernel):
+    _, kc = kernel
+    reply, _ = execute(
+        kc, "let side = 6", user_expressions={"area": "side * side", "broken": "side + missingName"}
+    )
+    results = reply["content"]["user_expressions"]
+    assert results["area"]["status"] == "ok"
+    assert results["area"]["data"]["text/plain"] == "36"
+    assert results["broken"]["status"] == "error"
+    assert results["broken"]["ename"] == "CompileError"
