@@ -12,7 +12,7 @@ let products: [Product] = [
   .executable(name: "realnvp-executor", targets: ["realnvp-executor"]),
 ]
 
-// MARK: - Implementation details (C libraries from Debian)
+// MARK: - Implementation details (C libraries from Debian, one C shim)
 
 let systemLibraries: [Target] = [
   .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
@@ -20,6 +20,8 @@ let systemLibraries: [Target] = [
   .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
   .systemLibrary(name: "CPNG", path: "Sources/CPNG", providers: [.apt(["libpng-dev"])]),
   .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", providers: [.apt(["libjpeg-dev"])]),
+  // The executor's stand-in for the runtime's swift_errorInMain (see TopLevelError.c).
+  .target(name: "CCellSupport", path: "Sources/CCellSupport"),
 ]
 
 // MARK: - Libraries (dependencies point one way:
@@ -27,8 +29,6 @@ let systemLibraries: [Target] = [
 
 let libraries: [Target] = [
   .target(name: "TensorCore", dependencies: ["CBLAS"]),
-  // The executor's stand-in for the runtime's swift_errorInMain (see TopLevelError.c).
-  .target(name: "CCellSupport", path: "Sources/CCellSupport"),
   .target(name: "RealNVP", dependencies: ["TensorCore", "CZlib", "CPNG", "CJPEG"]),
   .target(name: "NotebookDisplay", dependencies: ["RealNVP", "CPNG", "CZlib"]),
   .target(

@@ -131,7 +131,8 @@ extension KernelInterpreter {
   /// Interpreters that cannot evaluate expressions answer each with an error saying so.
   public func evaluate(userExpressions: [String: String]) -> [String: UserExpressionResult] {
     userExpressions.mapValues { _ in
-      .error(ename: "NotSupported", evalue: "this interpreter does not evaluate user_expressions", traceback: [])
+      .error(
+        ename: "NotSupported", evalue: "this interpreter does not evaluate user_expressions", traceback: [])
     }
   }
 }

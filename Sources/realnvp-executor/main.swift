@@ -61,11 +61,13 @@ func runCellOnItsOwnThread(at path: String) -> String? {
   defer { pthread_attr_destroy(&attributes) }
   var thread = pthread_t()
   let context = Unmanaged.passRetained(job).toOpaque()
-  let status = pthread_create(&thread, &attributes, { raw in
-    let job = Unmanaged<Job>.fromOpaque(raw!).takeUnretainedValue()
-    job.failure = runCell(at: job.path)
-    return nil
-  }, context)
+  let status = pthread_create(
+    &thread, &attributes,
+    { raw in
+      let job = Unmanaged<Job>.fromOpaque(raw!).takeUnretainedValue()
+      job.failure = runCell(at: job.path)
+      return nil
+    }, context)
   guard status == 0 else {
     Unmanaged<Job>.fromOpaque(context).release()
     return "could not start a thread for the cell (error \(status))"

@@ -42,7 +42,8 @@ final class SwiftInterpreter: KernelInterpreter {
 
   func kernelInfo() -> KernelInfo {
     swiftKernelInfo(
-      banner: "Swift (Real NVP): cells are compiled Swift with TensorCore, RealNVP and NotebookDisplay imported.")
+      banner:
+        "Swift (Real NVP): cells are compiled Swift with TensorCore, RealNVP and NotebookDisplay imported.")
   }
 
   func execute(_ request: ExecuteRequest, publish: @escaping (OutputEvent) -> Void) -> ExecuteOutcome {
@@ -54,7 +55,8 @@ final class SwiftInterpreter: KernelInterpreter {
       case .display(let bundle, let id):
         publish(.displayData(MimeOutput(strings: bundle.data, metadata: bundle.metadata, displayID: id)))
       case .updateDisplay(let bundle, let id):
-        publish(.updateDisplayData(MimeOutput(strings: bundle.data, metadata: bundle.metadata, displayID: id)))
+        publish(
+          .updateDisplayData(MimeOutput(strings: bundle.data, metadata: bundle.metadata, displayID: id)))
       case .clearOutput(let wait): publish(.clearOutput(wait: wait))
       case .result(let bundle):
         publish(.executeResult(MimeOutput(strings: bundle.data, metadata: bundle.metadata, displayID: nil)))
@@ -68,7 +70,8 @@ final class SwiftInterpreter: KernelInterpreter {
     case .interrupted(nil):
       return .error(
         ename: "Interrupted", evalue: "the cell stopped at the interrupt; state is kept",
-        traceback: ["Interrupted: the cell returned at the interrupt; variables from earlier cells are kept."])
+        traceback: ["Interrupted: the cell returned at the interrupt; variables from earlier cells are kept."]
+      )
     }
   }
 
@@ -107,7 +110,9 @@ final class SwiftInterpreter: KernelInterpreter {
     guard let text = executor.inspection(for: name, cursor: name.unicodeScalars.count) else {
       return .error(
         ename: "NameError", evalue: "no documentation found for '\(name)'",
-        traceback: ["NameError: no documentation found for '\(name)' (library symbols and cell globals are known)"])
+        traceback: [
+          "NameError: no documentation found for '\(name)' (library symbols and cell globals are known)"
+        ])
     }
     return .okWithPage(["text/plain": text, "text/markdown": text])
   }
@@ -122,7 +127,8 @@ final class SwiftInterpreter: KernelInterpreter {
 
   func complete(_ code: String, cursorPos: Int) -> CompletionResult {
     let found = executor.completions(for: code, cursor: cursorPos)
-    return CompletionResult(matches: found.matches, cursorStart: found.cursorStart, cursorEnd: found.cursorEnd)
+    return CompletionResult(
+      matches: found.matches, cursorStart: found.cursorStart, cursorEnd: found.cursorEnd)
   }
 
   func inspect(_ code: String, cursorPos: Int, detailLevel: Int) -> [String: String]? {
@@ -142,7 +148,9 @@ final class UnavailableInterpreter: KernelInterpreter {
 
   init(reason: String) { self.reason = reason }
 
-  func kernelInfo() -> KernelInfo { swiftKernelInfo(banner: "Swift (Real NVP): executor unavailable: \(reason)") }
+  func kernelInfo() -> KernelInfo {
+    swiftKernelInfo(banner: "Swift (Real NVP): executor unavailable: \(reason)")
+  }
 
   func execute(_ request: ExecuteRequest, publish: @escaping (OutputEvent) -> Void) -> ExecuteOutcome {
     .error(

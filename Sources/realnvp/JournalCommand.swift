@@ -26,10 +26,14 @@ struct JournalCommand: ParsableCommand {
       let store = location.store
       let runs = store.runs(configuration: config, tag: tag)
       let rows = runs.map { r in
-        [r.id, r.configuration, r.status.rawValue, "\(r.epochs.count)",
-         r.finalBitsPerDim.map { String(format: "%.4f", $0) } ?? "-", r.note]
+        [
+          r.id, r.configuration, r.status.rawValue, "\(r.epochs.count)",
+          r.finalBitsPerDim.map { String(format: "%.4f", $0) } ?? "-", r.note,
+        ]
       }
-      print(RunComparison(columns: ["run", "configuration", "status", "epochs", "bits/dim", "note"], rows: rows).plainText)
+      print(
+        RunComparison(columns: ["run", "configuration", "status", "epochs", "bits/dim", "note"], rows: rows)
+          .plainText)
       for problem in store.read().problems { print("warning: \(store.fileURL.path) \(problem)") }
     }
   }
@@ -48,7 +52,8 @@ struct JournalCommand: ParsableCommand {
   }
 
   struct Compare: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Runs side by side: differing settings and metrics.")
+    static let configuration = CommandConfiguration(
+      abstract: "Runs side by side: differing settings and metrics.")
     @OptionGroup var location: Location
     @Argument(help: "Run ids (or unique prefixes).") var ids: [String]
 
@@ -73,4 +78,3 @@ struct ReplayCommand: ParsableCommand {
     if !report.matches { throw ExitCode(1) }
   }
 }
-

@@ -13,7 +13,8 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Configuration: \(ExperimentConfiguration.all.map(\.name).joined(separator: ", ")).")
   var config: String = "toy2d-quick"
 
-  @Option(help: "Data directory (IDX files, CIFAR-10 batches or CelebA images); default: the configuration's.")
+  @Option(
+    help: "Data directory (IDX files, CIFAR-10 batches or CelebA images); default: the configuration's.")
   var data: String?
 
   @Option(help: "Epochs (default: the configuration's).")

@@ -12,7 +12,8 @@ final class FlowInvertibilityTests: XCTestCase {
 
   private func imageCoupling(_ mask: CouplingMask, channels: Int) -> AffineCoupling {
     var rng = RandomGenerator(seed: 11)
-    let net = ResNetCouplingNetwork(channels: channels, hidden: 4, blocks: 1, weightNorm: true, name: "n", using: &rng)
+    let net = ResNetCouplingNetwork(
+      channels: channels, hidden: 4, blocks: 1, weightNorm: true, name: "n", using: &rng)
     let coupling = AffineCoupling(mask: mask, network: net, channels: channels, name: "c")
     perturb(coupling.parameters)
     return coupling
@@ -27,19 +28,22 @@ final class FlowInvertibilityTests: XCTestCase {
     let single = x.rows(0..<1)
     let expected = logAbsDeterminant(jacobian(of: { flow.forward($0).output }, at: single))
     let actual = Double(flow.forward(single).logAbsDet.item())
-    XCTAssertEqual(actual, expected, accuracy: 1e-3 * max(1, abs(expected)), "log|det J|", file: file, line: line)
+    XCTAssertEqual(
+      actual, expected, accuracy: 1e-3 * max(1, abs(expected)), "log|det J|", file: file, line: line)
     XCTAssertEqual(logDet.shape, [x.shape[0]], "one log-determinant per sample", file: file, line: line)
   }
 
   func testCheckerboardCouplingsOfBothParities() {
     for parity in 0...1 {
-      assertInvertsWithExactLogDet(imageCoupling(.checkerboard(parity: parity), channels: 2), image([3, 2, 4, 4]))
+      assertInvertsWithExactLogDet(
+        imageCoupling(.checkerboard(parity: parity), channels: 2), image([3, 2, 4, 4]))
     }
   }
 
   func testChannelwiseCouplingsOfBothParities() {
     for parity in 0...1 {
-      assertInvertsWithExactLogDet(imageCoupling(.channelwise(parity: parity), channels: 4), image([3, 4, 2, 2]))
+      assertInvertsWithExactLogDet(
+        imageCoupling(.channelwise(parity: parity), channels: 4), image([3, 4, 2, 2]))
     }
   }
 

@@ -9,7 +9,8 @@ final class JournalTests: XCTestCase {
   private var journal: Journal!
 
   override func setUp() {
-    directory = FileManager.default.temporaryDirectory.appendingPathComponent("realnvp-journal-\(UUID().uuidString)")
+    directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "realnvp-journal-\(UUID().uuidString)")
     journal = Journal(directory: directory)
   }
 
@@ -18,7 +19,8 @@ final class JournalTests: XCTestCase {
   private func shortRun(hidden: Int, note: String, tags: [String] = []) throws {
     let model = RealNVP2D(couplings: 2, hidden: hidden, seed: 3)
     try train(
-      model, on: Datasets.moons(count: 200, noise: 0.1, seed: 2), validation: Datasets.moons(count: 100, seed: 5),
+      model, on: Datasets.moons(count: 200, noise: 0.1, seed: 2),
+      validation: Datasets.moons(count: 100, seed: 5),
       options: TrainingOptions(epochs: 2, batchSize: 50, seed: 7), configuration: "toy2d", note: note,
       tags: tags, journal: journal)
   }
@@ -50,13 +52,15 @@ final class JournalTests: XCTestCase {
     XCTAssertTrue(comparison.columns.contains("hidden"))
     XCTAssertFalse(comparison.columns.contains("learningRate"), "equal settings are not shown")
     XCTAssertEqual(comparison.rows.count, 2)
-    XCTAssertEqual(try journal.curves(journal.runs.map(\.id), metric: .testBitsPerDim).map(\.epochs), [[1, 2], [1, 2]])
+    XCTAssertEqual(
+      try journal.curves(journal.runs.map(\.id), metric: .testBitsPerDim).map(\.epochs), [[1, 2], [1, 2]])
   }
 
   func testCheckpointPathAndChecksumAreRecorded() throws {
     let url = directory.appendingPathComponent("checkpoints/toy.safetensors")
     try train(
-      RealNVP2D(couplings: 2, hidden: 8), on: Datasets.moons(count: 100), options: TrainingOptions(epochs: 1, batchSize: 50),
+      RealNVP2D(couplings: 2, hidden: 8), on: Datasets.moons(count: 100),
+      options: TrainingOptions(epochs: 1, batchSize: 50),
       journal: journal, checkpoint: url)
     let recorded = try XCTUnwrap(journal.runs.last?.checkpoint)
     XCTAssertEqual(recorded.path, url.path)
@@ -78,7 +82,10 @@ final class JournalTests: XCTestCase {
   }
 
   func testRunWithoutItsEndReadsAsIncomplete() throws {
-    let record = try XCTUnwrap({ try shortRun(hidden: 8, note: "x"); return journal.runs.first }())
+    let record = try XCTUnwrap(
+      {
+        try shortRun(hidden: 8, note: "x"); return journal.runs.first
+      }())
     var crashed = record
     crashed.id = "crashed-run"
     let writer = try journal.begin(crashed)

@@ -25,7 +25,8 @@ final class TrainingTests: XCTestCase {
     let model = RealNVP2D(couplings: 6, hidden: 32, seed: 0)
     let before = evaluateBitsPerDimension(model, on: test) * 2 * Float(M_LN2)
     let history = try train(
-      model, on: data, validation: test, options: TrainingOptions(epochs: 30, batchSize: 100, learningRate: 3e-3),
+      model, on: data, validation: test,
+      options: TrainingOptions(epochs: 30, batchSize: 100, learningRate: 3e-3),
       journal: Journal(directory: journalDirectory))
     let after = evaluateBitsPerDimension(model, on: test) * 2 * Float(M_LN2)
     XCTAssertGreaterThan(before, 2.0, "a fresh model is a standard normal")

@@ -25,7 +25,8 @@ extension Journal: NotebookRenderable {
       ]
     }
     let caption =
-      "Run journal \(fileURL.path)" + (problems.isEmpty ? "" : " (\(problems.count) unreadable line(s) skipped)")
+      "Run journal \(fileURL.path)"
+      + (problems.isEmpty ? "" : " (\(problems.count) unreadable line(s) skipped)")
     return Table(
       columns: [
         Table.Column("run"), Table.Column("configuration"), Table.Column("note"), Table.Column("status"),

@@ -38,8 +38,10 @@ extension ScatterPlot {
   }
 
   /// One point set in one color.
-  public init(_ points: Tensor, name: String = "points", color: String = PlotColor.blue, title: String? = nil) {
-    precondition(points.rank == 2 && points.shape[1] == 2, "Scatter expects [N, 2] points, got \(points.shape)")
+  public init(_ points: Tensor, name: String = "points", color: String = PlotColor.blue, title: String? = nil)
+  {
+    precondition(
+      points.rank == 2 && points.shape[1] == 2, "Scatter expects [N, 2] points, got \(points.shape)")
     self.init([PointSeries(name: name, interleaved: points.scalars, color: color)], title: title)
   }
 }

@@ -21,7 +21,8 @@ extension TrainingHistory: NotebookRenderable {
   /// Loss curve, bits/dim curve and table side by side with the table below.
   public var report: DisplayGroup {
     let curves: [any PlotPanel] = epochs.count > 1 ? [lossCurve, table.plot] : [lossCurve]
-    let note = stopReason == .interrupted ? [Markdown("*Interrupted: the table shows the epochs that finished.*")] : []
+    let note =
+      stopReason == .interrupted ? [Markdown("*Interrupted: the table shows the epochs that finished.*")] : []
     return DisplayGroup([FigureRow(curves)] + [table] + note)
   }
 

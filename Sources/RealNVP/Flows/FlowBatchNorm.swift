@@ -20,7 +20,9 @@ public final class FlowBatchNorm: Flow {
   public let epsilon: Float
 
   /// Creates the layer for `channels` channels (or dimensions when `vector`).
-  public init(channels: Int, vector: Bool = false, momentum: Float = 0.005, epsilon: Float = 1e-5, name: String) {
+  public init(
+    channels: Int, vector: Bool = false, momentum: Float = 0.005, epsilon: Float = 1e-5, name: String
+  ) {
     let shape = vector ? [1, channels] : [1, channels, 1, 1]
     runningMean = Parameter(.zeros(shape), name: "\(name).runningMean")
     runningVariance = Parameter(.ones(shape), name: "\(name).runningVariance")

@@ -19,7 +19,8 @@ public enum DataSource: Codable, Equatable, Sendable {
   /// A short human-readable name, e.g. "idx:/usr/share/datasets/fashion-mnist (train)".
   public var name: String {
     switch self {
-    case .toy(let kind, let count, let noise, let seed): return "\(kind)(n=\(count), noise=\(noise), seed=\(seed))"
+    case .toy(let kind, let count, let noise, let seed):
+      return "\(kind)(n=\(count), noise=\(noise), seed=\(seed))"
     case .idx(let directory, let split, _): return "idx:\(directory) (\(split))"
     case .cifar10(let directory, let split, _): return "cifar10:\(directory) (\(split))"
     case .celebA(let directory, let size, _): return "celeba:\(directory) (\(size)x\(size))"
@@ -46,7 +47,8 @@ public enum DataSource: Codable, Equatable, Sendable {
     case .synthetic(let count, let channels, let size, let seed):
       return Datasets.synthetic(count: count, channels: channels, size: size, seed: seed)
     case .inMemory(let description):
-      throw JournalError.cannotReplay(reason: "the data was built in memory (\(description)) and cannot be reloaded")
+      throw JournalError.cannotReplay(
+        reason: "the data was built in memory (\(description)) and cannot be reloaded")
     }
   }
 

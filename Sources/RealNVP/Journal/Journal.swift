@@ -68,7 +68,9 @@ public final class Journal {
       throw JournalError.cannotWrite(path: directory.path, reason: error.localizedDescription)
     }
     var start = record
-    (start.status, start.endedAt, start.error, start.epochs, start.checkpoint) = (.incomplete, nil, nil, [], nil)
+    (start.status, start.endedAt, start.error, start.epochs, start.checkpoint) = (
+      .incomplete, nil, nil, [], nil
+    )
     try appendLine(.start(start), to: fileURL)
     return RunWriter(id: record.id, fileURL: fileURL)
   }
@@ -102,7 +104,9 @@ public final class RunWriter {
   }
 
   /// Records how the run ended.
-  public func finish(_ status: RunStatus, error: String? = nil, checkpoint: CheckpointReference? = nil) throws {
-    try appendLine(.end(id: id, status: status, endedAt: Date(), error: error, checkpoint: checkpoint), to: fileURL)
+  public func finish(_ status: RunStatus, error: String? = nil, checkpoint: CheckpointReference? = nil) throws
+  {
+    try appendLine(
+      .end(id: id, status: status, endedAt: Date(), error: error, checkpoint: checkpoint), to: fileURL)
   }
 }

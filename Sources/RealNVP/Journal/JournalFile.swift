@@ -59,7 +59,9 @@ func appendLine(_ entry: JournalEntry, to url: URL) throws {
   var data = try JournalCoding.encoder.encode(entry)
   data.append(UInt8(ascii: "\n"))
   let fd = open(url.path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
-  guard fd >= 0 else { throw JournalError.cannotWrite(path: url.path, reason: String(cString: strerror(errno))) }
+  guard fd >= 0 else {
+    throw JournalError.cannotWrite(path: url.path, reason: String(cString: strerror(errno)))
+  }
   defer { close(fd) }
   let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
   guard written == data.count else {
@@ -79,7 +81,8 @@ func readJournal(_ url: URL) -> (runs: [RunRecord], problems: [JournalProblem]) 
   for (index, line) in lines.enumerated() where !line.isEmpty {
     let number = index + 1
     guard let entry = try? JournalCoding.decoder.decode(JournalEntry.self, from: Data(line)) else {
-      problems.append(JournalProblem(line: number, message: "not a valid journal entry (corrupt or truncated)"))
+      problems.append(
+        JournalProblem(line: number, message: "not a valid journal entry (corrupt or truncated)"))
       continue
     }
     switch entry {

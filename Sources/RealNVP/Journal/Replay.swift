@@ -71,7 +71,8 @@ extension Journal {
       model, on: data, validation: validation, options: options, reporter: nil, onEpoch: { _ in })
     let comparisons = zip(record.epochs, history.epochs).map { recorded, replayed in
       ReplayReport.EpochComparison(
-        epoch: recorded.epoch, recordedTrain: recorded.trainBitsPerDim, replayedTrain: replayed.trainBitsPerDim,
+        epoch: recorded.epoch, recordedTrain: recorded.trainBitsPerDim,
+        replayedTrain: replayed.trainBitsPerDim,
         recordedTest: recorded.testBitsPerDim, replayedTest: replayed.testBitsPerDim)
     }
     return ReplayReport(

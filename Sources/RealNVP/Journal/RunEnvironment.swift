@@ -72,7 +72,9 @@ public struct RunEnvironment: Codable, Equatable, Sendable {
   private static func machineDescription() -> String {
     let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
     let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
-      .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" }
+      .map {
+        $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+      }
     let memoryGB = Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824
     let cores = ProcessInfo.processInfo.activeProcessorCount
     return "\(model ?? "unknown CPU"), \(cores) cores, \(String(format: "%.0f", memoryGB)) GiB"

@@ -90,7 +90,8 @@ public enum ModelDescription: Codable, Equatable, Sendable {
       ]
     case .multiScale(let a, let seed):
       return [
-        "model": "MultiScaleRealNVP", "input": "\(a.channels)x\(a.height)x\(a.width)", "scales": "\(a.scales)",
+        "model": "MultiScaleRealNVP", "input": "\(a.channels)x\(a.height)x\(a.width)",
+        "scales": "\(a.scales)",
         "residualBlocks": "\(a.residualBlocks)", "hidden": "\(a.hidden)", "weightNorm": "\(a.weightNorm)",
         "batchNorm": "\(a.batchNorm)", "batchNormMomentum": "\(a.batchNormMomentum)",
         "preprocessing": "\(a.preprocessing)", "modelSeed": "\(seed)",

@@ -81,10 +81,13 @@ public final class MLPCouplingNetwork: CouplingNetwork {
   public init(dimensions: Int, hidden: Int, layers: Int = 2, name: String, using rng: inout RandomGenerator) {
     precondition(layers >= 1, "An MLP coupling network needs at least one hidden layer, got \(layers)")
     hiddenLayers = (0..<layers).map { i in
-      Linear(inFeatures: i == 0 ? dimensions : hidden, outFeatures: hidden, name: "\(name).hidden\(i)", using: &rng)
+      Linear(
+        inFeatures: i == 0 ? dimensions : hidden, outFeatures: hidden, name: "\(name).hidden\(i)", using: &rng
+      )
     }
     output = Linear(
-      inFeatures: hidden, outFeatures: 2 * dimensions, zeroInitialized: true, name: "\(name).out", using: &rng)
+      inFeatures: hidden, outFeatures: 2 * dimensions, zeroInitialized: true, name: "\(name).out", using: &rng
+    )
   }
 
   /// Raw scale and shift, each [N, D].

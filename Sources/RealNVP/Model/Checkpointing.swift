@@ -48,7 +48,8 @@ extension DensityModel {
         throw CheckpointMismatch.missingTensor(name: name, path: url.path)
       }
       guard entry.shape == p.value.shape else {
-        throw CheckpointMismatch.wrongShape(name: name, expected: p.value.shape, found: entry.shape, path: url.path)
+        throw CheckpointMismatch.wrongShape(
+          name: name, expected: p.value.shape, found: entry.shape, path: url.path)
       }
     }
     for (name, p) in targets {

@@ -44,7 +44,8 @@ public final class MultiScaleRealNVP: DensityModel {
         couplings.append(coupling)
         layers.append(coupling)
         if a.batchNorm {
-          layers.append(FlowBatchNorm(channels: channels, momentum: a.batchNormMomentum, name: "\(name).batchNorm"))
+          layers.append(
+            FlowBatchNorm(channels: channels, momentum: a.batchNormMomentum, name: "\(name).batchNorm"))
         }
         index += 1
       }
@@ -103,7 +104,8 @@ public final class MultiScaleRealNVP: DensityModel {
   /// Maps a flat latent [N, D] back to preprocessed inputs [N, C, H, W].
   public func inverseFlow(_ z: Tensor) -> Tensor {
     let n = z.shape[0]
-    precondition(z.rank == 2 && z.shape[1] == dimensions, "Expected a latent [N, \(dimensions)], got \(z.shape)")
+    precondition(
+      z.rank == 2 && z.shape[1] == dimensions, "Expected a latent [N, \(dimensions)], got \(z.shape)")
     let sizes = latentShapes.map { $0.reduce(1, *) }
     let parts = z.split(sizes: sizes, axis: 1).enumerated().map { i, part in
       part.reshaped([n] + latentShapes[i])
@@ -118,7 +120,9 @@ public final class MultiScaleRealNVP: DensityModel {
   // MARK: - Density in pixel space
 
   /// -log p(pixels) in nats per image, with dequantization noise and the preprocessing Jacobian.
-  public func negativeLogLikelihood(_ batch: Tensor, training: Bool, using rng: inout RandomGenerator) -> Tensor {
+  public func negativeLogLikelihood(_ batch: Tensor, training: Bool, using rng: inout RandomGenerator)
+    -> Tensor
+  {
     let a = architecture
     precondition(
       batch.rank == 4 && Array(batch.shape.dropFirst()) == [a.channels, a.height, a.width],

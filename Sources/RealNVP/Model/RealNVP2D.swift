@@ -19,7 +19,8 @@ public final class RealNVP2D: DensityModel {
     var layers: [Flow] = []
     for i in 0..<count {
       let net = MLPCouplingNetwork(dimensions: 2, hidden: hidden, name: "coupling\(i).net", using: &rng)
-      let coupling = AffineCoupling(mask: .vector(parity: i % 2), network: net, channels: 2, name: "coupling\(i)")
+      let coupling = AffineCoupling(
+        mask: .vector(parity: i % 2), network: net, channels: 2, name: "coupling\(i)")
       couplings.append(coupling)
       layers.append(coupling)
       if batchNorm && i < count - 1 {
@@ -34,8 +35,11 @@ public final class RealNVP2D: DensityModel {
   public var dimensions: Int { 2 }
 
   /// -log p(x) per point: points are continuous, so no dequantization or preprocessing.
-  public func negativeLogLikelihood(_ batch: Tensor, training: Bool, using rng: inout RandomGenerator) -> Tensor {
-    precondition(batch.rank == 2 && batch.shape[1] == 2, "RealNVP2D expects points shaped [N, 2], got \(batch.shape)")
+  public func negativeLogLikelihood(_ batch: Tensor, training: Bool, using rng: inout RandomGenerator)
+    -> Tensor
+  {
+    precondition(
+      batch.rank == 2 && batch.shape[1] == 2, "RealNVP2D expects points shaped [N, 2], got \(batch.shape)")
     let (z, logDet) = flow.forward(batch, training: training)
     return -(standardNormalLogDensity(z) + logDet)
   }

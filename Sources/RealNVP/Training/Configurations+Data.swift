@@ -10,13 +10,16 @@ extension ExperimentConfiguration {
       return Datasets.toy(kind, count: split == .train ? count : count / 2, noise: 0.05, seed: seed)
     case .mnist(let configured, let limit):
       let path = directory ?? configured ?? FashionMNIST.defaultDirectory
-      return try Datasets.idx(directory: path, split: split, limit: split == .train ? limit : limit.map { $0 / 4 })
+      return try Datasets.idx(
+        directory: path, split: split, limit: split == .train ? limit : limit.map { $0 / 4 })
     case .cifar10(let configured, let limit):
       return try Datasets.cifar10(
-        directory: directory ?? configured, split: split, limit: split == .train ? limit : limit.map { $0 / 4 })
+        directory: directory ?? configured, split: split,
+        limit: split == .train ? limit : limit.map { $0 / 4 })
     case .celebA(let configured, let size, let limit):
       // CelebA has no split files here: the test split is the images after the training ones.
-      let all = try Datasets.celebA(directory: directory ?? configured, size: size, limit: limit.map { $0 * 5 / 4 })
+      let all = try Datasets.celebA(
+        directory: directory ?? configured, size: size, limit: limit.map { $0 * 5 / 4 })
       let trainCount = all.count * 4 / 5
       guard case .images(let images) = all.samples else { return all }
       let indices = split == .train ? Array(0..<trainCount) : Array(trainCount..<all.count)

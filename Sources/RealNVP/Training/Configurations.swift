@@ -90,7 +90,8 @@ public struct ExperimentConfiguration: Equatable, Sendable {
     model: .multiScale(
       Architecture(channels: 3, height: 32, width: 32, scales: 3, residualBlocks: 4, hidden: 64), seed: 0),
     options: TrainingOptions(
-      epochs: 100, batchSize: 64, learningRate: 5e-4, decayEvery: 20_000, decayFactor: 0.5, maxGradientNorm: 100,
+      epochs: 100, batchSize: 64, learningRate: 5e-4, decayEvery: 20_000, decayFactor: 0.5,
+      maxGradientNorm: 100,
       horizontalFlips: true))
 
   /// Minutes on 2 cores.

@@ -42,16 +42,20 @@ public enum Datasets {
   }
 
   /// MNIST-format IDX files (train-images-idx3-ubyte[.gz] ...) in `directory`.
-  public static func idx(directory: String, split: DatasetSplit = .train, limit: Int? = nil) throws -> Dataset {
+  public static func idx(directory: String, split: DatasetSplit = .train, limit: Int? = nil) throws -> Dataset
+  {
     let source = DataSource.idx(directory: directory, split: split.rawValue, limit: limit)
     let data = try MNIST.load(directory: directory, split: split)
     return Dataset(.images(limit.map { data.prefix($0) } ?? data), source: source)
   }
 
   /// CIFAR-10 binary batches in `directory`.
-  public static func cifar10(directory: String, split: DatasetSplit = .train, limit: Int? = nil) throws -> Dataset {
+  public static func cifar10(directory: String, split: DatasetSplit = .train, limit: Int? = nil) throws
+    -> Dataset
+  {
     let source = DataSource.cifar10(directory: directory, split: split.rawValue, limit: limit)
-    return Dataset(.images(try CIFAR10.load(directory: directory, split: split, limit: limit)), source: source)
+    return Dataset(
+      .images(try CIFAR10.load(directory: directory, split: split, limit: limit)), source: source)
   }
 
   /// CelebA image folder, center-cropped and resized to `size` x `size`.
@@ -62,8 +66,10 @@ public enum Datasets {
 
   /// Seeded synthetic images, the stand-in when CIFAR-10 or CelebA files are absent.
   public static func synthetic(count: Int, channels: Int = 3, size: Int = 32, seed: UInt64 = 0) -> Dataset {
-    let images = SyntheticImages.generate(count: count, channels: channels, height: size, width: size, seed: seed)
-    return Dataset(.images(images), source: .synthetic(count: count, channels: channels, size: size, seed: seed))
+    let images = SyntheticImages.generate(
+      count: count, channels: channels, height: size, width: size, seed: seed)
+    return Dataset(
+      .images(images), source: .synthetic(count: count, channels: channels, size: size, seed: seed))
   }
 }
 

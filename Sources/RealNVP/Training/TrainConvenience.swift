@@ -14,7 +14,8 @@ public func train<Model: DensityModel>(
   try train(
     model, on: data, validation: validation,
     options: TrainingOptions(
-      epochs: epochs, batchSize: batchSize, learningRate: learningRate, maxGradientNorm: maxGradientNorm, seed: seed),
+      epochs: epochs, batchSize: batchSize, learningRate: learningRate, maxGradientNorm: maxGradientNorm,
+      seed: seed),
     note: note, tags: tags)
 }
 

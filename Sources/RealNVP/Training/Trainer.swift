@@ -27,9 +27,11 @@ public func train(
     reportJournalFailure {
       try journal.begin(
         RunRecord(
-          id: Journal.makeRunID(configuration: configuration), configuration: configuration, note: note, tags: tags,
+          id: Journal.makeRunID(configuration: configuration), configuration: configuration, note: note,
+          tags: tags,
           model: model.modelDescription, options: options, dataset: fingerprint(of: data),
-          validation: validation.map(fingerprint(of:)), environment: .current(), startedAt: Date(), endedAt: nil,
+          validation: validation.map(fingerprint(of:)), environment: .current(), startedAt: Date(),
+          endedAt: nil,
           status: .incomplete, error: nil, epochs: [], checkpoint: nil))
     }
   }
@@ -39,7 +41,9 @@ public func train(
     ) { epoch in
       _ = writer.map { w in reportJournalFailure { try w.record(epoch) } }
     }
-    let saved = try checkpoint.map { try model.saveCheckpoint(to: $0, metadata: ["configuration": configuration]) }
+    let saved = try checkpoint.map {
+      try model.saveCheckpoint(to: $0, metadata: ["configuration": configuration])
+    }
     _ = writer.map { w in
       reportJournalFailure {
         try w.finish(history.stopReason == .completed ? .completed : .interrupted, checkpoint: saved)
@@ -128,13 +132,16 @@ func trainingLoop(
     guard seen > 0 else { break }
     let trainSeconds = Date().timeIntervalSince(epochStart)
     let testBits = validation.map {
-      evaluateBitsPerDimension(model, on: $0, batchSize: options.batchSize, limit: options.maxValidationSamples)
+      evaluateBitsPerDimension(
+        model, on: $0, batchSize: options.batchSize, limit: options.maxValidationSamples)
     }
     history.epochs.append(
       EpochRecord(
         epoch: epoch, trainLoss: lossSum / Float(seen),
-        trainBitsPerDim: bitsPerDimension(negativeLogLikelihood: nllSum / Float(seen), dimensions: model.dimensions),
-        testBitsPerDim: testBits, samplesPerSecond: Double(seen * options.batchSize) / max(trainSeconds, 1e-9),
+        trainBitsPerDim: bitsPerDimension(
+          negativeLogLikelihood: nllSum / Float(seen), dimensions: model.dimensions),
+        testBitsPerDim: testBits,
+        samplesPerSecond: Double(seen * options.batchSize) / max(trainSeconds, 1e-9),
         wallSeconds: Date().timeIntervalSince(start), steps: optimizer.step))
     onEpoch(history.epochs[history.epochs.count - 1])
   }
