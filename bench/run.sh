@@ -15,7 +15,11 @@ if ! "$python" -c "import torch" 2>/dev/null; then
   echo "PyTorch not found for $python; install it with bench/setup-peer.sh" >&2
   exit 1
 fi
-torch_line="$("$python" bench/peers/torch_bench.py --config "$config" --threads "$threads" --steps "${STEPS:-30}")"
+if [ "$config" = "mnist-bench" ]; then
+  torch_line="$("$python" bench/peers/torch_realnvp.py --bench --threads "$threads" --steps "${STEPS:-30}")"
+else
+  torch_line="$("$python" bench/peers/torch_bench.py --config "$config" --threads "$threads" --steps "${STEPS:-30}")"
+fi
 echo "pytorch: $torch_line"
 python3 - "$swift_line" "$torch_line" <<'PY'
 import json, sys
