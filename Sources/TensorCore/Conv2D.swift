@@ -53,6 +53,8 @@ public func conv2d(_ input: Tensor, _ weight: Tensor, _ bias: Tensor?, padding: 
 enum ConvKernels {
   /// Floats of column buffer per chunk (about 1.5 MiB, below a 2 MiB L2).
   nonisolated(unsafe) static var columnBudget = 393_216
+  /// Planes (H*W) from this size up get one GEMM per image, with no scatter or gather copies.
+  nonisolated(unsafe) static var directPlane = 128
 
   /// out[n, o] = sum_c,i,j w[o, c, i, j] * x[n, c, y + i - p, x + j - p] + bias[o].
   static func forward(_ input: Tensor, _ weight: Tensor, bias: Tensor?) -> Tensor {
@@ -66,21 +68,28 @@ enum ConvKernels {
     forEachChunk(n: n, images: images, buffers: [rowsK * images * plane, o * images * plane]) {
       start, count, buffers in
       let width = count * plane
-      // One image: the GEMM writes [O, HW] straight into the output; more: via a product buffer.
-      let product = count == 1 ? out + start * o * plane : buffers[1]
       im2col(input, images: start..<(start + count), kernel: k, into: buffers[0])
-      BLAS.sgemm(
-        transA: false, transB: false, m: o, n: width, k: rowsK, a: weight.storage.base, lda: rowsK,
-        b: buffers[0], ldb: width, c: product, ldc: width)
-      if count == 1 {
-        if let biasBase {
-          for channel in 0..<o {
-            let (dst, b) = (product + channel * plane, biasBase[channel])
-            for i in 0..<plane { dst[i] += b }
+      // Planes large enough for an efficient GEMM: one GEMM per image writes [O, HW] straight
+      // into the output; small planes: one GEMM for the chunk into a product buffer, then a scatter.
+      if count == 1 || plane >= directPlane {
+        for slot in 0..<count {
+          let dst = out + (start + slot) * o * plane
+          BLAS.sgemm(
+            transA: false, transB: false, m: o, n: plane, k: rowsK, a: weight.storage.base, lda: rowsK,
+            b: buffers[0] + slot * plane, ldb: width, c: dst, ldc: plane)
+          if let biasBase {
+            for channel in 0..<o {
+              let (row, b) = (dst + channel * plane, biasBase[channel])
+              for i in 0..<plane { row[i] += b }
+            }
           }
         }
         return
       }
+      let product = buffers[1]
+      BLAS.sgemm(
+        transA: false, transB: false, m: o, n: width, k: rowsK, a: weight.storage.base, lda: rowsK,
+        b: buffers[0], ldb: width, c: product, ldc: width)
       for channel in 0..<o {  // [O, count*HW] -> [count, O, HW] + bias
         let b = biasBase?[channel] ?? 0
         for image in 0..<count {
@@ -120,10 +129,20 @@ enum ConvKernels {
       start, count, buffers, worker in
       let width = count * plane
       let columns = buffers[0]
-      // One image: its gradient is already [O, HW]; more: gather them into [O, count*HW].
-      let gathered = count == 1 ? grad + start * o * plane : buffers[1]
+      let partial = partials.storage.base + worker * o * rowsK
       im2col(input, images: start..<(start + count), kernel: k, into: columns)
-      for channel in 0..<o where count > 1 {
+      // Large planes: each image's gradient is already [O, HW], one accumulating GEMM per image;
+      // small planes: gather the chunk into [O, count*HW] for one GEMM.
+      if count == 1 || plane >= directPlane {
+        for slot in 0..<count {
+          BLAS.sgemm(
+            transA: false, transB: true, m: o, n: rowsK, k: plane, a: grad + (start + slot) * o * plane,
+            lda: plane, b: columns + slot * plane, ldb: width, beta: 1, c: partial, ldc: rowsK)
+        }
+        return
+      }
+      let gathered = buffers[1]
+      for channel in 0..<o {
         for image in 0..<count {
           (gathered + channel * width + image * plane)
             .update(from: grad + ((start + image) * o + channel) * plane, count: plane)
@@ -131,7 +150,7 @@ enum ConvKernels {
       }
       BLAS.sgemm(
         transA: false, transB: true, m: o, n: rowsK, k: width, a: gathered, lda: width,
-        b: columns, ldb: width, beta: 1, c: partials.storage.base + worker * o * rowsK, ldc: rowsK)
+        b: columns, ldb: width, beta: 1, c: partial, ldc: rowsK)
     }
     let result = withExtendedLifetime((gradOutput, input)) { partials.sumKernel(keptShape: [1, o, c, k, k]) }
     return result.reshaped([o, c, k, k])
@@ -203,11 +222,12 @@ enum ConvKernels {
             (dst + y0 * w + skip).update(from: source + skip, count: count)
             (dst + y1 * w).update(repeating: 0, count: (h - y1) * w)
             if dx != 0 {  // zero the edge columns (one value per row for 3x3 kernels)
-              let first = dx < 0 ? 0 : w - dx
-              for y in y0..<y1 {
-                let edge = dst + y * w + first
-                edge[0] = 0
-                for x in 1..<Swift.abs(dx) { edge[x] = 0 }
+              let span = Swift.abs(dx)
+              var edge = dst + y0 * w + (dx < 0 ? 0 : w - dx)
+              for _ in y0..<y1 {
+                edge.pointee = 0
+                for x in 1..<span { edge[x] = 0 }
+                edge += w
               }
             }
           }

@@ -45,16 +45,16 @@ public func instanceNorm(_ x: Tensor, scale: Tensor, offset: Tensor, epsilon: Fl
     parallelRanges(planes, costPerItem: size) { range in
       for plane in range {
         let (p, h, o) = (src + plane * size, xhat + plane * size, out + plane * size)
-        var total = 0.0
-        for i in 0..<size { total += Double(p[i]) }
-        let mean = total / Double(size)
-        var squares = 0.0
-        for i in 0..<size { squares += (Double(p[i]) - mean) * (Double(p[i]) - mean) }
+        let mean = PlaneReductions.sum(p, count: size) / Double(size)
+        let m = Float(mean)
+        let squares = PlaneReductions.squaredDeviations(p, count: size, mean: m)
         let inv = Float(1 / (squares / Double(size) + Double(epsilon)).squareRoot())
-        let (m, c) = (Float(mean), plane % channels)
+        let c = plane % channels
+        let (g, b) = (gamma[c], beta[c])
         for i in 0..<size {
-          h[i] = (p[i] - m) * inv
-          o[i] = h[i] * gamma[c] + beta[c]
+          let normal = (p[i] - m) * inv
+          h[i] = normal
+          o[i] = normal * g + b
         }
         inverse[plane] = inv
       }
@@ -82,20 +82,15 @@ private func instanceNormBackward(
     parallelRanges(planes, costPerItem: size) { range in
       for plane in range {
         let (gp, hp, dp) = (grad + plane * size, xhat + plane * size, dx + plane * size)
-        var (sumG, sumGH) = (0.0, 0.0)
-        for i in 0..<size {
-          sumG += Double(gp[i])
-          sumGH += Double(gp[i]) * Double(hp[i])
-        }
+        let (sumG, sumGH) = PlaneReductions.sumAndDot(gp, hp, count: size)
         sums[2 * plane] = sumG
         sums[2 * plane + 1] = sumGH
         let c = plane % channels
         let meanD = Float(sumG / Double(size)) * gamma[c]
         let meanDH = Float(sumGH / Double(size)) * gamma[c]
-        let factor = inverseStd[plane] * gamma[c]
-        for i in 0..<size {
-          dp[i] = factor * gp[i] - inverseStd[plane] * (meanD + hp[i] * meanDH)
-        }
+        let inv = inverseStd[plane]
+        let (factor, shift, slope) = (inv * gamma[c], inv * meanD, inv * meanDH)
+        for i in 0..<size { dp[i] = factor * gp[i] - shift - hp[i] * slope }
       }
     }
   }

@@ -53,13 +53,14 @@ final class ConvolutionTests: XCTestCase {
     let x = randomTensor([5, 3, 4, 4], seed: 43)
     let w = randomTensor([2, 3, 3, 3], seed: 44)
     let b = randomTensor([2], seed: 51)
-    let saved = ConvKernels.columnBudget
-    defer { ConvKernels.columnBudget = saved }
+    let (saved, savedPlane) = (ConvKernels.columnBudget, ConvKernels.directPlane)
+    defer { (ConvKernels.columnBudget, ConvKernels.directPlane) = (saved, savedPlane) }
     let loss = { (xs: [Tensor]) in conv2d(xs[0], xs[1], bias: xs[2]).squared().sum() }
     let (_, reference) = valueAndGradient(at: [x, w, b], loss)
-    // Two images per chunk (the last chunk holds one), then one image per chunk.
-    for budget in [27 * 16 * 2, 1] {
-      ConvKernels.columnBudget = budget
+    // Two images per chunk (the last chunk holds one), then one image per chunk; chunks with one
+    // GEMM for the chunk (scatter / gather), then with one GEMM per image.
+    for (budget, plane) in [(27 * 16 * 2, 1 << 30), (1, 1 << 30), (27 * 16 * 2, 1)] {
+      (ConvKernels.columnBudget, ConvKernels.directPlane) = (budget, plane)
       assertClose(conv2d(x, w, bias: b).scalars, naiveConv2d(x, w, b).map(Float.init), accuracy: 1e-4)
       let (_, grads) = valueAndGradient(at: [x, w, b], loss)
       assertClose(grads[0].scalars, reference[0].scalars, accuracy: 1e-4)
