@@ -179,17 +179,15 @@ enum ConvKernels {
   ) {
     let chunks = (n + images - 1) / images
     let workers = Swift.max(1, Swift.min(ComputeThreads.count, chunks))
-    BLAS.withSingleThreadedGEMM(workers > 1) {
-      func run(_ worker: Int) {
-        ScratchPool.withBuffers(sizes) { buffers in
-          for chunk in stride(from: worker, to: chunks, by: workers) {
-            let start = chunk * images
-            body(start, Swift.min(images, n - start), buffers, worker)
-          }
+    func run(_ worker: Int) {
+      ScratchPool.withBuffers(sizes) { buffers in
+        for chunk in stride(from: worker, to: chunks, by: workers) {
+          let start = chunk * images
+          body(start, Swift.min(images, n - start), buffers, worker)
         }
       }
-      if workers == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: workers) { run($0) } }
     }
+    if workers == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: workers) { run($0) } }
   }
 
   /// Writes columns[(ch*k + i)*k + j][image*HW + y*W + x] = input[image, ch, y+i-p, x+j-p] (0 outside).

@@ -10,20 +10,10 @@ enum BLAS {
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
-    _ = ComputeThreads.count  // applies the thread setting before the first GEMM
+    _ = ComputeThreads.count  // makes OpenBLAS single-threaded before the first GEMM
     cblas_sgemm(
       CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
       Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-  }
-
-  /// Runs `body` with OpenBLAS limited to one thread when `enabled` (for callers that run
-  /// GEMMs on several of their own threads at once), then restores `ComputeThreads.count`.
-  static func withSingleThreadedGEMM(_ enabled: Bool, _ body: () -> Void) {
-    guard enabled else { return body() }
-    let threads = ComputeThreads.count
-    openblas_set_num_threads(1)
-    defer { openblas_set_num_threads(Int32(threads)) }
-    body()
   }
 
   /// op(a) x op(b) for rank-2 tensors, without recording.
