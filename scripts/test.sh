@@ -14,9 +14,9 @@ failed=0
 step "Swift unit tests (debug build)"
 swift test 2>&1 | tee /tmp/realnvp-swift-test.log || failed=1
 
-step "Kernel protocol, conformance and notebook tests (release build, jupyter_client)"
+step "Kernel protocol and conformance, realnvp CLI, notebooks (release build, jupyter_client)"
 export JUPYTER_PATH="$VENV/share/jupyter" REALNVP_QUICK=1
-"$VENV/bin/python" -m pytest -q Tests/kernel Tests/notebooks || failed=1
+"$VENV/bin/python" -m pytest -q Tests/kernel Tests/cli Tests/notebooks || failed=1
 
 if [ "$failed" -ne 0 ]; then
   echo "Some tests failed (see above)."

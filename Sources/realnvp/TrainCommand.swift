@@ -55,27 +55,38 @@ struct TrainCommand: ParsableCommand {
   }
 }
 
-/// `realnvp evaluate`: test bits/dim of a checkpoint.
-struct EvaluateCommand: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "evaluate", abstract: "Print the test bits/dim of a checkpoint.")
-
+/// The configuration and checkpoint that `evaluate` and `sample` load a trained model from.
+struct TrainedModelOptions: ParsableArguments {
   @Option(help: "Configuration the checkpoint was trained with.")
   var config: String
 
   @Option(help: "Checkpoint file (.safetensors).")
   var checkpoint: String
 
+  /// The named configuration and its model with the checkpoint's parameters.
+  func load() throws -> (ExperimentConfiguration, DensityModel) {
+    let experiment = try ExperimentConfiguration.named(config)
+    let model = experiment.makeModel()
+    try model.loadCheckpoint(from: URL(fileURLWithPath: checkpoint))
+    return (experiment, model)
+  }
+}
+
+/// `realnvp evaluate`: test bits/dim of a checkpoint.
+struct EvaluateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "evaluate", abstract: "Print the test bits/dim of a checkpoint.")
+
+  @OptionGroup var trained: TrainedModelOptions
+
   @Option(help: "Data directory; default: the configuration's.")
   var data: String?
 
   func run() throws {
-    let experiment = try ExperimentConfiguration.named(config)
-    let model = experiment.makeModel()
-    try model.loadCheckpoint(from: URL(fileURLWithPath: checkpoint))
+    let (experiment, model) = try trained.load()
     let test = try experiment.loadData(split: .test, directory: data)
     let bits = evaluateBitsPerDimension(model, on: test, batchSize: experiment.options.batchSize)
-    print(String(format: "%@ test bits/dim: %.4f (%d samples)", config, bits, test.count))
+    print(String(format: "%@ test bits/dim: %.4f (%d samples)", experiment.name, bits, test.count))
   }
 }
 
@@ -84,11 +95,7 @@ struct SampleCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sample", abstract: "Draw samples from a checkpoint into a PNG grid or SVG scatter plot.")
 
-  @Option(help: "Configuration the checkpoint was trained with.")
-  var config: String
-
-  @Option(help: "Checkpoint file (.safetensors).")
-  var checkpoint: String
+  @OptionGroup var trained: TrainedModelOptions
 
   @Option(help: "Number of samples.")
   var count: Int = 64
@@ -103,9 +110,7 @@ struct SampleCommand: ParsableCommand {
   var output: String = "samples.png"
 
   func run() throws {
-    let experiment = try ExperimentConfiguration.named(config)
-    let model = experiment.makeModel()
-    try model.loadCheckpoint(from: URL(fileURLWithPath: checkpoint))
+    let (_, model) = try trained.load()
     var rng = RandomGenerator(seed: seed)
     let samples = model.sample(count: count, temperature: temperature, using: &rng)
     let url = URL(fileURLWithPath: output)
