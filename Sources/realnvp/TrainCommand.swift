@@ -20,6 +20,9 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Epochs (default: the configuration's).")
   var epochs: Int?
 
+  @Option(help: "At most this many optimizer steps per epoch (default: every full batch).")
+  var maxStepsPerEpoch: Int?
+
   @Option(help: "Directory for checkpoints.")
   var checkpointDirectory: String = "checkpoints"
 
@@ -39,6 +42,7 @@ struct TrainCommand: ParsableCommand {
     ComputeThreads.count = threads
     var experiment = try ExperimentConfiguration.named(config)
     if let epochs { experiment.options.epochs = epochs }
+    if let maxStepsPerEpoch { experiment.options.maxStepsPerEpoch = maxStepsPerEpoch }
     let train = try experiment.loadData(split: .train, directory: data)
     let test = try experiment.loadData(split: .test, directory: data)
     let model = experiment.makeModel()
