@@ -31,10 +31,11 @@ public func globalNorm(_ gradients: [Tensor]) -> Float {
   return Float(total.squareRoot())
 }
 
-/// The factor that scales gradients down to `maxNorm` when their global norm exceeds it.
-func clippingFactor(_ gradients: [Tensor], maxNorm: Float?) -> Float {
+/// The factor that scales gradients down to `maxNorm` when their global norm exceeds it;
+/// `knownNorm` saves recomputing a norm the caller already has.
+func clippingFactor(_ gradients: [Tensor], maxNorm: Float?, knownNorm: Float?) -> Float {
   guard let maxNorm else { return 1 }
-  let norm = globalNorm(gradients)
+  let norm = knownNorm ?? globalNorm(gradients)
   return norm > maxNorm ? maxNorm / (norm + 1e-6) : 1
 }
 
@@ -71,10 +72,11 @@ public final class Adam {
     secondMoments = firstMoments
   }
 
-  /// Applies one update with gradients in the order of `parameters`.
-  public func update(_ gradients: [Tensor]) {
+  /// Applies one update with gradients in the order of `parameters`; pass `globalNorm` when it
+  /// is already known (the training loop checks it for NaN) so clipping does not recompute it.
+  public func update(_ gradients: [Tensor], globalNorm: Float? = nil) {
     checkShapes(gradients, parameters)
-    let scale = clippingFactor(gradients, maxNorm: maxGradientNorm)
+    let scale = clippingFactor(gradients, maxNorm: maxGradientNorm, knownNorm: globalNorm)
     let rate = schedule.rate(base: learningRate, step: step)
     step += 1
     let correction1 = 1 - powf(beta1, Float(step))
@@ -131,10 +133,10 @@ public final class SGD {
     velocities = parameters.map { [Float](repeating: 0, count: $0.value.scalarCount) }
   }
 
-  /// Applies one update: v = momentum * v + g; value -= rate * v.
-  public func update(_ gradients: [Tensor]) {
+  /// Applies one update: v = momentum * v + g; value -= rate * v (`globalNorm` as for Adam).
+  public func update(_ gradients: [Tensor], globalNorm: Float? = nil) {
     checkShapes(gradients, parameters)
-    let scale = clippingFactor(gradients, maxNorm: maxGradientNorm)
+    let scale = clippingFactor(gradients, maxNorm: maxGradientNorm, knownNorm: globalNorm)
     let rate = schedule.rate(base: learningRate, step: step)
     let momentum = self.momentum
     step += 1

@@ -117,7 +117,7 @@ func trainingLoop(
         for (buffer, value) in zip(model.buffers, savedBuffers) { buffer.value = value }
         throw TrainingError.nonFinite(step: step, loss: lossValue, gradientNorm: norm)
       }
-      optimizer.update(gradients)
+      optimizer.update(gradients, globalNorm: norm)
       history.stepLosses.append(lossValue)
       lossSum += lossValue
       nllSum += nll
