@@ -12,13 +12,16 @@ install_kernelspec_into_venv
 
 failed=0
 step "Swift unit tests (debug build)"
-swift test 2>&1 | tee /tmp/realnvp-swift-test.log || failed=1
+swift_log="$ROOT/.build/swift-test.log"
+swift test 2>&1 | tee "$swift_log" || failed=1
 
 step "Kernel protocol and conformance, realnvp CLI, notebooks (release build, jupyter_client)"
 export JUPYTER_PATH="$VENV/share/jupyter" REALNVP_QUICK=1
 "$VENV/bin/python" -m pytest -q Tests/kernel Tests/cli Tests/notebooks || failed=1
 
 if [ "$failed" -ne 0 ]; then
+  # Repeat the Swift failures last, so they are in view even when only the tail is kept.
+  grep -E ": error: |' failed \(" "$swift_log" | sed 's/^/  /' || true
   echo "Some tests failed (see above)."
   exit 1
 fi

@@ -75,4 +75,21 @@ extension CellExecutor {
     }
     return CellRun(outcome: outcome, events: events)
   }
+
+  /// Runs `code` and requests an interrupt as soon as the cell's first output arrives, so the
+  /// request lands while the cell runs, however long compiling it took.
+  func runInterruptingAtFirstOutput(_ code: String) -> CellRun {
+    let lock = NSLock()
+    var events: [ExecutorEvent] = []
+    var requested = false
+    let outcome = execute(code) { event in
+      lock.lock()
+      events.append(event)
+      let first = !requested
+      requested = true
+      lock.unlock()
+      if first { DispatchQueue.global().async { self.interrupt() } }
+    }
+    return CellRun(outcome: outcome, events: events)
+  }
 }
