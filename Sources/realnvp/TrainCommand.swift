@@ -23,6 +23,11 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "At most this many optimizer steps per epoch (default: every full batch).")
   var maxStepsPerEpoch: Int?
 
+  @Option(
+    help: "Seed for the initial parameters and for data order, dequantization noise and flips (default: the configuration's)."
+  )
+  var seed: UInt64?
+
   @Option(help: "Directory for checkpoints.")
   var checkpointDirectory: String = "checkpoints"
 
@@ -43,6 +48,10 @@ struct TrainCommand: ParsableCommand {
     var experiment = try ExperimentConfiguration.named(config)
     if let epochs { experiment.options.epochs = epochs }
     if let maxStepsPerEpoch { experiment.options.maxStepsPerEpoch = maxStepsPerEpoch }
+    if let seed {
+      experiment.model.seed = seed
+      experiment.options.seed = seed
+    }
     let train = try experiment.loadData(split: .train, directory: data)
     let test = try experiment.loadData(split: .test, directory: data)
     let model = experiment.makeModel()

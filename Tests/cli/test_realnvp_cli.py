@@ -48,3 +48,20 @@ def test_bad_input_is_a_clear_error_not_a_crash(tmp_path):
     missing = realnvp("evaluate", "--config", "toy2d-quick", "--checkpoint", "absent.safetensors",
                       cwd=tmp_path, check=False)
     assert missing.returncode != 0 and "absent.safetensors" in missing.stderr
+
+
+def test_seed_sets_initialization_and_data_order_and_is_recorded(tmp_path):
+    import json
+
+    def run(seed: str, journal: str) -> dict:
+        realnvp("train", "--config", "toy2d-quick", "--epochs", "1", "--max-steps-per-epoch", "3",
+                "--seed", seed, "--journal", journal, cwd=tmp_path)
+        run_id = realnvp("journal", "list", "--journal", journal, cwd=tmp_path).stdout.splitlines()[1].split()[0]
+        shown = realnvp("journal", "show", run_id, "--journal", journal, cwd=tmp_path).stdout
+        return json.loads(shown[shown.index("{"):])
+
+    five, again, six = run("5", "a"), run("5", "b"), run("6", "c")
+    assert five["model"]["toy2D"]["seed"] == 5 and five["options"]["seed"] == 5
+    assert six["model"]["toy2D"]["seed"] == 6 and six["options"]["seed"] == 6
+    assert five["epochs"][0]["trainLoss"] == again["epochs"][0]["trainLoss"]
+    assert five["epochs"][0]["trainLoss"] != six["epochs"][0]["trainLoss"]

@@ -74,6 +74,23 @@ public enum ModelDescription: Codable, Equatable, Sendable {
     }
   }
 
+  /// The seed the parameters are drawn from; setting it keeps everything else.
+  public var seed: UInt64 {
+    get {
+      switch self {
+      case .toy2D(_, _, _, let seed), .multiScale(_, let seed): return seed
+      }
+    }
+    set {
+      switch self {
+      case .toy2D(let couplings, let hidden, let batchNorm, _):
+        self = .toy2D(couplings: couplings, hidden: hidden, batchNorm: batchNorm, seed: newValue)
+      case .multiScale(let architecture, _):
+        self = .multiScale(architecture, seed: newValue)
+      }
+    }
+  }
+
   /// The multi-scale architecture, or nil for the 2D model.
   public var architecture: Architecture? {
     if case .multiScale(let architecture, _) = self { return architecture }
