@@ -1,0 +1,90 @@
+// Lockstep comparison, Swift side: trains mnist-bench for N steps from its seed-S initialization
+// on fixed batches and fixed dequantization noise, and writes everything the PyTorch peer needs
+// to take exactly the same steps (bench/peers/torch_lockstep.py compares the two).
+//
+// Usage: Lockstep STEPS OUTPUT_DIR [SEED] [TEST_IMAGES]
+// Writes: init.safetensors (parameters and buffers before training), data.safetensors (batches,
+// noise, test images and their noise), final.safetensors, swift.json (per-step loss and
+// gradient norm, final test NLL). Built and run by bench/lockstep.sh.
+import Foundation
+import RealNVP
+import TensorCore
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 3, let steps = Int(arguments[1]), steps > 0 else {
+  FileHandle.standardError.write(Data("usage: Lockstep STEPS OUTPUT_DIR [SEED] [TEST_IMAGES]\n".utf8))
+  exit(2)
+}
+let output = URL(fileURLWithPath: arguments[2])
+let seed = arguments.count > 3 ? UInt64(arguments[3]) ?? 0 : 0
+let testCount = arguments.count > 4 ? Int(arguments[4]) ?? 2000 : 2000
+ComputeThreads.count = ProcessInfo.processInfo.activeProcessorCount
+
+var experiment = ExperimentConfiguration.mnistBench
+experiment.model.seed = seed
+guard let model = experiment.makeModel() as? MultiScaleRealNVP else { fatalError("mnist-bench is multi-scale") }
+let batchSize = experiment.options.batchSize
+try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+_ = try model.saveCheckpoint(to: output.appendingPathComponent("init.safetensors"))
+
+// Batches in a seeded order, noise from a seeded stream; both saved for the peer.
+let train = try Datasets.fashionMNIST()
+let test = try Datasets.fashionMNIST(split: .test, limit: testCount)
+var orderRNG = RandomGenerator(seed: seed, stream: 1)
+var noiseRNG = RandomGenerator(seed: seed, stream: 2)
+let order = orderRNG.permutation(train.count)
+var saved: [String: SafeTensors.Entry] = [:]
+var batches: [(pixels: Tensor, noise: Tensor)] = []
+for step in 0..<steps {
+  let start = (step * batchSize) % (train.count - batchSize + 1)
+  let pixels = train.batch(Array(order[start..<(start + batchSize)]))
+  let noise = Tensor.uniform(pixels.shape, using: &noiseRNG)
+  batches.append((pixels, noise))
+  saved["batch\(step)"] = (pixels.shape, pixels.scalars)
+  saved["noise\(step)"] = (noise.shape, noise.scalars)
+}
+let testPixels = test.tensor
+let testNoise = Tensor.uniform(testPixels.shape, using: &noiseRNG)
+saved["test"] = (testPixels.shape, testPixels.scalars)
+saved["testNoise"] = (testNoise.shape, testNoise.scalars)
+try SafeTensors.write(saved, to: output.appendingPathComponent("data.safetensors"))
+
+/// -log p in nats per image with the given noise (the library draws its own; here it is fixed).
+func negativeLogLikelihood(_ pixels: Tensor, _ noise: Tensor, training: Bool) -> Tensor {
+  let (x, preprocessingLogDet) = model.architecture.preprocessing(pixels + noise)
+  let (z, flowLogDet) = model.forwardFlow(x, training: training)
+  return -(standardNormalLogDensity(z) + flowLogDet + preprocessingLogDet)
+}
+
+let adam = Adam(
+  parameters: model.parameters, learningRate: experiment.options.learningRate,
+  maxGradientNorm: experiment.options.maxGradientNorm)
+var records: [[String: Double]] = []
+let started = Date()
+for (step, batch) in batches.enumerated() {
+  let (loss, gradients) = valueAndGradient(at: model.parameters) {
+    negativeLogLikelihood(batch.pixels, batch.noise, training: true).mean() + model.regularization
+  }
+  let norm = globalNorm(gradients)
+  adam.update(gradients, globalNorm: norm)
+  records.append(["step": Double(step + 1), "loss": Double(loss.item()), "gradientNorm": Double(norm)])
+  if (step + 1) % 10 == 0 { print("step \(step + 1) loss \(loss.item())") }
+}
+let seconds = Date().timeIntervalSince(started)
+var testNLL = 0.0
+for start in stride(from: 0, to: testPixels.shape[0], by: 500) {
+  let rows = start..<min(start + 500, testPixels.shape[0])
+  testNLL += Double(
+    withoutGradients {
+      negativeLogLikelihood(testPixels.rows(rows), testNoise.rows(rows), training: false).sum().item()
+    })
+}
+let bits = bitsPerDimension(
+  negativeLogLikelihood: Float(testNLL / Double(testPixels.shape[0])), dimensions: model.dimensions)
+_ = try model.saveCheckpoint(to: output.appendingPathComponent("final.safetensors"))
+let summary: [String: Any] = [
+  "steps": records, "testBitsPerDim": Double(bits), "trainSeconds": seconds, "seed": Double(seed),
+]
+try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys])
+  .write(to: output.appendingPathComponent("swift.json"))
+print("swift: \(steps) steps in \(String(format: "%.1f", seconds)) s, test bits/dim \(bits)")
