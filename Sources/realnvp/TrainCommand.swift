@@ -24,7 +24,10 @@ struct TrainCommand: ParsableCommand {
   var maxStepsPerEpoch: Int?
 
   @Option(
-    help: "Seed for the initial parameters and for data order, dequantization noise and flips (default: the configuration's)."
+    help: """
+      Seed for the initial parameters, data order, dequantization noise and flips \
+      (default: the configuration's).
+      """
   )
   var seed: UInt64?
 

@@ -56,8 +56,10 @@ final class ExecutorFailureTests: XCTestCase {
   }
 
   func testTopLevelThrowReportsTheErrorAndKeepsEarlierState() {
-    XCTAssertEqual(executor.run("let survivor = 5\nstruct MissingData: Error { let path: String }").outcome, .success)
-    let thrown = executor.run("print(\"before\")\nlet loaded: Int = try { throw MissingData(path: \"/x\") }()")
+    XCTAssertEqual(
+      executor.run("let survivor = 5\nstruct MissingData: Error { let path: String }").outcome, .success)
+    let thrown = executor.run(
+      "print(\"before\")\nlet loaded: Int = try { throw MissingData(path: \"/x\") }()")
     guard case .uncaughtError(let error) = thrown.outcome else {
       return XCTFail("expected an uncaught error, got \(thrown.outcome)")
     }
@@ -122,7 +124,8 @@ final class ExecutorFailureTests: XCTestCase {
       return XCTFail("expected a kill after the grace period, got \(run.outcome)")
     }
     XCTAssertTrue(error.evalue.contains("lost"), error.evalue)
-    XCTAssertLessThan(Date().timeIntervalSince(started), 30, "the kill came after the grace period, not never")
+    XCTAssertLessThan(
+      Date().timeIntervalSince(started), 30, "the kill came after the grace period, not never")
     XCTAssertEqual(executor.run("1 + 1").resultText, "2", "a fresh executor runs the next cell")
   }
 }

@@ -22,7 +22,9 @@ ComputeThreads.count = ProcessInfo.processInfo.activeProcessorCount
 
 var experiment = ExperimentConfiguration.mnistBench
 experiment.model.seed = seed
-guard let model = experiment.makeModel() as? MultiScaleRealNVP else { fatalError("mnist-bench is multi-scale") }
+guard let model = experiment.makeModel() as? MultiScaleRealNVP else {
+  fatalError("mnist-bench is a multi-scale model")
+}
 let batchSize = experiment.options.batchSize
 try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
 _ = try model.saveCheckpoint(to: output.appendingPathComponent("init.safetensors"))
