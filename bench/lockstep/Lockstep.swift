@@ -29,11 +29,13 @@ let batchSize = experiment.options.batchSize
 try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
 _ = try model.saveCheckpoint(to: output.appendingPathComponent("init.safetensors"))
 
-// Batches in a seeded order, noise from a seeded stream; both saved for the peer.
+// Batches and noise drawn as `train()` draws them for `realnvp train --seed SEED` (the same
+// streams, in the same order), so this run repeats that one step for step; both saved for the peer.
 let train = try Datasets.fashionMNIST()
 let test = try Datasets.fashionMNIST(split: .test, limit: testCount)
-var orderRNG = RandomGenerator(seed: seed, stream: 1)
-var noiseRNG = RandomGenerator(seed: seed, stream: 2)
+var root = RandomGenerator(seed: seed)
+var orderRNG = root.fork()
+var noiseRNG = root.fork()
 let order = orderRNG.permutation(train.count)
 var saved: [String: SafeTensors.Entry] = [:]
 var batches: [(pixels: Tensor, noise: Tensor)] = []
