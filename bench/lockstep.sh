@@ -14,7 +14,7 @@ if ! "$python" -c "import torch, safetensors" 2>/dev/null; then
   exit 1
 fi
 
-swift build -c release --product realnvp >/dev/null
+swift build -c release --product RealNVP >/dev/null  # libRealNVP.so, which the harness links
 build=.build/release
 flags=(-O -I "$build/Modules" -I "$build/CCellSupport.build")
 for dir in Sources/C*/; do flags+=(-I "$dir"); done

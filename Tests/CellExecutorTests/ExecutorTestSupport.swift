@@ -64,14 +64,15 @@ struct CellRun {
 }
 
 extension CellExecutor {
-  /// Runs `code` and collects its events.
-  func run(_ code: String) -> CellRun {
+  /// Runs `code` and collects its events; `onEvent` also sees each one as it arrives.
+  func run(_ code: String, onEvent: ((ExecutorEvent) -> Void)? = nil) -> CellRun {
     let lock = NSLock()
     var events: [ExecutorEvent] = []
     let outcome = execute(code) { event in
       lock.lock()
       events.append(event)
       lock.unlock()
+      onEvent?(event)
     }
     return CellRun(outcome: outcome, events: events)
   }
@@ -79,17 +80,11 @@ extension CellExecutor {
   /// Runs `code` and requests an interrupt as soon as the cell's first output arrives, so the
   /// request lands while the cell runs, however long compiling it took.
   func runInterruptingAtFirstOutput(_ code: String) -> CellRun {
-    let lock = NSLock()
-    var events: [ExecutorEvent] = []
     var requested = false
-    let outcome = execute(code) { event in
-      lock.lock()
-      events.append(event)
-      let first = !requested
+    return run(code) { _ in
+      guard !requested else { return }
       requested = true
-      lock.unlock()
-      if first { DispatchQueue.global().async { self.interrupt() } }
+      DispatchQueue.global().async { self.interrupt() }
     }
-    return CellRun(outcome: outcome, events: events)
   }
 }

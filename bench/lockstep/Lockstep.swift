@@ -53,13 +53,6 @@ saved["test"] = (testPixels.shape, testPixels.scalars)
 saved["testNoise"] = (testNoise.shape, testNoise.scalars)
 try SafeTensors.write(saved, to: output.appendingPathComponent("data.safetensors"))
 
-/// -log p in nats per image with the given noise (the library draws its own; here it is fixed).
-func negativeLogLikelihood(_ pixels: Tensor, _ noise: Tensor, training: Bool) -> Tensor {
-  let (x, preprocessingLogDet) = model.architecture.preprocessing(pixels + noise)
-  let (z, flowLogDet) = model.forwardFlow(x, training: training)
-  return -(standardNormalLogDensity(z) + flowLogDet + preprocessingLogDet)
-}
-
 let adam = Adam(
   parameters: model.parameters, learningRate: experiment.options.learningRate,
   maxGradientNorm: experiment.options.maxGradientNorm)
@@ -67,7 +60,8 @@ var records: [[String: Double]] = []
 let started = Date()
 for (step, batch) in batches.enumerated() {
   let (loss, gradients) = valueAndGradient(at: model.parameters) {
-    negativeLogLikelihood(batch.pixels, batch.noise, training: true).mean() + model.regularization
+    model.negativeLogLikelihood(dequantized: batch.pixels + batch.noise, training: true).mean()
+      + model.regularization
   }
   let norm = globalNorm(gradients)
   adam.update(gradients, globalNorm: norm)
@@ -80,7 +74,9 @@ for start in stride(from: 0, to: testPixels.shape[0], by: 500) {
   let rows = start..<min(start + 500, testPixels.shape[0])
   testNLL += Double(
     withoutGradients {
-      negativeLogLikelihood(testPixels.rows(rows), testNoise.rows(rows), training: false).sum().item()
+      model.negativeLogLikelihood(
+        dequantized: testPixels.rows(rows) + testNoise.rows(rows), training: false
+      ).sum().item()
     })
 }
 let bits = bitsPerDimension(

@@ -10,7 +10,6 @@ Usage: python bench/peers/torch_lockstep.py DIR   (DIR as written by the Swift s
 """
 
 import json
-import math
 import os
 import sys
 
@@ -62,14 +61,6 @@ def load_swift_state(model, state):
     return params
 
 
-def negative_log_likelihood(model, pixels, noise):
-    """The peer's NLL with the given noise instead of fresh draws."""
-    x = (pixels + noise) / 256
-    z, log_det = model.forward_flow(x)
-    log_pz = -0.5 * z.pow(2).sum(dim=1) - 0.5 * math.log(2 * math.pi) * model.dimensions
-    return -(log_pz + log_det - math.log(256) * model.dimensions)
-
-
 def main():
     directory = sys.argv[1]
     torch.set_num_threads(int(os.environ.get("THREADS", os.cpu_count() or 1)))
@@ -84,7 +75,7 @@ def main():
     for step, record in enumerate(swift["steps"]):
         model.train()
         optimizer.zero_grad(set_to_none=True)
-        nll = negative_log_likelihood(model, data[f"batch{step}"], data[f"noise{step}"]).mean()
+        nll = model.negative_log_likelihood(data[f"batch{step}"], noise=data[f"noise{step}"]).mean()
         loss = nll + model.regularization()
         loss.backward()
         norm = torch.nn.utils.clip_grad_norm_(params, peer.CONFIG["max_grad_norm"]).item()
@@ -99,8 +90,8 @@ def main():
     total = 0.0
     with torch.inference_mode():
         for i in range(0, len(data["test"]), 500):
-            total += negative_log_likelihood(
-                model, data["test"][i:i + 500], data["testNoise"][i:i + 500]).double().sum().item()
+            total += model.negative_log_likelihood(
+                data["test"][i:i + 500], noise=data["testNoise"][i:i + 500]).double().sum().item()
     torch_bits = peer.bits_per_dim(total / len(data["test"]), model.dimensions)
     print(f"largest relative loss difference over {len(swift['steps'])} steps: {worst:.1e}")
     print(f"test bits/dim on {len(data['test'])} images: swift {swift['testBitsPerDim']:.4f}, "

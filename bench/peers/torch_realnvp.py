@@ -238,9 +238,11 @@ class MultiScaleRealNVP(nn.Module):
         parts.append(out.reshape(n, -1))
         return torch.cat(parts, dim=1), log_det + ld
 
-    def negative_log_likelihood(self, pixels, generator=None):
-        """-log p(pixels) in nats per image, 256-level pixel space, uniform dequantization."""
-        noise = torch.rand(pixels.shape, generator=generator)
+    def negative_log_likelihood(self, pixels, generator=None, noise=None):
+        """-log p(pixels) in nats per image, 256-level pixel space, uniform dequantization
+        (fresh U[0, 1) noise from `generator` unless `noise` is given)."""
+        if noise is None:
+            noise = torch.rand(pixels.shape, generator=generator)
         x = (pixels + noise) / 256
         pre_log_det = -math.log(256) * self.dimensions
         z, flow_log_det = self.forward_flow(x)

@@ -123,11 +123,17 @@ public final class MultiScaleRealNVP: DensityModel {
   public func negativeLogLikelihood(_ batch: Tensor, training: Bool, using rng: inout RandomGenerator)
     -> Tensor
   {
+    negativeLogLikelihood(dequantized: dequantize(batch, using: &rng), training: training)
+  }
+
+  /// -log p in nats per image of pixels already dequantized into [0, 256), with the
+  /// preprocessing Jacobian (for callers that bring their own noise).
+  public func negativeLogLikelihood(dequantized pixels: Tensor, training: Bool) -> Tensor {
     let a = architecture
     precondition(
-      batch.rank == 4 && Array(batch.shape.dropFirst()) == [a.channels, a.height, a.width],
-      "Expected pixels [N, \(a.channels), \(a.height), \(a.width)], got \(batch.shape)")
-    let (x, preLogDet) = a.preprocessing(dequantize(batch, using: &rng))
+      pixels.rank == 4 && Array(pixels.shape.dropFirst()) == [a.channels, a.height, a.width],
+      "Expected pixels [N, \(a.channels), \(a.height), \(a.width)], got \(pixels.shape)")
+    let (x, preLogDet) = a.preprocessing(pixels)
     let (z, flowLogDet) = forwardFlow(x, training: training)
     return -(standardNormalLogDensity(z) + flowLogDet + preLogDet)
   }
