@@ -12,6 +12,7 @@ Usage: python bench/peers/torch_lockstep.py DIR   (DIR as written by the Swift s
 import json
 import os
 import sys
+import time
 
 import torch
 from safetensors.torch import load_file
@@ -72,6 +73,7 @@ def main():
 
     print(f"{'step':>5} {'loss swift':>12} {'loss torch':>12} {'rel diff':>9} {'|g| swift':>11} {'|g| torch':>11}")
     worst = 0.0
+    started = time.perf_counter()
     for step, record in enumerate(swift["steps"]):
         model.train()
         optimizer.zero_grad(set_to_none=True)
@@ -86,6 +88,7 @@ def main():
             print(f"{step + 1:>5} {record['loss']:>12.3f} {loss.item():>12.3f} {relative:>9.1e} "
                   f"{record['gradientNorm']:>11.1f} {norm:>11.1f}")
 
+    seconds = time.perf_counter() - started
     model.eval()
     total = 0.0
     with torch.inference_mode():
@@ -93,6 +96,8 @@ def main():
             total += model.negative_log_likelihood(
                 data["test"][i:i + 500], noise=data["testNoise"][i:i + 500]).double().sum().item()
     torch_bits = peer.bits_per_dim(total / len(data["test"]), model.dimensions)
+    print(f"training time for {len(swift['steps'])} steps: swift {swift['trainSeconds']:.1f} s, "
+          f"torch {seconds:.1f} s ({torch.get_num_threads()} threads each)")
     print(f"largest relative loss difference over {len(swift['steps'])} steps: {worst:.1e}")
     print(f"test bits/dim on {len(data['test'])} images: swift {swift['testBitsPerDim']:.4f}, "
           f"torch {torch_bits:.4f}, difference {swift['testBitsPerDim'] - torch_bits:+.4f}")
