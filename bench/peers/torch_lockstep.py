@@ -97,7 +97,7 @@ def main():
                 data["test"][i:i + 500], noise=data["testNoise"][i:i + 500]).double().sum().item()
     torch_bits = peer.bits_per_dim(total / len(data["test"]), model.dimensions)
     print(f"training time for {len(swift['steps'])} steps: swift {swift['trainSeconds']:.1f} s, "
-          f"torch {seconds:.1f} s ({torch.get_num_threads()} threads each)")
+          f"torch {seconds:.1f} s on {torch.get_num_threads()} threads")
     print(f"largest relative loss difference over {len(swift['steps'])} steps: {worst:.1e}")
     print(f"test bits/dim on {len(data['test'])} images: swift {swift['testBitsPerDim']:.4f}, "
           f"torch {torch_bits:.4f}, difference {swift['testBitsPerDim'] - torch_bits:+.4f}")
