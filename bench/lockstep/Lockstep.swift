@@ -2,22 +2,25 @@
 // on fixed batches and fixed dequantization noise, and writes everything the PyTorch peer needs
 // to take exactly the same steps (bench/peers/torch_lockstep.py compares the two).
 //
-// Usage: Lockstep STEPS OUTPUT_DIR [SEED] [TEST_IMAGES]
+// Usage: Lockstep STEPS OUTPUT_DIR [SEED] [TEST_IMAGES] [TAIL_STEPS]
 // Writes: init.safetensors (parameters and buffers before training), data.safetensors (batches,
 // noise, test images and their noise), final.safetensors, swift.json (per-step loss and
-// gradient norm, final test NLL). Built and run by bench/lockstep.sh.
+// gradient norm, final test NLL, and the test bits/dim on the first 1000 test images after each of
+// the last TAIL_STEPS steps, default 0). Built and run by bench/lockstep.sh.
 import Foundation
 import RealNVP
 import TensorCore
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3, let steps = Int(arguments[1]), steps > 0 else {
-  FileHandle.standardError.write(Data("usage: Lockstep STEPS OUTPUT_DIR [SEED] [TEST_IMAGES]\n".utf8))
+  FileHandle.standardError.write(
+    Data("usage: Lockstep STEPS OUTPUT_DIR [SEED] [TEST_IMAGES] [TAIL_STEPS]\n".utf8))
   exit(2)
 }
 let output = URL(fileURLWithPath: arguments[2])
 let seed = arguments.count > 3 ? UInt64(arguments[3]) ?? 0 : 0
 let testCount = arguments.count > 4 ? Int(arguments[4]) ?? 2000 : 2000
+let tailSteps = arguments.count > 5 ? Int(arguments[5]) ?? 0 : 0
 ComputeThreads.count = ProcessInfo.processInfo.activeProcessorCount
 
 var experiment = ExperimentConfiguration.mnistBench
@@ -56,7 +59,25 @@ try SafeTensors.write(saved, to: output.appendingPathComponent("data.safetensors
 let adam = Adam(
   parameters: model.parameters, learningRate: experiment.options.learningRate,
   maxGradientNorm: experiment.options.maxGradientNorm)
+
+/// Test bits/dim of the model in inference mode on the first `images` test images.
+func testBitsPerDimension(images: Int) -> Double {
+  var total = 0.0
+  for start in stride(from: 0, to: images, by: 500) {
+    let rows = start..<min(start + 500, images)
+    total += Double(
+      withoutGradients {
+        model.negativeLogLikelihood(
+          dequantized: testPixels.rows(rows) + testNoise.rows(rows), training: false
+        ).sum().item()
+      })
+  }
+  return Double(
+    bitsPerDimension(negativeLogLikelihood: Float(total / Double(images)), dimensions: model.dimensions))
+}
+
 var records: [[String: Double]] = []
+var evaluationSeconds = 0.0  // tail evaluations, left out of the training time
 let started = Date()
 for (step, batch) in batches.enumerated() {
   let (loss, gradients) = valueAndGradient(at: model.parameters) {
@@ -65,22 +86,17 @@ for (step, batch) in batches.enumerated() {
   }
   let norm = globalNorm(gradients)
   adam.update(gradients, globalNorm: norm)
-  records.append(["step": Double(step + 1), "loss": Double(loss.item()), "gradientNorm": Double(norm)])
+  var record = ["step": Double(step + 1), "loss": Double(loss.item()), "gradientNorm": Double(norm)]
+  if step >= steps - tailSteps {
+    evaluationSeconds -= Date().timeIntervalSinceReferenceDate
+    record["tailTestBitsPerDim"] = testBitsPerDimension(images: min(1000, testPixels.shape[0]))
+    evaluationSeconds += Date().timeIntervalSinceReferenceDate
+  }
+  records.append(record)
   if (step + 1) % 10 == 0 { print("step \(step + 1) loss \(loss.item())") }
 }
-let seconds = Date().timeIntervalSince(started)
-var testNLL = 0.0
-for start in stride(from: 0, to: testPixels.shape[0], by: 500) {
-  let rows = start..<min(start + 500, testPixels.shape[0])
-  testNLL += Double(
-    withoutGradients {
-      model.negativeLogLikelihood(
-        dequantized: testPixels.rows(rows) + testNoise.rows(rows), training: false
-      ).sum().item()
-    })
-}
-let bits = bitsPerDimension(
-  negativeLogLikelihood: Float(testNLL / Double(testPixels.shape[0])), dimensions: model.dimensions)
+let seconds = Date().timeIntervalSince(started) - evaluationSeconds
+let bits = testBitsPerDimension(images: testPixels.shape[0])
 _ = try model.saveCheckpoint(to: output.appendingPathComponent("final.safetensors"))
 let summary: [String: Any] = [
   "steps": records, "testBitsPerDim": Double(bits), "trainSeconds": seconds, "seed": Double(seed),

@@ -15,7 +15,7 @@ import sys
 import time
 
 import torch
-from safetensors.torch import load_file
+from safetensors.torch import load_file, save_file
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torch_realnvp as peer  # noqa: E402
@@ -62,6 +62,34 @@ def load_swift_state(model, state):
     return params
 
 
+def test_bits(model, data, images):
+    """Test bits/dim in inference mode on the first `images` saved test images and their noise."""
+    model.eval()
+    total = 0.0
+    with torch.inference_mode():
+        for i in range(0, images, 500):
+            j = min(i + 500, images)
+            total += model.negative_log_likelihood(
+                data["test"][i:j], noise=data["testNoise"][i:j]).double().sum().item()
+    return peer.bits_per_dim(total / images, model.dimensions)
+
+
+def describe(values):
+    mean = sum(values) / len(values)
+    sd = (sum((v - mean) ** 2 for v in values) / max(len(values) - 1, 1)) ** 0.5
+    return f"mean {mean:.4f} sd {sd:.4f} min {min(values):.4f} max {max(values):.4f}"
+
+
+def swift_state(model):
+    """The peer's parameters and running statistics under the Swift checkpoint's names."""
+    state = {name: tensor.detach().clone().contiguous() for name, tensor in named_tensors(model)}
+    batch_norms = [m for m in model.modules() if isinstance(m, peer.FlowBatchNorm)]
+    for i, bn in enumerate(batch_norms):
+        state[f"coupling{i}.batchNorm.runningMean"] = bn.running_mean.clone()
+        state[f"coupling{i}.batchNorm.runningVariance"] = bn.running_var.clone()
+    return state
+
+
 def main():
     directory = sys.argv[1]
     torch.set_num_threads(int(os.environ.get("THREADS", os.cpu_count() or 1)))
@@ -73,6 +101,9 @@ def main():
 
     print(f"{'step':>5} {'loss swift':>12} {'loss torch':>12} {'rel diff':>9} {'|g| swift':>11} {'|g| torch':>11}")
     worst = 0.0
+    tail = []  # (swift, torch) test bits/dim on 1000 test images after each of the last steps
+    tail_seconds = 0.0  # left out of the training time
+    tail_images = min(1000, len(data["test"]))
     started = time.perf_counter()
     for step, record in enumerate(swift["steps"]):
         model.train()
@@ -82,23 +113,28 @@ def main():
         loss.backward()
         norm = torch.nn.utils.clip_grad_norm_(params, peer.CONFIG["max_grad_norm"]).item()
         optimizer.step()
+        if "tailTestBitsPerDim" in record:
+            evaluation_started = time.perf_counter()
+            tail.append((record["tailTestBitsPerDim"], test_bits(model, data, tail_images)))
+            tail_seconds += time.perf_counter() - evaluation_started
         relative = abs(loss.item() - record["loss"]) / abs(record["loss"])
         worst = max(worst, relative)
         if step < 5 or (step + 1) % 10 == 0:
             print(f"{step + 1:>5} {record['loss']:>12.3f} {loss.item():>12.3f} {relative:>9.1e} "
                   f"{record['gradientNorm']:>11.1f} {norm:>11.1f}")
 
-    seconds = time.perf_counter() - started
-    model.eval()
-    total = 0.0
-    with torch.inference_mode():
-        for i in range(0, len(data["test"]), 500):
-            total += model.negative_log_likelihood(
-                data["test"][i:i + 500], noise=data["testNoise"][i:i + 500]).double().sum().item()
-    torch_bits = peer.bits_per_dim(total / len(data["test"]), model.dimensions)
+    seconds = time.perf_counter() - started - tail_seconds
+    save_file(swift_state(model), os.path.join(directory, "torch-final.safetensors"))
+    torch_bits = test_bits(model, data, len(data["test"]))
     print(f"training time for {len(swift['steps'])} steps: swift {swift['trainSeconds']:.1f} s, "
           f"torch {seconds:.1f} s on {torch.get_num_threads()} threads")
     print(f"largest relative loss difference over {len(swift['steps'])} steps: {worst:.1e}")
+    if tail:
+        swift_tail, torch_tail = [s for s, _ in tail], [t for _, t in tail]
+        print(f"test bits/dim on {tail_images} images after each of the last {len(tail)} steps:")
+        print(f"  swift {describe(swift_tail)}")
+        print(f"  torch {describe(torch_tail)}")
+        print(f"  tail means differ by {sum(swift_tail) / len(tail) - sum(torch_tail) / len(tail):+.4f}")
     print(f"test bits/dim on {len(data['test'])} images: swift {swift['testBitsPerDim']:.4f}, "
           f"torch {torch_bits:.4f}, difference {swift['testBitsPerDim'] - torch_bits:+.4f}")
 

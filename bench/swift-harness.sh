@@ -1,0 +1,17 @@
+# Sourced by bench/lockstep.sh and bench/gradient-check.sh: finds the PyTorch peer's Python and
+# compiles a one-file Swift harness against the release build of the RealNVP library.
+python="${TORCH_PYTHON:-bench/.venv/bin/python}"
+if ! "$python" -c "import torch, safetensors" 2>/dev/null; then
+  echo "PyTorch and safetensors not found for $python; install them with bench/setup-peer.sh" >&2
+  exit 1
+fi
+
+# build_harness SOURCE EXECUTABLE: swiftc -O SOURCE, linked to libRealNVP.so (built first).
+build_harness() {
+  swift build -c release --product RealNVP >/dev/null
+  local build=.build/release
+  local flags=(-O -I "$build/Modules" -I "$build/CCellSupport.build")
+  local dir
+  for dir in Sources/C*/; do flags+=(-I "$dir"); done
+  swiftc "${flags[@]}" -L "$build" -lRealNVP -Xlinker -rpath -Xlinker "$PWD/$build" "$1" -o "$2"
+}
