@@ -3,7 +3,8 @@
 Loads the Swift model's initial parameters and running statistics (init.safetensors), the
 batches and dequantization noise it used (data.safetensors), trains the peer of
 torch_realnvp.py with the same Adam settings, and prints both losses per step, both gradient
-norms, and both final test bits/dim. Agreement to a few decimals over the first steps, then a
+norms, and both final test bits/dim; writes the peer's final state, under the Swift names, to
+DIR/torch-final.safetensors (so bench/gradient-check.sh can take it as CHECKPOINT). Agreement to a few decimals over the first steps, then a
 slow float drift, means the two implementations compute the same function and gradients.
 
 Usage: python bench/peers/torch_lockstep.py DIR   (DIR as written by the Swift side)
@@ -75,6 +76,7 @@ def test_bits(model, data, images):
 
 
 def describe(values):
+    """Mean, sample standard deviation, minimum and maximum, as one line."""
     mean = sum(values) / len(values)
     sd = (sum((v - mean) ** 2 for v in values) / max(len(values) - 1, 1)) ** 0.5
     return f"mean {mean:.4f} sd {sd:.4f} min {min(values):.4f} max {max(values):.4f}"
