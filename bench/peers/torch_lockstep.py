@@ -3,9 +3,10 @@
 Loads the Swift model's initial parameters and running statistics (init.safetensors), the
 batches and dequantization noise it used (data.safetensors), trains the peer of
 torch_realnvp.py with the same Adam settings, and prints both losses per step, both gradient
-norms, and both final test bits/dim; writes the peer's final state, under the Swift names, to
-DIR/torch-final.safetensors (so bench/gradient-check.sh can take it as CHECKPOINT). Agreement to a few decimals over the first steps, then a
+norms, and both final test bits/dim. Agreement to a few decimals over the first steps, then a
 slow float drift, means the two implementations compute the same function and gradients.
+Writes the peer's final state, under the Swift names, to DIR/torch-final.safetensors (so
+bench/gradient-check.sh can take it as CHECKPOINT).
 
 Usage: python bench/peers/torch_lockstep.py DIR   (DIR as written by the Swift side)
 """
