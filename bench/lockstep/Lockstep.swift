@@ -88,9 +88,9 @@ for (step, batch) in batches.enumerated() {
   adam.update(gradients, globalNorm: norm)
   var record = ["step": Double(step + 1), "loss": Double(loss.item()), "gradientNorm": Double(norm)]
   if step >= steps - tailSteps {
-    evaluationSeconds -= Date().timeIntervalSinceReferenceDate
+    let evaluationStarted = Date()
     record["tailTestBitsPerDim"] = testBitsPerDimension(images: min(1000, testPixels.shape[0]))
-    evaluationSeconds += Date().timeIntervalSinceReferenceDate
+    evaluationSeconds += Date().timeIntervalSince(evaluationStarted)
   }
   records.append(record)
   if (step + 1) % 10 == 0 { print("step \(step + 1) loss \(loss.item())") }
