@@ -5,7 +5,8 @@
 # With TAIL_STEPS > 0 both sides also evaluate the first 1000 test images after each of the last
 # TAIL_STEPS steps, which shows how much the readout after one fixed step moves from step to step.
 # Usage: bench/lockstep.sh [STEPS] [SEED] [TEST_IMAGES] [TAIL_STEPS]
-#   (PyTorch from bench/.venv or $TORCH_PYTHON)
+#   (PyTorch from bench/.venv or $TORCH_PYTHON; THREADS sets both sides' threads, default every
+#   core; LOCKSTEP_DIR keeps the files: swift.json and torch.json hold each side's per-step record)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps="${1:-30}"

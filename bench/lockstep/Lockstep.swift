@@ -6,7 +6,8 @@
 // Writes: init.safetensors (parameters and buffers before training), data.safetensors (batches,
 // noise, test images and their noise), final.safetensors, swift.json (per-step loss and
 // gradient norm, final test NLL, and the test bits/dim on the first 1000 test images after each of
-// the last TAIL_STEPS steps, default 0). Built and run by bench/lockstep.sh.
+// the last TAIL_STEPS steps, default 0). Built and run by bench/lockstep.sh. THREADS sets the
+// compute threads (default: every core), as it does for the peer.
 import Foundation
 import RealNVP
 import TensorCore
@@ -21,7 +22,9 @@ let output = URL(fileURLWithPath: arguments[2])
 let seed = arguments.count > 3 ? UInt64(arguments[3]) ?? 0 : 0
 let testCount = arguments.count > 4 ? Int(arguments[4]) ?? 2000 : 2000
 let tailSteps = arguments.count > 5 ? Int(arguments[5]) ?? 0 : 0
-ComputeThreads.count = ProcessInfo.processInfo.activeProcessorCount
+let environment = ProcessInfo.processInfo.environment
+ComputeThreads.count = environment["THREADS"].flatMap { Int($0) }.map { Swift.max(1, $0) }
+  ?? ProcessInfo.processInfo.activeProcessorCount
 
 var experiment = ExperimentConfiguration.mnistBench
 experiment.model.seed = seed
@@ -100,6 +103,7 @@ let bits = testBitsPerDimension(images: testPixels.shape[0])
 _ = try model.saveCheckpoint(to: output.appendingPathComponent("final.safetensors"))
 let summary: [String: Any] = [
   "steps": records, "testBitsPerDim": Double(bits), "trainSeconds": seconds, "seed": Double(seed),
+  "threads": Double(ComputeThreads.count),
 ]
 try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys])
   .write(to: output.appendingPathComponent("swift.json"))

@@ -6,7 +6,9 @@ torch_realnvp.py with the same Adam settings, and prints both losses per step, b
 norms, and both final test bits/dim. Agreement to a few decimals over the first steps, then a
 slow float drift, means the two implementations compute the same function and gradients.
 Writes the peer's final state, under the Swift names, to DIR/torch-final.safetensors (so
-bench/gradient-check.sh can take it as CHECKPOINT).
+bench/gradient-check.sh can take it as CHECKPOINT), and its per-step loss, gradient norm, tail
+readout, final test bits/dim and training time to DIR/torch.json (as swift.json holds Swift's).
+THREADS sets the peer's threads (default: every core).
 
 Usage: python bench/peers/torch_lockstep.py DIR   (DIR as written by the Swift side)
 """
@@ -104,6 +106,7 @@ def main():
 
     print(f"{'step':>5} {'loss swift':>12} {'loss torch':>12} {'rel diff':>9} {'|g| swift':>11} {'|g| torch':>11}")
     worst = 0.0
+    records = []  # torch.json: the peer's per-step loss, gradient norm and tail readout
     tail = []  # (swift, torch) test bits/dim on 1000 test images after each of the last steps
     tail_seconds = 0.0  # left out of the training time
     tail_images = min(1000, len(data["test"]))
@@ -116,9 +119,11 @@ def main():
         loss.backward()
         norm = torch.nn.utils.clip_grad_norm_(params, peer.CONFIG["max_grad_norm"]).item()
         optimizer.step()
+        records.append({"step": step + 1, "loss": loss.item(), "gradientNorm": norm})
         if "tailTestBitsPerDim" in record:
             evaluation_started = time.perf_counter()
             tail.append((record["tailTestBitsPerDim"], test_bits(model, data, tail_images)))
+            records[-1]["tailTestBitsPerDim"] = tail[-1][1]
             tail_seconds += time.perf_counter() - evaluation_started
         relative = abs(loss.item() - record["loss"]) / abs(record["loss"])
         worst = max(worst, relative)
@@ -129,7 +134,12 @@ def main():
     seconds = time.perf_counter() - started - tail_seconds
     save_file(swift_state(model), os.path.join(directory, "torch-final.safetensors"))
     torch_bits = test_bits(model, data, len(data["test"]))
-    print(f"training time for {len(swift['steps'])} steps: swift {swift['trainSeconds']:.1f} s, "
+    summary = {"steps": records, "testBitsPerDim": torch_bits, "trainSeconds": seconds,
+               "threads": torch.get_num_threads()}
+    with open(os.path.join(directory, "torch.json"), "w") as file:
+        json.dump(summary, file, indent=1)
+    swift_threads = f" on {int(swift['threads'])} threads" if "threads" in swift else ""
+    print(f"training time for {len(swift['steps'])} steps: swift {swift['trainSeconds']:.1f} s{swift_threads}, "
           f"torch {seconds:.1f} s on {torch.get_num_threads()} threads")
     print(f"largest relative loss difference over {len(swift['steps'])} steps: {worst:.1e}")
     if tail:
