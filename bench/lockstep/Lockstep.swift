@@ -22,9 +22,8 @@ let output = URL(fileURLWithPath: arguments[2])
 let seed = arguments.count > 3 ? UInt64(arguments[3]) ?? 0 : 0
 let testCount = arguments.count > 4 ? Int(arguments[4]) ?? 2000 : 2000
 let tailSteps = arguments.count > 5 ? Int(arguments[5]) ?? 0 : 0
-let environment = ProcessInfo.processInfo.environment
-ComputeThreads.count = environment["THREADS"].flatMap { Int($0) }.map { Swift.max(1, $0) }
-  ?? ProcessInfo.processInfo.activeProcessorCount
+let requestedThreads = ProcessInfo.processInfo.environment["THREADS"].flatMap { Int($0) }
+ComputeThreads.count = Swift.max(1, requestedThreads ?? ProcessInfo.processInfo.activeProcessorCount)
 
 var experiment = ExperimentConfiguration.mnistBench
 experiment.model.seed = seed
