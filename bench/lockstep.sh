@@ -7,6 +7,9 @@
 # Usage: bench/lockstep.sh [STEPS] [SEED] [TEST_IMAGES] [TAIL_STEPS]
 #   (PyTorch from bench/.venv or $TORCH_PYTHON; THREADS sets both sides' threads, default every
 #   core; LOCKSTEP_DIR keeps the files: swift.json and torch.json hold each side's per-step record)
+# TOGETHER=1 runs the two sides at the same time, 1 thread each unless THREADS says otherwise (more
+# runs per hour on 2 cores, but each side's time is then measured on a shared machine), and prints
+# bench/lockstep/summary.py's rows in place of the step-by-step comparison.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 steps="${1:-30}"
@@ -17,6 +20,19 @@ source bench/swift-harness.sh
 work="${LOCKSTEP_DIR:-$(mktemp -d)}"
 mkdir -p "$work"
 build_harness bench/lockstep/Lockstep.swift "$work/lockstep"
-"$work/lockstep" "$steps" "$work" "$seed" "$test_images" "$tail_steps"
-"$python" bench/peers/torch_lockstep.py "$work"
+if [[ "${TOGETHER:-0}" == 1 ]]; then
+  export THREADS="${THREADS:-1}"
+  "$work/lockstep" "$steps" "$work" "$seed" "$test_images" "$tail_steps" >"$work/swift.log" &
+  swift_side=$!
+  until [[ -f "$work/data.safetensors" ]]; do  # the Swift side writes it before its first step
+    kill -0 "$swift_side" 2>/dev/null || { wait "$swift_side"; exit 1; }
+    sleep 2
+  done
+  "$python" bench/peers/torch_lockstep.py "$work" "$tail_steps" >"$work/torch.log"
+  wait "$swift_side"
+  python3 bench/lockstep/summary.py "$work"
+else
+  "$work/lockstep" "$steps" "$work" "$seed" "$test_images" "$tail_steps"
+  "$python" bench/peers/torch_lockstep.py "$work"
+fi
 echo "files: $work"

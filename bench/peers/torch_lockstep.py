@@ -10,7 +10,10 @@ bench/gradient-check.sh can take it as CHECKPOINT), and its per-step loss, gradi
 readout, final test bits/dim and training time to DIR/torch.json (as swift.json holds Swift's).
 THREADS sets the peer's threads (default: every core).
 
-Usage: python bench/peers/torch_lockstep.py DIR   (DIR as written by the Swift side)
+Usage: python bench/peers/torch_lockstep.py DIR [TAIL_STEPS]   (DIR as written by the Swift side)
+Without DIR/swift.json (the Swift side still running: it writes that file last) the peer runs
+alone, on as many steps as DIR/data.safetensors holds batches and with TAIL_STEPS tail readouts;
+bench/lockstep/summary.py then compares the two.
 """
 
 import json
@@ -98,20 +101,30 @@ def swift_state(model):
 def main():
     directory = sys.argv[1]
     torch.set_num_threads(int(os.environ.get("THREADS", os.cpu_count() or 1)))
-    swift = json.load(open(os.path.join(directory, "swift.json")))
     data = load_file(os.path.join(directory, "data.safetensors"))
+    swift_path = os.path.join(directory, "swift.json")
+    if os.path.exists(swift_path):
+        swift = json.load(open(swift_path))
+        steps = len(swift["steps"])
+        tail_steps = sum("tailTestBitsPerDim" in record for record in swift["steps"])
+    else:  # alone, at the same time as the Swift side: steps from the batches, tail from argv
+        swift = None
+        steps = sum(key.startswith("batch") for key in data)
+        tail_steps = int(sys.argv[2]) if len(sys.argv) > 2 else 0
     model = peer.MultiScaleRealNVP(**peer.CONFIG)
     params = [t for _, t in load_swift_state(model, load_file(os.path.join(directory, "init.safetensors")))]
     optimizer = torch.optim.Adam(params, lr=peer.CONFIG["learning_rate"])
 
-    print(f"{'step':>5} {'loss swift':>12} {'loss torch':>12} {'rel diff':>9} {'|g| swift':>11} {'|g| torch':>11}")
+    if swift:
+        print(f"{'step':>5} {'loss swift':>12} {'loss torch':>12} {'rel diff':>9} {'|g| swift':>11} {'|g| torch':>11}")
+    else:
+        print(f"{'step':>5} {'loss torch':>12} {'|g| torch':>11}")
     worst = 0.0
     records = []  # torch.json: the peer's per-step loss, gradient norm and tail readout
-    tail = []  # (swift, torch) test bits/dim on 1000 test images after each of the last steps
-    tail_seconds = 0.0  # left out of the training time
     tail_images = min(1000, len(data["test"]))
+    tail_seconds = 0.0  # left out of the training time
     started = time.perf_counter()
-    for step, record in enumerate(swift["steps"]):
+    for step in range(steps):
         model.train()
         optimizer.zero_grad(set_to_none=True)
         nll = model.negative_log_likelihood(data[f"batch{step}"], noise=data[f"noise{step}"]).mean()
@@ -120,14 +133,19 @@ def main():
         norm = torch.nn.utils.clip_grad_norm_(params, peer.CONFIG["max_grad_norm"]).item()
         optimizer.step()
         records.append({"step": step + 1, "loss": loss.item(), "gradientNorm": norm})
-        if "tailTestBitsPerDim" in record:
+        if step >= steps - tail_steps:
             evaluation_started = time.perf_counter()
-            tail.append((record["tailTestBitsPerDim"], test_bits(model, data, tail_images)))
-            records[-1]["tailTestBitsPerDim"] = tail[-1][1]
+            records[-1]["tailTestBitsPerDim"] = test_bits(model, data, tail_images)
             tail_seconds += time.perf_counter() - evaluation_started
+        shown = step < 5 or (step + 1) % 10 == 0
+        if not swift:
+            if shown:
+                print(f"{step + 1:>5} {loss.item():>12.3f} {norm:>11.1f}")
+            continue
+        record = swift["steps"][step]
         relative = abs(loss.item() - record["loss"]) / abs(record["loss"])
         worst = max(worst, relative)
-        if step < 5 or (step + 1) % 10 == 0:
+        if shown:
             print(f"{step + 1:>5} {record['loss']:>12.3f} {loss.item():>12.3f} {relative:>9.1e} "
                   f"{record['gradientNorm']:>11.1f} {norm:>11.1f}")
 
@@ -138,16 +156,21 @@ def main():
                "threads": torch.get_num_threads()}
     with open(os.path.join(directory, "torch.json"), "w") as file:
         json.dump(summary, file, indent=1)
+    print(f"torch: {steps} steps in {seconds:.1f} s on {torch.get_num_threads()} threads, "
+          f"test bits/dim on {len(data['test'])} images {torch_bits:.4f}")
+    if not swift:
+        return
     swift_threads = f" on {int(swift['threads'])} threads" if "threads" in swift else ""
-    print(f"training time for {len(swift['steps'])} steps: swift {swift['trainSeconds']:.1f} s{swift_threads}, "
+    print(f"training time for {steps} steps: swift {swift['trainSeconds']:.1f} s{swift_threads}, "
           f"torch {seconds:.1f} s on {torch.get_num_threads()} threads")
-    print(f"largest relative loss difference over {len(swift['steps'])} steps: {worst:.1e}")
-    if tail:
-        swift_tail, torch_tail = [s for s, _ in tail], [t for _, t in tail]
-        print(f"test bits/dim on {tail_images} images after each of the last {len(tail)} steps:")
+    print(f"largest relative loss difference over {steps} steps: {worst:.1e}")
+    if tail_steps:
+        swift_tail = [r["tailTestBitsPerDim"] for r in swift["steps"] if "tailTestBitsPerDim" in r]
+        torch_tail = [r["tailTestBitsPerDim"] for r in records if "tailTestBitsPerDim" in r]
+        print(f"test bits/dim on {tail_images} images after each of the last {tail_steps} steps:")
         print(f"  swift {describe(swift_tail)}")
         print(f"  torch {describe(torch_tail)}")
-        print(f"  tail means differ by {sum(swift_tail) / len(tail) - sum(torch_tail) / len(tail):+.4f}")
+        print(f"  tail means differ by {sum(swift_tail) / tail_steps - sum(torch_tail) / tail_steps:+.4f}")
     print(f"test bits/dim on {len(data['test'])} images: swift {swift['testBitsPerDim']:.4f}, "
           f"torch {torch_bits:.4f}, difference {swift['testBitsPerDim'] - torch_bits:+.4f}")
 
