@@ -22,9 +22,11 @@ mkdir -p "$work"
 build_harness bench/lockstep/Lockstep.swift "$work/lockstep"
 if [[ "${TOGETHER:-0}" == 1 ]]; then
   export THREADS="${THREADS:-1}"
+  rm -f "$work/data.safetensors" "$work/swift.json" "$work/torch.json"  # from an earlier run
   "$work/lockstep" "$steps" "$work" "$seed" "$test_images" "$tail_steps" >"$work/swift.log" &
   swift_side=$!
-  until [[ -f "$work/data.safetensors" ]]; do  # the Swift side writes it before its first step
+  trap 'kill "$swift_side" 2>/dev/null || true' EXIT  # a failed peer stops the Swift side too
+  until [[ -f "$work/data.safetensors" ]]; do  # written (atomically) before the first Swift step
     kill -0 "$swift_side" 2>/dev/null || { wait "$swift_side"; exit 1; }
     sleep 2
   done
