@@ -36,7 +36,6 @@ def side_row(directory, name):
     losses = [s["loss"] for s in steps[-WINDOW:]]
     threads = int(run["threads"]) if "threads" in run else None
     return {
-        "side": name,
         "threads": threads,
         "steps": len(steps),
         "final": run["testBitsPerDim"],
