@@ -74,8 +74,10 @@ extension KernelCore {
       publish(
         "error", content: ["ename": .string(ename), "evalue": .string(evalue), "traceback": tracebackJSON],
         parent: parent)
-      replyError(to: request, ename: ename, evalue: evalue, traceback: traceback, started: started)
+      // Mark what is queued before replying: a client may send its next request the moment it
+      // reads this reply, and that request came after the error, so it must run.
       if stopOnError && !silent { abortQueuedExecutes() }
+      replyError(to: request, ename: ename, evalue: evalue, traceback: traceback, started: started)
     case .aborted:
       replyError(
         to: request, ename: "ExecutionAborted", evalue: "execution was aborted", traceback: [],

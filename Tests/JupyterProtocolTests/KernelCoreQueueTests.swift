@@ -51,6 +51,27 @@ final class KernelCoreQueueTests: XCTestCase {
     XCTAssertEqual(transport.reply(to: later.header.msgID)?.content["execution_count"], 2)
   }
 
+  /// A client may send its next cell the moment it reads the failed cell's reply; that request
+  /// arrived after the error and must run (the abort covers only what was queued before the reply).
+  func testRequestSentOnTheErrorReplyRuns() throws {
+    interpreter.executeBody = { request, _ in
+      request.code == "fail" ? .error(ename: "E", evalue: "v", traceback: []) : .ok
+    }
+    let failing = makeExecute("fail")
+    let next = makeExecute("next")
+    transport.onSend = { [weak core] message, channel in
+      guard channel == .shell, message.parentHeader["msg_id"]?.stringValue == failing.header.msgID else {
+        return
+      }
+      core?.receive(next, on: .shell)
+    }
+    core.receive(failing, on: .shell)
+    core.waitUntilIdle()
+    core.waitUntilIdle()  // `next` was queued while the first wait was already queued
+    XCTAssertEqual(interpreter.executedCodes, ["fail", "next"])
+    XCTAssertEqual(transport.reply(to: next.header.msgID)?.content["status"], "ok")
+  }
+
   func testNoAbortWhenStopOnErrorIsFalse() {
     let release = DispatchSemaphore(value: 0)
     interpreter.executeBody = { request, _ in

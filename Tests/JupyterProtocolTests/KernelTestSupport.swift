@@ -9,11 +9,15 @@ import XCTest
 final class MockTransport: KernelTransport, @unchecked Sendable {
   private let lock = NSLock()
   private var log: [(channel: Channel, message: Message)] = []
+  /// Called after each message is logged, on the sending thread: a client that answers at once.
+  var onSend: ((Message, Channel) -> Void)?
 
   func send(_ message: Message, on channel: Channel) {
     lock.lock()
     log.append((channel, message))
+    let hook = onSend
     lock.unlock()
+    hook?(message, channel)
   }
 
   /// Everything sent so far.
