@@ -8,6 +8,10 @@ bits/dim. Every training batch is seen for the first time (800 steps of 64 image
 one epoch of Fashion-MNIST), so that mean is a held-out estimate that averages over many steps;
 it includes the 5e-5 * sum(scale^2) regularizer.
 
+For every directory that holds both sides at the same known thread count, a second table gives the gaps, Swift minus PyTorch, and
+their mean over those directories ± its standard error (pairs must be independent runs for that
+standard error to mean anything: one seed per directory).
+
 Usage: python3 bench/lockstep/summary.py DIR [DIR ...]   (standard library only)
 """
 
@@ -45,14 +49,42 @@ def side_row(directory, name):
     }
 
 
+def print_gaps(pairs):
+    """Swift minus PyTorch per pair of rows, then the mean gap ± its standard error."""
+    columns = {"final": lambda r: r["final"],
+               "tail": lambda r: r["tail"][0] if r["tail"] else None,
+               "loss": lambda r: r["loss"][0]}
+    print(f"\n{'gap, Swift - PyTorch':<28} " + " ".join(f"{c:>9}" for c in columns))
+    gaps = {c: [] for c in columns}
+    for name, swift, torch in pairs:
+        cells = []
+        for column, value in columns.items():
+            if value(swift) is None or value(torch) is None:
+                cells.append(f"{'-':>9}")
+                continue
+            gaps[column].append(value(swift) - value(torch))
+            cells.append(f"{gaps[column][-1]:>+9.3f}")
+        print(f"{name:<28} " + " ".join(cells))
+    summary = []
+    for column in columns:
+        values = gaps[column]
+        if len(values) > 1:
+            se = statistics.stdev(values) / math.sqrt(len(values))
+            summary.append(f"{column} {statistics.mean(values):+.3f} ± {se:.3f} ({len(values)} pairs)")
+    if summary:
+        print("mean gap ± se: " + ", ".join(summary))
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
+    pairs = []
     print(f"{'run':<28} {'side':<6} {'thr':>3} {'steps':>5} {'final':>7} {'tail mean ± sd (n)':>22} "
           f"{f'loss, last {WINDOW} ± se':>22} {'train s':>8}")
     for directory in sys.argv[1:]:
+        rows = {}
         for name in ("swift", "torch"):
-            row = side_row(directory, name)
+            row = rows[name] = side_row(directory, name)
             if row is None:
                 continue
             tail = "{:.3f} ± {:.3f} ({})".format(*row["tail"]) if row["tail"] else "-"
@@ -60,6 +92,11 @@ def main():
             threads = str(row["threads"]) if row["threads"] else "?"
             print(f"{os.path.basename(os.path.normpath(directory)):<28} {name:<6} {threads:>3} "
                   f"{row['steps']:>5} {row['final']:>7.3f} {tail:>22} {loss:>22} {row['seconds']:>8.0f}")
+        if rows["swift"] and rows["torch"] and rows["swift"]["threads"] == rows["torch"]["threads"] \
+                and rows["swift"]["threads"] is not None:  # a copied swift.json from another run: no pair
+            pairs.append((os.path.basename(os.path.normpath(directory)), rows["swift"], rows["torch"]))
+    if pairs:
+        print_gaps(pairs)
 
 
 if __name__ == "__main__":
