@@ -37,18 +37,27 @@ def is_cancelled_bias(name):
     return name.endswith(".bias") and ".net.out." not in name
 
 
-def relative_errors(gradients, reference):
-    """(whole-gradient relative error, {coupling: relative error over its counted tensors})."""
+def coupling_of(name):
+    """coupling3.net.block1.conv2.weight -> coupling3."""
+    return name.split(".")[0]
+
+
+def kind_of(name):
+    """coupling3.net.block1.conv2.weight -> net.conv2.weight: the same tensor in every coupling."""
+    return ".".join(part for part in name.split(".")[1:] if not part.startswith("block"))
+
+
+def relative_errors(gradients, reference, group=coupling_of):
+    """(whole-gradient relative error, {group: relative error over its counted tensors})."""
     squared = sum((gradients[n] - reference[n]).pow(2).sum().item() for n in reference)
     total = sum(reference[n].pow(2).sum().item() for n in reference)
     error, size = collections.defaultdict(float), collections.defaultdict(float)
     for name in reference:
         if is_cancelled_bias(name):
             continue
-        layer = name.split(".")[0]
-        error[layer] += (gradients[name] - reference[name]).pow(2).sum().item()
-        size[layer] += reference[name].pow(2).sum().item()
-    return (squared / total) ** 0.5, {layer: (error[layer] / size[layer]) ** 0.5 for layer in error}
+        error[group(name)] += (gradients[name] - reference[name]).pow(2).sum().item()
+        size[group(name)] += reference[name].pow(2).sum().item()
+    return (squared / total) ** 0.5, {key: (error[key] / size[key]) ** 0.5 for key in error}
 
 
 def main():
@@ -71,6 +80,11 @@ def main():
     print(f"{'layer':<11} {'Swift':>9} {'PyTorch':>9}")
     for layer in sorted(swift_layers, key=lambda name: int(name.removeprefix("coupling"))):
         print(f"{layer:<11} {swift_layers[layer]:>9.2e} {torch_layers[layer]:>9.2e}")
+    _, swift_kinds = relative_errors(swift, reference, group=kind_of)
+    _, torch_kinds = relative_errors(torch32, reference, group=kind_of)
+    print(f"{'tensor, all couplings':<24} {'Swift':>9} {'PyTorch':>9}")
+    for kind in sorted(swift_kinds):
+        print(f"{kind:<24} {swift_kinds[kind]:>9.2e} {torch_kinds[kind]:>9.2e}")
 
 
 if __name__ == "__main__":
