@@ -8,9 +8,9 @@ bits/dim. Every training batch is seen for the first time (800 steps of 64 image
 one epoch of Fashion-MNIST), so that mean is a held-out estimate that averages over many steps;
 it includes the 5e-5 * sum(scale^2) regularizer.
 
-For every directory that holds both sides at the same known thread count, a second table gives the gaps, Swift minus PyTorch, and
-their mean over those directories ± its standard error (pairs must be independent runs for that
-standard error to mean anything: one seed per directory).
+For every directory that holds both sides at the same known thread count, a second table gives
+the gaps, Swift minus PyTorch, and their mean over those directories ± its standard error (pairs
+must be independent runs for that standard error to mean anything: one seed per directory).
 
 Usage: python3 bench/lockstep/summary.py DIR [DIR ...]   (standard library only)
 """
@@ -82,6 +82,7 @@ def main():
     print(f"{'run':<28} {'side':<6} {'thr':>3} {'steps':>5} {'final':>7} {'tail mean ± sd (n)':>22} "
           f"{f'loss, last {WINDOW} ± se':>22} {'train s':>8}")
     for directory in sys.argv[1:]:
+        run = os.path.basename(os.path.normpath(directory))
         rows = {}
         for name in ("swift", "torch"):
             row = rows[name] = side_row(directory, name)
@@ -90,11 +91,12 @@ def main():
             tail = "{:.3f} ± {:.3f} ({})".format(*row["tail"]) if row["tail"] else "-"
             loss = "{:.3f} ± {:.3f}".format(*row["loss"])
             threads = str(row["threads"]) if row["threads"] else "?"
-            print(f"{os.path.basename(os.path.normpath(directory)):<28} {name:<6} {threads:>3} "
+            print(f"{run:<28} {name:<6} {threads:>3} "
                   f"{row['steps']:>5} {row['final']:>7.3f} {tail:>22} {loss:>22} {row['seconds']:>8.0f}")
-        if rows["swift"] and rows["torch"] and rows["swift"]["threads"] == rows["torch"]["threads"] \
-                and rows["swift"]["threads"] is not None:  # a copied swift.json from another run: no pair
-            pairs.append((os.path.basename(os.path.normpath(directory)), rows["swift"], rows["torch"]))
+        swift, torch = rows["swift"], rows["torch"]
+        # Unequal or unknown threads: a swift.json copied from another run, not a pair.
+        if swift and torch and swift["threads"] is not None and swift["threads"] == torch["threads"]:
+            pairs.append((run, swift, torch))
     if pairs:
         print_gaps(pairs)
 
