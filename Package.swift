@@ -15,7 +15,7 @@ let products: [Product] = [
 // MARK: - Implementation details (C libraries from Debian, one C shim)
 
 let systemLibraries: [Target] = [
-  .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", providers: [.apt(["libopenblas-dev"])]),
+  .systemLibrary(name: "CDNNL", path: "Sources/CDNNL", providers: [.apt(["libdnnl-dev"])]),
   .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
   .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
   .systemLibrary(name: "CPNG", path: "Sources/CPNG", providers: [.apt(["libpng-dev"])]),
@@ -28,7 +28,7 @@ let systemLibraries: [Target] = [
 // TensorCore <- RealNVP <- NotebookDisplay <- CellExecutor <- realnvp-kernel)
 
 let libraries: [Target] = [
-  .target(name: "TensorCore", dependencies: ["CBLAS"]),
+  .target(name: "TensorCore", dependencies: ["CDNNL"]),
   .target(name: "RealNVP", dependencies: ["TensorCore", "CZlib", "CPNG", "CJPEG"]),
   .target(name: "NotebookDisplay", dependencies: ["RealNVP", "CPNG", "CZlib"]),
   .target(

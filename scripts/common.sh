@@ -3,7 +3,7 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
-SYSTEM_PACKAGES=(libzmq3-dev libopenblas-dev dataset-fashion-mnist zlib1g-dev libpng-dev libjpeg-dev
+SYSTEM_PACKAGES=(libzmq3-dev libdnnl-dev dataset-fashion-mnist zlib1g-dev libpng-dev libjpeg-dev
   python3-venv)
 PYTHON_TOOLS=(jupyter_client jupyter_kernel_test nbclient nbformat nbconvert ipykernel pytest pillow)
 

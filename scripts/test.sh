@@ -15,6 +15,10 @@ step "Swift unit tests (debug build)"
 swift_log="$ROOT/.build/swift-test.log"
 swift test 2>&1 | tee "$swift_log" || failed=1
 
+step "Convolution and gradient tests again on the portable path (no AVX2: DNNL_MAX_CPU_ISA=SSE41)"
+DNNL_MAX_CPU_ISA=SSE41 swift test --skip-build --filter "ConvolutionTests|GradientTests" 2>&1 | tee -a "$swift_log" \
+  || failed=1
+
 step "Kernel protocol and conformance, realnvp CLI, notebooks (release build, jupyter_client)"
 export JUPYTER_PATH="$VENV/share/jupyter" REALNVP_QUICK=1
 "$VENV/bin/python" -m pytest -q Tests/kernel Tests/cli Tests/notebooks || failed=1

@@ -1,8 +1,9 @@
-import CBLAS
+import CDNNL
 
 // MARK: - GEMM
 
-/// Thin wrappers over OpenBLAS's cblas_sgemm (row-major).
+/// Row-major single-precision GEMM on oneDNN's `dnnl_sgemm`, which picks its kernels from the
+/// CPU's features. Large products are split by rows of C over the compute threads.
 enum BLAS {
   /// C[m, n] = alpha * op(A)[m, k] * op(B)[k, n] + beta * C, with row-major leading dimensions.
   static func sgemm(
@@ -10,10 +11,19 @@ enum BLAS {
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
-    _ = ComputeThreads.count  // makes OpenBLAS single-threaded before the first GEMM
-    cblas_sgemm(
-      CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-      Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    let (codeA, codeB) = (CChar(UInt8(ascii: transA ? "T" : "N")), CChar(UInt8(ascii: transB ? "T" : "N")))
+    let parts = m * n * k >= 1 << 20 ? Swift.min(ComputeThreads.count, m) : 1
+    evenSlices(m, parts: parts) { _, rows in
+      DNNL.singleThreaded()
+      // Row i of op(A) starts at a + i * lda, or at a + i when A is transposed.
+      let rowsOfA = a + rows.lowerBound * (transA ? 1 : lda)
+      DNNL.check(
+        dnnl_sgemm(
+          codeA, codeB, Int64(rows.count), Int64(n), Int64(k), alpha, rowsOfA, Int64(lda), b, Int64(ldb),
+          beta,
+          c + rows.lowerBound * ldc, Int64(ldc)),
+        "in sgemm of [\(m), \(k)] x [\(k), \(n)]")
+    }
   }
 
   /// op(a) x op(b) for rank-2 tensors, without recording.

@@ -1,27 +1,24 @@
-import CBLAS
 import Dispatch
 import Foundation
 
 // MARK: - Thread count
 
-/// How many threads the tensor core uses: OpenBLAS threads for GEMM and the parallel-loop width.
+/// How many threads the tensor core splits its work over: convolution batches, GEMM rows and
+/// element-wise loops.
 public enum ComputeThreads {
   private static let lock = NSLock()
   nonisolated(unsafe) private static var stored: Int?
 
-  /// The thread count (default: the number of active processors): the width of the tensor
-  /// core's own parallel loops (conv2d chunks, element-wise work).
+  /// The thread count (default: the number of active processors).
   ///
-  /// OpenBLAS itself always runs single-threaded: its pthread workers busy-wait after each call
-  /// and then fight the tensor core's threads for the cores. Measured on 2 cores, one mnist-bench
-  /// step went from 2690 ms (OpenBLAS at 2 threads) to 1665 ms (at 1), conv3x3-64 from 38 to 25 ms.
+  /// The tensor core runs its own parallel loops on these threads; oneDNN and every other library
+  /// it calls run single-threaded inside them, so no two thread pools compete for the cores.
   public static var count: Int {
     get {
       lock.lock()
       defer { lock.unlock() }
       if let stored { return stored }
       let initial = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
-      openblas_set_num_threads(1)
       stored = initial
       return initial
     }
@@ -30,7 +27,6 @@ public enum ComputeThreads {
       lock.lock()
       defer { lock.unlock() }
       stored = newValue
-      openblas_set_num_threads(1)
     }
   }
 }
@@ -47,50 +43,47 @@ func parallelRanges(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> 
     if count > 0 { body(0..<count) }
     return
   }
-  let chunks = Swift.min(threads, count)
-  DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-    let start = count * chunk / chunks
-    let end = count * (chunk + 1) / chunks
-    body(start..<end)
+  evenSlices(count, parts: Swift.min(threads, count)) { _, range in body(range) }
+}
+
+/// Runs `body(part, range)` for `parts` contiguous, equally sized (to within one) slices of
+/// 0..<count, one slice per thread.
+func evenSlices(_ count: Int, parts: Int, _ body: (_ part: Int, _ range: Range<Int>) -> Void) {
+  func slice(_ part: Int) -> Range<Int> { (count * part / parts)..<(count * (part + 1) / parts) }
+  if parts <= 1 {
+    body(0, 0..<count)
+  } else {
+    DispatchQueue.concurrentPerform(iterations: parts) { body($0, slice($0)) }
   }
 }
 
 // MARK: - Scratch buffers
 
-/// A small pool of reusable Float buffers for im2col and GEMM temporaries, so hot loops do not
-/// allocate (and page-fault) fresh memory every step. Thread-safe.
+/// A small pool of reusable 64-byte-aligned buffers for engine temporaries (reordered tensors,
+/// scratchpads), so hot loops do not allocate (and page-fault) fresh memory every step.
+/// Thread-safe.
 enum ScratchPool {
   private static let lock = NSLock()
-  nonisolated(unsafe) private static var free: [UnsafeMutableBufferPointer<Float>] = []
-  private static let maximumKept = 8
+  nonisolated(unsafe) private static var free: [UnsafeMutableRawBufferPointer] = []
+  private static let maximumKept = 16
 
-  /// Runs `body` with a buffer of at least `count` Floats (contents undefined).
-  static func withBuffer<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) throws -> R) rethrows
-    -> R
-  {
-    let buffer = take(count)
-    defer { give(buffer) }
-    return try body(buffer.baseAddress!)
+  /// Runs `body` with one buffer of at least each requested byte count (contents undefined), or
+  /// nil where the count is 0.
+  static func withBytes<R>(_ counts: [Int], _ body: ([UnsafeMutableRawPointer?]) throws -> R) rethrows -> R {
+    let buffers = counts.map { $0 > 0 ? take($0) : nil }
+    defer { buffers.forEach { $0.map(give) } }
+    return try body(buffers.map { $0?.baseAddress })
   }
 
-  /// Runs `body` with one buffer per requested size (contents undefined).
-  static func withBuffers<R>(_ counts: [Int], _ body: ([UnsafeMutablePointer<Float>]) throws -> R) rethrows
-    -> R
-  {
-    let buffers = counts.map(take)
-    defer { buffers.forEach(give) }
-    return try body(buffers.map { $0.baseAddress! })
-  }
-
-  private static func take(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
+  private static func take(_ count: Int) -> UnsafeMutableRawBufferPointer {
     lock.lock()
     defer { lock.unlock() }
     if let i = free.firstIndex(where: { $0.count >= count }) { return free.remove(at: i) }
-    if !free.isEmpty { free.removeFirst().deallocate() }  // too small: replace it
-    return .allocate(capacity: Swift.max(count, 1))
+    if free.count >= maximumKept { free.removeFirst().deallocate() }  // all too small: replace one
+    return .allocate(byteCount: count, alignment: 64)
   }
 
-  private static func give(_ buffer: UnsafeMutableBufferPointer<Float>) {
+  private static func give(_ buffer: UnsafeMutableRawBufferPointer) {
     lock.lock()
     defer { lock.unlock() }
     free.append(buffer)

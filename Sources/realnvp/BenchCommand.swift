@@ -54,6 +54,8 @@ struct BenchCommand: ParsableCommand {
       ("ms_per_step_min", String(format: "%.3f", times[0])),
       ("cpu_ms_per_step", String(format: "%.3f", cpuPerStep)),
       ("peak_rss_mb", String(format: "%.1f", peakResidentMegabytes())),
+      ("isa", "\"\(ComputeBackend.isa)\""), ("gemm", "\"\(ComputeBackend.gemm)\""),
+      ("conv_engine", "\"\(ComputeBackend.convolutionEngine)\""),
     ]
     print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
   }

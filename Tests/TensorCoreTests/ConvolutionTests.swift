@@ -49,24 +49,32 @@ final class ConvolutionTests: XCTestCase {
     }
   }
 
-  func testChunkedBatchesMatchOneChunk() {
+  func testBatchSplitOverThreadsMatchesOneThread() {
     let x = randomTensor([5, 3, 4, 4], seed: 43)
     let w = randomTensor([2, 3, 3, 3], seed: 44)
     let b = randomTensor([2], seed: 51)
-    let (saved, savedPlane) = (ConvKernels.columnBudget, ConvKernels.directPlane)
-    defer { (ConvKernels.columnBudget, ConvKernels.directPlane) = (saved, savedPlane) }
+    let saved = ComputeThreads.count
+    defer { ComputeThreads.count = saved }
     let loss = { (xs: [Tensor]) in conv2d(xs[0], xs[1], bias: xs[2]).squared().sum() }
+    ComputeThreads.count = 1
     let (_, reference) = valueAndGradient(at: [x, w, b], loss)
-    // Two images per chunk (the last chunk holds one), then one image per chunk; chunks with one
-    // GEMM for the chunk (scatter / gather), then with one GEMM per image.
-    for (budget, plane) in [(27 * 16 * 2, 1 << 30), (1, 1 << 30), (27 * 16 * 2, 1)] {
-      (ConvKernels.columnBudget, ConvKernels.directPlane) = (budget, plane)
+    // Two slices of 2 and 3 images, three slices of 1, 2 and 2, then one image per slice.
+    for threads in [2, 3, 5] {
+      ComputeThreads.count = threads
       assertClose(conv2d(x, w, bias: b).scalars, naiveConv2d(x, w, b).map(Float.init), accuracy: 1e-4)
       let (_, grads) = valueAndGradient(at: [x, w, b], loss)
       assertClose(grads[0].scalars, reference[0].scalars, accuracy: 1e-4)
       assertClose(grads[1].scalars, reference[1].scalars, accuracy: 1e-3)
       assertClose(grads[2].scalars, reference[2].scalars, accuracy: 1e-3)
     }
+  }
+
+  func testWideConvolutionInBlockedLayoutMatchesNaive() {
+    // 32 to 48 channels: the engine works in its blocked layouts, reordered at both ends.
+    let x = randomTensor([3, 32, 6, 5], seed: 52)
+    let w = randomTensor([48, 32, 3, 3], seed: 53)
+    let b = randomTensor([48], seed: 54)
+    assertClose(conv2d(x, w, bias: b).scalars, naiveConv2d(x, w, b).map(Float.init), accuracy: 1e-3)
   }
 
   func testGradientsMatchFiniteDifferences() {

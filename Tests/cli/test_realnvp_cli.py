@@ -65,3 +65,22 @@ def test_seed_sets_initialization_and_data_order_and_is_recorded(tmp_path):
     assert six["model"]["toy2D"]["seed"] == 6 and six["options"]["seed"] == 6
     assert five["epochs"][0]["trainLoss"] == again["epochs"][0]["trainLoss"]
     assert five["epochs"][0]["trainLoss"] != six["epochs"][0]["trainLoss"]
+
+
+def test_bench_names_the_kernels_it_ran(tmp_path):
+    import json
+
+    line = json.loads(realnvp("bench", "--config", "conv3x3-64", "--steps", "1", "--warmup", "0", cwd=tmp_path).stdout)
+    assert line["isa"] and line["gemm"].startswith("oneDNN") and line["conv_engine"].startswith("oneDNN"), line
+
+
+def test_a_cpu_without_avx2_takes_the_portable_path_and_says_so_once(tmp_path):
+    import json
+    import os
+
+    env = dict(os.environ, DNNL_MAX_CPU_ISA="SSE41")
+    done = subprocess.run([str(TOOL), "bench", "--config", "conv3x3-64", "--steps", "2", "--warmup", "1"], cwd=tmp_path,
+                          capture_output=True, text=True, check=True, timeout=300, env=env)
+    notices = [line for line in done.stderr.splitlines() if "no AVX2" in line]
+    assert len(notices) == 1 and "sse41" in notices[0], done.stderr
+    assert json.loads(done.stdout)["isa"] == "sse41"

@@ -4,7 +4,7 @@ import TensorCore
 /// The version of this library, recorded in every run.
 public let realNVPLibraryVersion = "0.1.0"
 
-/// What a run ran on: project, toolchain, BLAS, threads and machine.
+/// What a run ran on: project, toolchain, compute kernels, threads and machine.
 public struct RunEnvironment: Codable, Equatable, Sendable {
   /// This library's version.
   public var projectVersion: String
@@ -12,9 +12,13 @@ public struct RunEnvironment: Codable, Equatable, Sendable {
   public var gitCommit: String?
   /// The Swift compiler that built the library.
   public var swiftVersion: String
-  /// OpenBLAS's configuration string (version, threading, core type).
-  public var blas: String
-  /// Threads used for GEMM and parallel loops.
+  /// The instruction set the kernels run (`ComputeBackend.isa`); nil in records that lack it.
+  public var isa: String?
+  /// The GEMM implementation (`ComputeBackend.gemm`); nil in records that lack it.
+  public var gemm: String?
+  /// The convolution engine (`ComputeBackend.convolutionEngine`); nil in records that lack it.
+  public var convEngine: String?
+  /// Threads used for GEMM, convolutions and parallel loops.
   public var threads: Int
   /// CPU model, core count and memory.
   public var machine: String
@@ -25,8 +29,8 @@ public struct RunEnvironment: Codable, Equatable, Sendable {
   public static func current() -> RunEnvironment {
     RunEnvironment(
       projectVersion: realNVPLibraryVersion, gitCommit: gitCommit(), swiftVersion: compilerVersion,
-      blas: BLASInfo.configuration, threads: ComputeThreads.count, machine: machineDescription(),
-      system: systemDescription())
+      isa: ComputeBackend.isa, gemm: ComputeBackend.gemm, convEngine: ComputeBackend.convolutionEngine,
+      threads: ComputeThreads.count, machine: machineDescription(), system: systemDescription())
   }
 
   /// Fields whose values differ from `other`, as "name: this vs other".
@@ -38,7 +42,9 @@ public struct RunEnvironment: Codable, Equatable, Sendable {
     check("projectVersion", projectVersion, other.projectVersion)
     check("gitCommit", gitCommit, other.gitCommit)
     check("swiftVersion", swiftVersion, other.swiftVersion)
-    check("blas", blas, other.blas)
+    check("isa", isa, other.isa)
+    check("gemm", gemm, other.gemm)
+    check("convEngine", convEngine, other.convEngine)
     check("threads", "\(threads)", "\(other.threads)")
     check("machine", machine, other.machine)
     check("system", system, other.system)

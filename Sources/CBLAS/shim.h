@@ -1,2 +1,0 @@
-// CBLAS and OpenBLAS thread control from Debian's libopenblas-dev.
-#include <cblas.h>

@@ -1,0 +1,137 @@
+import CDNNL
+import Foundation
+
+/// The shape of one stride-1, same-padding convolution call.
+struct ConvolutionShape: Hashable {
+  /// Images, input channels, output channels, height, width, kernel side.
+  let batch: Int, inChannels: Int, outChannels: Int, height: Int, width: Int, kernel: Int
+  /// Whether the forward pass adds a bias.
+  let hasBias: Bool
+
+  /// The shape of a convolution of an [N, C, H, W] input with an [O, C, k, k] kernel.
+  init(input: [Int], weight: [Int], hasBias: Bool) {
+    (batch, inChannels, height, width) = (input[0], input[1], input[2], input[3])
+    (outChannels, kernel) = (weight[0], weight[2])
+    self.hasBias = hasBias
+  }
+
+  /// The same convolution on `images` images.
+  func withBatch(_ images: Int) -> ConvolutionShape {
+    ConvolutionShape(input: [images, inChannels, height, width], weight: weight, hasBias: hasBias)
+  }
+
+  var input: [Int] { [batch, inChannels, height, width] }
+  var output: [Int] { [batch, outChannels, height, width] }
+  var weight: [Int] { [outChannels, inChannels, kernel, kernel] }
+}
+
+/// oneDNN's forward, backward-data and backward-weights primitives for one convolution shape,
+/// made on first use and kept for the life of the process.
+///
+/// Argument order of each primitive's `execute`:
+/// - `forward`: input, weight, bias (when the shape has one), output;
+/// - `backwardData`: output gradient, weight, input gradient;
+/// - `backwardWeights`: input, output gradient, weight gradient, bias gradient.
+final class ConvolutionPrimitives {
+  let forward: EnginePrimitive
+  let backwardData: EnginePrimitive
+  let backwardWeights: EnginePrimitive
+
+  private static let lock = NSLock()
+  nonisolated(unsafe) private static var cache: [ConvolutionShape: ConvolutionPrimitives] = [:]
+
+  /// The primitives for `shape`, made once.
+  static func forShape(_ shape: ConvolutionShape) -> ConvolutionPrimitives {
+    lock.lock()
+    defer { lock.unlock() }
+    if let found = cache[shape] { return found }
+    let made = ConvolutionPrimitives(shape)
+    cache[shape] = made
+    return made
+  }
+
+  private init(_ shape: ConvolutionShape) {
+    DNNL.singleThreaded()
+    func any(_ dimensions: [Int]) -> dnnl_memory_desc_t {
+      DNNL.memoryDescriptor(dimensions, dnnl_format_tag_any)
+    }
+    var (input, weight, output) = (any(shape.input), any(shape.weight), any(shape.output))
+    var bias = DNNL.memoryDescriptor([shape.outChannels], dnnl_a)
+    let pad = Int64((shape.kernel - 1) / 2)
+    let (strides, padding) = ([Int64(1), 1], [pad, pad])
+    let what = "a \(shape.kernel)x\(shape.kernel) convolution of \(shape.input) to \(shape.output)"
+    typealias Spec = EnginePrimitive.ArgumentSpec
+
+    var forwardOperation = dnnl_convolution_desc_t()
+    withUnsafePointer(to: bias) { biasPointer in
+      DNNL.check(
+        dnnl_convolution_forward_desc_init(
+          &forwardOperation, dnnl_forward_training, dnnl_convolution_direct, &input, &weight,
+          shape.hasBias ? biasPointer : nil, &output, strides, padding, padding),
+        "describing \(what)")
+    }
+    var forwardSpecs = [
+      Spec(id: DNNL_ARG_SRC, query: dnnl_query_src_md, index: 0, dimensions: shape.input, isOutput: false),
+      Spec(
+        id: DNNL_ARG_WEIGHTS, query: dnnl_query_weights_md, index: 0, dimensions: shape.weight,
+        isOutput: false),
+    ]
+    if shape.hasBias {
+      forwardSpecs.append(
+        Spec(
+          id: DNNL_ARG_BIAS, query: dnnl_query_weights_md, index: 1, dimensions: [shape.outChannels],
+          isOutput: false))
+    }
+    forwardSpecs.append(
+      Spec(id: DNNL_ARG_DST, query: dnnl_query_dst_md, index: 0, dimensions: shape.output, isOutput: true))
+    forward = EnginePrimitive(
+      operation: &forwardOperation, hint: nil, arguments: forwardSpecs, what: "the forward pass of \(what)")
+
+    // The backward passes need the forward pass's descriptor as a hint.
+    var hint: dnnl_primitive_desc_t?
+    DNNL.check(
+      dnnl_primitive_desc_create(&hint, &forwardOperation, nil, DNNL.engine, nil), "finding \(what)")
+    defer { dnnl_primitive_desc_destroy(hint) }
+
+    var dataOperation = dnnl_convolution_desc_t()
+    DNNL.check(
+      dnnl_convolution_backward_data_desc_init(
+        &dataOperation, dnnl_convolution_direct, &input, &weight, &output, strides, padding, padding),
+      "describing the input gradient of \(what)")
+    backwardData = EnginePrimitive(
+      operation: &dataOperation, hint: hint,
+      arguments: [
+        Spec(
+          id: DNNL_ARG_DIFF_DST, query: dnnl_query_diff_dst_md, index: 0, dimensions: shape.output,
+          isOutput: false),
+        Spec(
+          id: DNNL_ARG_WEIGHTS, query: dnnl_query_weights_md, index: 0, dimensions: shape.weight,
+          isOutput: false),
+        Spec(
+          id: DNNL_ARG_DIFF_SRC, query: dnnl_query_diff_src_md, index: 0, dimensions: shape.input,
+          isOutput: true),
+      ], what: "the input gradient of \(what)")
+
+    var weightsOperation = dnnl_convolution_desc_t()
+    DNNL.check(
+      dnnl_convolution_backward_weights_desc_init(
+        &weightsOperation, dnnl_convolution_direct, &input, &weight, &bias, &output, strides, padding, padding
+      ),
+      "describing the weight gradient of \(what)")
+    backwardWeights = EnginePrimitive(
+      operation: &weightsOperation, hint: hint,
+      arguments: [
+        Spec(id: DNNL_ARG_SRC, query: dnnl_query_src_md, index: 0, dimensions: shape.input, isOutput: false),
+        Spec(
+          id: DNNL_ARG_DIFF_DST, query: dnnl_query_diff_dst_md, index: 0, dimensions: shape.output,
+          isOutput: false),
+        Spec(
+          id: DNNL_ARG_DIFF_WEIGHTS, query: dnnl_query_diff_weights_md, index: 0, dimensions: shape.weight,
+          isOutput: true),
+        Spec(
+          id: DNNL_ARG_DIFF_BIAS, query: dnnl_query_diff_weights_md, index: 1,
+          dimensions: [shape.outChannels],
+          isOutput: true),
+      ], what: "the weight gradient of \(what)")
+  }
+}
