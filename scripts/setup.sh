@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's set-up command: installs what is missing (Debian packages, Python tools in
-# .venv), builds in release mode, installs the "Swift (Real NVP)" kernelspec for this user,
+# .venv), builds in release mode, fetches MNIST (a failure only warns), installs the
+# "Swift (Real NVP)" kernelspec for this user,
 # and executes the quick-start notebook headlessly, leaving an executed copy and an HTML export
 # next to it.
 set -euo pipefail
@@ -10,6 +11,10 @@ cd "$ROOT"
 install_system_packages
 install_python_tools
 build_release
+
+step "MNIST: fetching it into the data folder (outside the repository)"
+"$ROOT/.build/release/realnvp" data fetch mnist \
+  || echo "warning: MNIST was not fetched (see above); set-up goes on. Retry with: .build/release/realnvp data fetch mnist" >&2
 
 step "Kernelspec: installing for this user and into $VENV"
 "$ROOT/.build/release/realnvp-kernel" install --user

@@ -8,9 +8,9 @@ import ArgumentParser
 struct RealNVPCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "realnvp",
-    abstract: "Real NVP normalizing flows in Swift: benchmarks, training and sampling.",
+    abstract: "Real NVP normalizing flows in Swift: data, training, sampling and benchmarks.",
     subcommands: [
       TrainCommand.self, EvaluateCommand.self, SampleCommand.self, JournalCommand.self, ReplayCommand.self,
-      BenchCommand.self,
+      DataCommand.self, BenchCommand.self,
     ])
 }

@@ -14,7 +14,11 @@ struct TrainCommand: ParsableCommand {
   var config: String = "toy2d-quick"
 
   @Option(
-    help: "Data directory (IDX files, CIFAR-10 batches or CelebA images); default: the configuration's.")
+    help: """
+      Data directory (IDX files, CIFAR-10 batches or CelebA images), or for the MNIST-format \
+      configurations `mnist` (the folder `realnvp data fetch mnist` fills) or `fashion-mnist`; \
+      default: the configuration's.
+      """)
   var data: String?
 
   @Option(help: "Epochs (default: the configuration's).")
@@ -95,7 +99,7 @@ struct EvaluateCommand: ParsableCommand {
 
   @OptionGroup var trained: TrainedModelOptions
 
-  @Option(help: "Data directory; default: the configuration's.")
+  @Option(help: "Data directory, `mnist` or `fashion-mnist` (as for train); default: the configuration's.")
   var data: String?
 
   func run() throws {

@@ -157,3 +157,39 @@ func thrownError<E: Error, T>(
   }
   return nil
 }
+
+// MARK: - Tar archives
+
+extension TestFiles {
+  /// An uncompressed ustar archive of `entries` (path, content, type flag: "0" file, "5" folder,
+  /// "x" pax header, "L" GNU long name), ended by two zero blocks.
+  static func tar(_ entries: [(String, [UInt8], UInt8)]) -> [UInt8] {
+    var archive = [UInt8]()
+    for (path, content, type) in entries {
+      var header = [UInt8](repeating: 0, count: 512)
+      func put(_ text: String, at offset: Int) {
+        for (index, byte) in text.utf8.prefix(100).enumerated() { header[offset + index] = byte }
+      }
+      put(path, at: 0)
+      put("0000644", at: 100)
+      put("0000000", at: 108)
+      put("0000000", at: 116)
+      put(String(format: "%011o", content.count), at: 124)
+      put("00000000000", at: 136)
+      header[156] = type
+      put("ustar", at: 257)
+      put("00", at: 263)
+      for index in 148..<156 { header[index] = 32 }
+      put(String(format: "%06o", header.reduce(0) { $0 + Int($1) }), at: 148)
+      header[154] = 0
+      archive += header + content
+      archive += [UInt8](repeating: 0, count: (512 - content.count % 512) % 512)
+    }
+    return archive + [UInt8](repeating: 0, count: 1024)
+  }
+
+  /// A ustar archive of regular files.
+  static func tar(_ files: [(String, [UInt8])]) -> [UInt8] {
+    tar(files.map { ($0, $1, UInt8(ascii: "0")) })
+  }
+}

@@ -20,6 +20,8 @@ public enum DatasetError: Error, Equatable, Sendable {
   case unreadableImage(path: String, detail: String)
   /// A file whose content breaks its format in another way.
   case malformedFile(path: String, expected: String, found: String)
+  /// A file of the right size whose SHA-256 is not the pinned one (damaged or a different release).
+  case checksumMismatch(path: String, expected: String, found: String)
 }
 
 // MARK: - Descriptions
@@ -44,6 +46,8 @@ extension DatasetError: CustomStringConvertible {
       return "Cannot decode image \(path): \(detail)."
     case .malformedFile(let path, let expected, let found):
       return "Malformed file \(path): expected \(expected), found \(found)."
+    case .checksumMismatch(let path, let expected, let found):
+      return "Checksum mismatch in \(path): expected SHA-256 \(expected), found \(found)."
     }
   }
 

@@ -12,11 +12,15 @@ public enum DatasetSplit: String, Sendable, CaseIterable {
 
 // MARK: - MNIST
 
-/// MNIST in its original IDX files (gzip or raw), from a folder the user points to.
+/// MNIST in its original IDX files (gzip or raw), from a folder the user points to or the one
+/// `realnvp data fetch mnist` fills (`DataDirectory.mnist()`).
 public enum MNIST {
-  /// Loads `split` from `directory` as a 1x28x28 dataset with labels.
-  public static func load(directory: String, split: DatasetSplit) throws -> ImageDataset {
-    try IDXDataset.load(directory: directory, split: split, name: "MNIST", installHint: nil)
+  /// Loads `split` from `directory` as a 1x28x28 dataset with labels; `fetchHint` tells in the
+  /// missing-file error how to get the files.
+  public static func load(directory: String, split: DatasetSplit, fetchHint: String? = nil) throws
+    -> ImageDataset
+  {
+    try IDXDataset.load(directory: directory, split: split, name: "MNIST", installHint: fetchHint)
   }
 }
 

@@ -41,6 +41,19 @@ public enum Datasets {
     try idx(directory: directory, split: split, limit: limit)
   }
 
+  /// MNIST from `directory`, by default the folder `realnvp data fetch mnist` fills
+  /// (`DataDirectory.mnist()`: `$MNIST_DIR`, else `mnist` under `$REALNVP_DATA` or the user's
+  /// cache). Missing files throw a `DatasetError` that names the command fetching them.
+  public static func mnist(split: DatasetSplit = .train, directory: String? = nil, limit: Int? = nil) throws
+    -> Dataset
+  {
+    let folder = directory ?? DataDirectory.mnist()
+    let source = DataSource.idx(directory: folder, split: split.rawValue, limit: limit)
+    let hint = "fetch it with `\(DataDirectory.mnistFetchCommand(for: folder))`"
+    let data = try MNIST.load(directory: folder, split: split, fetchHint: hint)
+    return Dataset(.images(limit.map { data.prefix($0) } ?? data), source: source)
+  }
+
   /// MNIST-format IDX files (train-images-idx3-ubyte[.gz] ...) in `directory`.
   public static func idx(directory: String, split: DatasetSplit = .train, limit: Int? = nil) throws -> Dataset
   {
