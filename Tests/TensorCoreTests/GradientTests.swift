@@ -130,6 +130,19 @@ final class GradientTests: XCTestCase {
     }
   }
 
+  func testInstanceNormWithFusedReLUMatchesTheTwoOps() {
+    let x = randomTensor([2, 3, 4, 5], seed: 33, low: -2, high: 3)
+    let scale = randomTensor([3], seed: 34, low: 0.5, high: 1.5)
+    let offset = randomTensor([3], seed: 35, low: -0.5, high: 0.5)
+    let fused = { (t: [Tensor]) in instanceNorm(t[0], scale: t[1], offset: t[2], fusedReLU: true) * t[0] }
+    let separate = { (t: [Tensor]) in relu(instanceNorm(t[0], scale: t[1], offset: t[2])) * t[0] }
+    assertClose(fused([x, scale, offset]).scalars, separate([x, scale, offset]).scalars, accuracy: 1e-6)
+    let (_, fusedGrads) = valueAndGradient(at: [x, scale, offset]) { fused($0).sum() }
+    let (_, separateGrads) = valueAndGradient(at: [x, scale, offset]) { separate($0).sum() }
+    for (a, b) in zip(fusedGrads, separateGrads) { assertClose(a.scalars, b.scalars, accuracy: 1e-5) }
+    checker.check([x, scale, offset]) { fused($0) }
+  }
+
   func testImageOps() {
     let x = randomTensor([2, 3, 4, 4], seed: 24)
     checker.check([x]) { pixelUnshuffle($0[0]) }

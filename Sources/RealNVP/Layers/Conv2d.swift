@@ -96,6 +96,11 @@ public final class InstanceNorm2d {
     instanceNorm(x, scale: scale.value, offset: offset.value, epsilon: epsilon)
   }
 
+  /// relu(self(x)) in one fused kernel.
+  public func withReLU(_ x: Tensor) -> Tensor {
+    instanceNorm(x, scale: scale.value, offset: offset.value, epsilon: epsilon, fusedReLU: true)
+  }
+
   /// The scale and the offset.
   public var parameters: [Parameter] { [scale, offset] }
 }

@@ -23,7 +23,7 @@ public final class ResidualBlock {
 
   /// x + conv2(relu(norm2(conv1(relu(norm1(x)))))).
   public func callAsFunction(_ x: Tensor) -> Tensor {
-    x + conv2(relu(norm2(conv1(relu(norm1(x))))))
+    x + conv2(norm2.withReLU(conv1(norm1.withReLU(x))))
   }
 
   /// All four layers' parameters.
@@ -59,7 +59,7 @@ public final class ResNetCouplingNetwork: CouplingNetwork {
   public func callAsFunction(_ maskedInput: Tensor) -> (rawScale: Tensor, shift: Tensor) {
     var h = inputConv(maskedInput)
     for block in blocks { h = block(h) }
-    let st = outputConv(relu(outputNorm(h))).chunked(2, axis: 1)
+    let st = outputConv(outputNorm.withReLU(h)).chunked(2, axis: 1)
     return (st[0], st[1])
   }
 
