@@ -26,7 +26,10 @@ public enum LearningRateSchedule {
 public func globalNorm(_ gradients: [Tensor]) -> Float {
   var total = 0.0
   for gradient in gradients {
-    gradient.withUnsafeBufferPointer { buffer in for value in buffer { total += Double(value * value) } }
+    gradient.withUnsafeBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return }
+      total += PlaneReductions.squaredDeviations(base, count: buffer.count, mean: 0)
+    }
   }
   return Float(total.squareRoot())
 }
@@ -88,11 +91,13 @@ public final class Adam {
         firstMoments[index].withUnsafeMutableBufferPointer { m in
           secondMoments[index].withUnsafeMutableBufferPointer { v in
             parameter.value.withUnsafeMutableBufferPointer { value in
-              for i in value.indices {
-                let g = grad[i] * scale
-                m[i] = beta1 * m[i] + (1 - beta1) * g
-                v[i] = beta2 * v[i] + (1 - beta2) * g * g
-                value[i] -= stepSize * m[i] / ((v[i] / correction2).squareRoot() + epsilon)
+              parallelRanges(value.count, costPerItem: 8) { range in
+                for i in range {
+                  let g = grad[i] * scale
+                  m[i] = beta1 * m[i] + (1 - beta1) * g
+                  v[i] = beta2 * v[i] + (1 - beta2) * g * g
+                  value[i] -= stepSize * m[i] / ((v[i] / correction2).squareRoot() + epsilon)
+                }
               }
             }
           }
