@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 python3 -m venv .venv
-.venv/bin/pip install --progress-bar off torch numpy
+.venv/bin/pip install --progress-bar off torch numpy safetensors

@@ -49,6 +49,7 @@ enum ConvKernels {
   static func forward(_ input: Tensor, _ weight: Tensor, bias: Tensor?) -> Tensor {
     let shape = ConvolutionShape(input: input.shape, weight: weight.shape, hasBias: bias != nil)
     let output = Tensor(uninitializedShape: shape.output)
+    FLOPCount.add(shape.flops)
     forEachSlice(shape) { _, images, primitives in
       var operands = [plain(input, images, shape.input), plain(weight)]
       if let bias { operands.append(plain(bias)) }
@@ -69,6 +70,7 @@ enum ConvKernels {
     let gradInput = wantsInput ? Tensor(uninitializedShape: shape.input) : nil
     let weights = wantsParameters ? Tensor(uninitializedShape: [parts] + shape.weight) : nil
     let biases = wantsParameters ? Tensor(uninitializedShape: [parts, shape.outChannels]) : nil
+    FLOPCount.add(shape.flops * ((wantsInput ? 1 : 0) + (wantsParameters ? 1 : 0)))
     forEachSlice(shape) { part, images, primitives in
       let (data, parameters) = (primitives.backwardData, primitives.backwardWeights)
       let sharedBytes = data.reorderedBytes(0).flatMap {

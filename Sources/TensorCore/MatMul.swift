@@ -12,6 +12,7 @@ enum BLAS {
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
     let (codeA, codeB) = (CChar(UInt8(ascii: transA ? "T" : "N")), CChar(UInt8(ascii: transB ? "T" : "N")))
+    FLOPCount.add(2 * Double(m) * Double(n) * Double(k))
     let parts = m * n * k >= 1 << 20 ? Swift.min(ComputeThreads.count, m) : 1
     evenSlices(m, parts: parts) { _, rows in
       DNNL.singleThreaded()

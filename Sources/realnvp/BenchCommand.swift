@@ -36,6 +36,7 @@ struct BenchCommand: ParsableCommand {
     let benchmark = BenchmarkConfig(name: config)!
     let step = benchmark.makeStep()
     for _ in 0..<warmup { step() }
+    let flops = FLOPCount.measure(step)
     var times: [Double] = []
     let cpuStart = processCPUMilliseconds()
     for _ in 0..<steps {
@@ -54,6 +55,8 @@ struct BenchCommand: ParsableCommand {
       ("ms_per_step_min", String(format: "%.3f", times[0])),
       ("cpu_ms_per_step", String(format: "%.3f", cpuPerStep)),
       ("peak_rss_mb", String(format: "%.1f", peakResidentMegabytes())),
+      ("gflop_per_step", String(format: "%.3f", flops / 1e9)),
+      ("gflops", String(format: "%.1f", flops / 1e6 / median)),
       ("isa", "\"\(ComputeBackend.isa)\""), ("gemm", "\"\(ComputeBackend.gemm)\""),
       ("conv_engine", "\"\(ComputeBackend.convolutionEngine)\""),
     ]

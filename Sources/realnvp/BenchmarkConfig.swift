@@ -7,7 +7,7 @@ import TensorCore
 /// A named benchmark: its batch size and a closure that runs one step.
 struct BenchmarkConfig {
   /// Names accepted by `--config`.
-  static let names = ["conv3x3-64", "conv3x3-32x28", "mnist-bench"]
+  static let names = ["conv3x3-64", "conv3x3-32x28", "mnist-bench", "mnist"]
 
   let name: String
   let batch: Int
@@ -20,6 +20,7 @@ struct BenchmarkConfig {
     case "conv3x3-64": (batch, channels, side) = (64, 64, 14)
     case "conv3x3-32x28": (batch, channels, side) = (64, 32, 28)
     case "mnist-bench": (batch, channels, side) = (64, 1, 28)
+    case "mnist": (batch, channels, side) = (ExperimentConfiguration.mnist.options.batchSize, 1, 28)
     default: return nil
     }
     self.name = name
@@ -28,7 +29,8 @@ struct BenchmarkConfig {
   /// Builds the inputs once and returns one step (forward plus backward) to time.
   func makeStep() -> () -> Void {
     switch name {
-    case "mnist-bench": return mnistBenchStep()
+    case "mnist-bench": return trainingStep(ExperimentConfiguration.mnistBench)
+    case "mnist": return trainingStep(ExperimentConfiguration.mnist)
     default: return conv3x3Step()
     }
   }
@@ -50,10 +52,9 @@ struct BenchmarkConfig {
     }
   }
 
-  /// DESIGN.md's `mnist-bench`: one full Real NVP training step (forward, backward, Adam) of the
-  /// named configuration on a fixed batch of Fashion-MNIST (random pixels if the data is absent).
-  private func mnistBenchStep() -> () -> Void {
-    let experiment = ExperimentConfiguration.mnistBench
+  /// One full Real NVP training step (forward, backward, Adam) of an experiment's model and
+  /// optimizer settings on a fixed batch of Fashion-MNIST (random pixels if the data is absent).
+  private func trainingStep(_ experiment: ExperimentConfiguration) -> () -> Void {
     let model = experiment.makeModel()
     let optimizer = Adam(
       parameters: model.parameters, learningRate: experiment.options.learningRate,

@@ -1,4 +1,4 @@
-"""PyTorch CPU eager peer of the Swift MultiScaleRealNVP for the "mnist-bench" configuration.
+"""PyTorch CPU eager peer of the Swift MultiScaleRealNVP for the "mnist-bench" and "mnist" configurations.
 
 The architecture follows Sources/RealNVP (Model/MultiScaleRealNVP.swift and the files it uses)
 layer for layer, so that parameter counts, FLOPs and the loss agree:
@@ -29,7 +29,7 @@ Modes (one JSON line each):
   --train --steps N --seed S   train on Fashion-MNIST, then test bits/dim in inference mode
 
 Run with the venv that has PyTorch, e.g.
-  /work/wt/tensor/bench/.venv/bin/python bench/peers/torch_realnvp.py --bench --threads 2
+  bench/.venv/bin/python bench/peers/torch_realnvp.py --bench --config mnist --threads 2
 """
 
 import argparse
@@ -48,9 +48,14 @@ import torch.nn.functional as F
 
 FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
 
-# The mnist-bench configuration (Sources/RealNVP/Training/Configurations.swift).
-CONFIG = dict(channels=1, height=28, width=28, scales=2, residual_blocks=2, hidden=32,
-              batch=64, learning_rate=5e-4, max_grad_norm=100.0, bn_momentum=0.005)
+# The mnist-bench and mnist configurations (Sources/RealNVP/Training/Configurations.swift).
+CONFIGS = {
+    "mnist-bench": dict(channels=1, height=28, width=28, scales=2, residual_blocks=2, hidden=32,
+                        batch=64, learning_rate=5e-4, max_grad_norm=100.0, bn_momentum=0.005),
+    "mnist": dict(channels=1, height=28, width=28, scales=2, residual_blocks=2, hidden=64,
+                  batch=50, learning_rate=5e-4, max_grad_norm=100.0, bn_momentum=0.005),
+}
+CONFIG = dict(CONFIGS["mnist-bench"])  # the one in use; main() replaces it from --config
 SCALE_REGULARIZATION = 5e-5
 
 
@@ -317,7 +322,7 @@ def run_bench(args, model):
         times.append((time.perf_counter() - start) * 1000)
     cpu_per_step = (cpu_ms() - cpu_start) / args.steps
     return {
-        "config": "mnist-bench",
+        "config": args.config,
         "batch": batch,
         "threads": args.threads,
         "steps": args.steps,
@@ -362,7 +367,7 @@ def run_train(args, model):
     dims = model.dimensions
     last = nlls[-100:]
     return {
-        "config": "mnist-bench",
+        "config": args.config,
         "steps": args.steps,
         "seed": args.seed,
         "threads": args.threads,
@@ -383,6 +388,7 @@ def main():
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--bench", action="store_true", help="time training steps")
     mode.add_argument("--train", action="store_true", help="train, then test bits/dim")
+    parser.add_argument("--config", default="mnist-bench", choices=sorted(CONFIGS))
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--steps", type=int, default=None, help="timed steps (20) or training steps (1000)")
     parser.add_argument("--warmup", type=int, default=3)
@@ -391,6 +397,8 @@ def main():
     if args.steps is None:
         args.steps = 20 if args.bench else 1000
 
+    CONFIG.clear()
+    CONFIG.update(CONFIGS[args.config])
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     model = MultiScaleRealNVP(**CONFIG)
