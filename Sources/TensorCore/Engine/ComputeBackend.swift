@@ -17,6 +17,15 @@ public enum ComputeBackend {
   /// for example "oneDNN 2.6.3 jit:avx512_core".
   public static var convolutionEngine: String { probedConvolution }
 
+  /// Whether 3x3 convolutions of 16 or more channels (in and out) use oneDNN's Winograd
+  /// F(4x4, 3x3) kernels where this CPU has them (AVX-512); other shapes and CPUs always run the
+  /// direct kernels. The environment variable `REALNVP_WINOGRAD` (1 or 0) sets the starting value.
+  /// Primitives are made once per shape, so set it before the first convolution.
+  public static var winogradConvolutions: Bool {
+    get { ConvolutionPrimitives.useWinograd }
+    set { ConvolutionPrimitives.useWinograd = newValue }
+  }
+
   /// One line naming all three.
   public static var summary: String { "isa \(isa), gemm \(gemm), conv \(convolutionEngine)" }
 

@@ -40,17 +40,28 @@ final class ConvolutionPrimitives {
   private static let lock = NSLock()
   nonisolated(unsafe) private static var cache: [ConvolutionShape: ConvolutionPrimitives] = [:]
 
-  /// The primitives for `shape`, made once.
+  /// The primitives for `shape`, made once: Winograd where chosen and available, else direct.
   static func forShape(_ shape: ConvolutionShape) -> ConvolutionPrimitives {
     lock.lock()
     defer { lock.unlock() }
     if let found = cache[shape] { return found }
-    let made = ConvolutionPrimitives(shape)
+    let winograd =
+      prefersWinograd(shape) ? ConvolutionPrimitives(shape, algorithm: dnnl_convolution_winograd) : nil
+    guard let made = winograd ?? ConvolutionPrimitives(shape, algorithm: dnnl_convolution_direct) else {
+      preconditionFailure("oneDNN has no direct convolution for \(shape)")
+    }
     cache[shape] = made
     return made
   }
 
-  private init(_ shape: ConvolutionShape) {
+  /// See `ComputeBackend.winogradConvolutions`.
+  nonisolated(unsafe) static var useWinograd = ProcessInfo.processInfo.environment["REALNVP_WINOGRAD"] == "1"
+
+  private static func prefersWinograd(_ shape: ConvolutionShape) -> Bool {
+    useWinograd && shape.kernel == 3 && shape.inChannels % 16 == 0 && shape.outChannels % 16 == 0
+  }
+
+  private init?(_ shape: ConvolutionShape, algorithm: dnnl_alg_kind_t) {
     DNNL.singleThreaded()
     func any(_ dimensions: [Int]) -> dnnl_memory_desc_t {
       DNNL.memoryDescriptor(dimensions, dnnl_format_tag_any)
@@ -66,7 +77,7 @@ final class ConvolutionPrimitives {
     withUnsafePointer(to: bias) { biasPointer in
       DNNL.check(
         dnnl_convolution_forward_desc_init(
-          &forwardOperation, dnnl_forward_training, dnnl_convolution_direct, &input, &weight,
+          &forwardOperation, dnnl_forward_training, algorithm, &input, &weight,
           shape.hasBias ? biasPointer : nil, &output, strides, padding, padding),
         "describing \(what)")
     }
@@ -84,54 +95,65 @@ final class ConvolutionPrimitives {
     }
     forwardSpecs.append(
       Spec(id: DNNL_ARG_DST, query: dnnl_query_dst_md, index: 0, dimensions: shape.output, isOutput: true))
-    forward = EnginePrimitive(
-      operation: &forwardOperation, hint: nil, arguments: forwardSpecs, what: "the forward pass of \(what)")
+    guard
+      let forward = EnginePrimitive(
+        operation: &forwardOperation, hint: nil, arguments: forwardSpecs, what: "the forward pass of \(what)")
+    else { return nil }
+    self.forward = forward
 
     // The backward passes need the forward pass's descriptor as a hint.
     var hint: dnnl_primitive_desc_t?
-    DNNL.check(
-      dnnl_primitive_desc_create(&hint, &forwardOperation, nil, DNNL.engine, nil), "finding \(what)")
+    guard dnnl_primitive_desc_create(&hint, &forwardOperation, nil, DNNL.engine, nil) == dnnl_success else {
+      return nil
+    }
     defer { dnnl_primitive_desc_destroy(hint) }
 
     var dataOperation = dnnl_convolution_desc_t()
     DNNL.check(
       dnnl_convolution_backward_data_desc_init(
-        &dataOperation, dnnl_convolution_direct, &input, &weight, &output, strides, padding, padding),
+        &dataOperation, algorithm, &input, &weight, &output, strides, padding, padding),
       "describing the input gradient of \(what)")
-    backwardData = EnginePrimitive(
-      operation: &dataOperation, hint: hint,
-      arguments: [
-        Spec(
-          id: DNNL_ARG_DIFF_DST, query: dnnl_query_diff_dst_md, index: 0, dimensions: shape.output,
-          isOutput: false),
-        Spec(
-          id: DNNL_ARG_WEIGHTS, query: dnnl_query_weights_md, index: 0, dimensions: shape.weight,
-          isOutput: false),
-        Spec(
-          id: DNNL_ARG_DIFF_SRC, query: dnnl_query_diff_src_md, index: 0, dimensions: shape.input,
-          isOutput: true),
-      ], what: "the input gradient of \(what)")
+    guard
+      let backwardData = EnginePrimitive(
+        operation: &dataOperation, hint: hint,
+        arguments: [
+          Spec(
+            id: DNNL_ARG_DIFF_DST, query: dnnl_query_diff_dst_md, index: 0, dimensions: shape.output,
+            isOutput: false),
+          Spec(
+            id: DNNL_ARG_WEIGHTS, query: dnnl_query_weights_md, index: 0, dimensions: shape.weight,
+            isOutput: false),
+          Spec(
+            id: DNNL_ARG_DIFF_SRC, query: dnnl_query_diff_src_md, index: 0, dimensions: shape.input,
+            isOutput: true),
+        ], what: "the input gradient of \(what)")
+    else { return nil }
+    self.backwardData = backwardData
 
     var weightsOperation = dnnl_convolution_desc_t()
     DNNL.check(
       dnnl_convolution_backward_weights_desc_init(
-        &weightsOperation, dnnl_convolution_direct, &input, &weight, &bias, &output, strides, padding, padding
+        &weightsOperation, algorithm, &input, &weight, &bias, &output, strides, padding, padding
       ),
       "describing the weight gradient of \(what)")
-    backwardWeights = EnginePrimitive(
-      operation: &weightsOperation, hint: hint,
-      arguments: [
-        Spec(id: DNNL_ARG_SRC, query: dnnl_query_src_md, index: 0, dimensions: shape.input, isOutput: false),
-        Spec(
-          id: DNNL_ARG_DIFF_DST, query: dnnl_query_diff_dst_md, index: 0, dimensions: shape.output,
-          isOutput: false),
-        Spec(
-          id: DNNL_ARG_DIFF_WEIGHTS, query: dnnl_query_diff_weights_md, index: 0, dimensions: shape.weight,
-          isOutput: true),
-        Spec(
-          id: DNNL_ARG_DIFF_BIAS, query: dnnl_query_diff_weights_md, index: 1,
-          dimensions: [shape.outChannels],
-          isOutput: true),
-      ], what: "the weight gradient of \(what)")
+    guard
+      let backwardWeights = EnginePrimitive(
+        operation: &weightsOperation, hint: hint,
+        arguments: [
+          Spec(
+            id: DNNL_ARG_SRC, query: dnnl_query_src_md, index: 0, dimensions: shape.input, isOutput: false),
+          Spec(
+            id: DNNL_ARG_DIFF_DST, query: dnnl_query_diff_dst_md, index: 0, dimensions: shape.output,
+            isOutput: false),
+          Spec(
+            id: DNNL_ARG_DIFF_WEIGHTS, query: dnnl_query_diff_weights_md, index: 0, dimensions: shape.weight,
+            isOutput: true),
+          Spec(
+            id: DNNL_ARG_DIFF_BIAS, query: dnnl_query_diff_weights_md, index: 1,
+            dimensions: [shape.outChannels],
+            isOutput: true),
+        ], what: "the weight gradient of \(what)")
+    else { return nil }
+    self.backwardWeights = backwardWeights
   }
 }

@@ -38,8 +38,9 @@ final class EnginePrimitive {
   /// The implementation oneDNN picked, for example "jit:avx512_core".
   let implementation: String
 
-  /// Creates the primitive from its operation descriptor (scratchpad owned by the caller).
-  init(
+  /// Creates the primitive from its operation descriptor (scratchpad owned by the caller), or
+  /// returns nil when oneDNN has no implementation of it on this CPU.
+  init?(
     operation: UnsafeRawPointer, hint: const_dnnl_primitive_desc_t?, arguments specs: [ArgumentSpec],
     what: String
   ) {
@@ -51,9 +52,11 @@ final class EnginePrimitive {
       dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user),
       "setting the scratchpad mode for \(what)")
     var descriptor: dnnl_primitive_desc_t?
-    DNNL.check(
-      dnnl_primitive_desc_create(&descriptor, operation, attributes, DNNL.engine, hint),
-      "finding an implementation of \(what)")
+    let found = dnnl_primitive_desc_create(&descriptor, operation, attributes, DNNL.engine, hint)
+    guard found == dnnl_success else {
+      precondition(found == dnnl_unimplemented, "oneDNN failed finding \(what): status \(found.rawValue)")
+      return nil
+    }
     defer { dnnl_primitive_desc_destroy(descriptor) }
     var made: dnnl_primitive_t?
     DNNL.check(dnnl_primitive_create(&made, descriptor), "creating \(what)")
