@@ -69,12 +69,24 @@ final class ConvolutionTests: XCTestCase {
     }
   }
 
-  func testWideConvolutionInBlockedLayoutMatchesNaive() {
-    // 32 to 48 channels: the engine works in its blocked layouts, reordered at both ends.
+  func testWideConvolutionsMatchNaiveWithDirectAndWinogradKernels() {
+    // 32 to 48 channels: the engine works in its blocked layouts, reordered at both ends, and
+    // Winograd applies where the CPU has it.
     let x = randomTensor([3, 32, 6, 5], seed: 52)
     let w = randomTensor([48, 32, 3, 3], seed: 53)
     let b = randomTensor([48], seed: 54)
-    assertClose(conv2d(x, w, bias: b).scalars, naiveConv2d(x, w, b).map(Float.init), accuracy: 1e-3)
+    let g = randomTensor([3, 48, 6, 5], seed: 55)
+    let saved = ComputeBackend.winogradConvolutions
+    defer { ComputeBackend.winogradConvolutions = saved }
+    var gradients: [[Tensor]] = []
+    for winograd in [false, true] {
+      ComputeBackend.winogradConvolutions = winograd
+      assertClose(conv2d(x, w, bias: b).scalars, naiveConv2d(x, w, b).map(Float.init), accuracy: 1e-3)
+      gradients.append(valueAndGradient(at: [x, w, b]) { (conv2d($0[0], $0[1], bias: $0[2]) * g).sum() }.1)
+    }
+    for (direct, winograd) in zip(gradients[0], gradients[1]) {
+      assertClose(winograd.scalars, direct.scalars, accuracy: 1e-3)
+    }
   }
 
   func testGradientsMatchFiniteDifferences() {

@@ -38,24 +38,29 @@ final class ConvolutionPrimitives {
   let backwardWeights: EnginePrimitive
 
   private static let lock = NSLock()
-  nonisolated(unsafe) private static var cache: [ConvolutionShape: ConvolutionPrimitives] = [:]
+  nonisolated(unsafe) private static var cache: [CacheKey: ConvolutionPrimitives] = [:]
+
+  private struct CacheKey: Hashable {
+    let shape: ConvolutionShape
+    let winograd: Bool
+  }
 
   /// The primitives for `shape`, made once: Winograd where chosen and available, else direct.
   static func forShape(_ shape: ConvolutionShape) -> ConvolutionPrimitives {
     lock.lock()
     defer { lock.unlock() }
-    if let found = cache[shape] { return found }
-    let winograd =
-      prefersWinograd(shape) ? ConvolutionPrimitives(shape, algorithm: dnnl_convolution_winograd) : nil
+    let key = CacheKey(shape: shape, winograd: prefersWinograd(shape))
+    if let found = cache[key] { return found }
+    let winograd = key.winograd ? ConvolutionPrimitives(shape, algorithm: dnnl_convolution_winograd) : nil
     guard let made = winograd ?? ConvolutionPrimitives(shape, algorithm: dnnl_convolution_direct) else {
       preconditionFailure("oneDNN has no direct convolution for \(shape)")
     }
-    cache[shape] = made
+    cache[key] = made
     return made
   }
 
   /// See `ComputeBackend.winogradConvolutions`.
-  nonisolated(unsafe) static var useWinograd = ProcessInfo.processInfo.environment["REALNVP_WINOGRAD"] == "1"
+  nonisolated(unsafe) static var useWinograd = ProcessInfo.processInfo.environment["REALNVP_WINOGRAD"] != "0"
 
   private static func prefersWinograd(_ shape: ConvolutionShape) -> Bool {
     useWinograd && shape.kernel == 3 && shape.inChannels % 16 == 0 && shape.outChannels % 16 == 0
