@@ -1,17 +1,11 @@
 // MARK: - Public op
 
-/// How a convolution pads its input.
-public enum Padding {
-  /// Zero padding of (k - 1) / 2 on each side, so the output has the input's height and width.
-  case same
-}
-
-/// A 2-D convolution (cross-correlation, as in PyTorch) with stride 1 and same padding.
+/// A 2-D convolution (cross-correlation, as in PyTorch) with stride 1 and zero padding of
+/// (k - 1) / 2 on each side, so the output has the input's height and width.
 ///
 /// `input` is [N, C, H, W], `weight` is [O, C, k, k] with odd k (1 and 3 are the usual sizes),
 /// `bias` is [O]; the result is [N, O, H, W]. Forward and both backward passes run on oneDNN.
-public func conv2d(_ input: Tensor, _ weight: Tensor, bias: Tensor? = nil, padding: Padding = .same) -> Tensor
-{
+public func conv2d(_ input: Tensor, _ weight: Tensor, bias: Tensor? = nil) -> Tensor {
   precondition(input.rank == 4, "conv2d expects input [N, C, H, W], got shape \(input.shape)")
   precondition(
     weight.rank == 4 && weight.shape[2] == weight.shape[3] && weight.shape[2] % 2 == 1,
@@ -36,8 +30,8 @@ public func conv2d(_ input: Tensor, _ weight: Tensor, bias: Tensor? = nil, paddi
 }
 
 /// A 2-D convolution with a bias given positionally: `conv2d(x, w, b)`.
-public func conv2d(_ input: Tensor, _ weight: Tensor, _ bias: Tensor?, padding: Padding = .same) -> Tensor {
-  conv2d(input, weight, bias: bias, padding: padding)
+public func conv2d(_ input: Tensor, _ weight: Tensor, _ bias: Tensor?) -> Tensor {
+  conv2d(input, weight, bias: bias)
 }
 
 // MARK: - Kernels

@@ -62,7 +62,8 @@ enum PlaneReductions {
 
   /// The sums of `a[i]` and of `a[i] * b[i]` over `0..<count`, in one pass.
   @inline(__always)
-  static func sumAndDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> (Double, Double) {
+  static func sumAndDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> (Double, Double)
+  {
     var (sumA, dot) = (0.0, 0.0)
     var start = 0
     while start < count {

@@ -121,6 +121,3 @@ extension Tensor {
     }
   }
 }
-
-/// Picks `a` where `mask` is non-zero and `b` elsewhere (same as `Tensor.where`).
-public func select(_ mask: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor { Tensor.where(mask, a, b) }
