@@ -1,12 +1,12 @@
 // Lockstep comparison, Swift side: trains mnist-bench for N steps from its seed-S initialization
 // on fixed batches and fixed dequantization noise, and writes everything the PyTorch peer needs
-// to take exactly the same steps (bench/peers/torch_lockstep.py compares the two).
+// to take exactly the same steps (bench/parity/peers/torch_lockstep.py compares the two).
 //
 // Usage: Lockstep STEPS OUTPUT_DIR [SEED] [TEST_IMAGES] [TAIL_STEPS]
 // Writes: init.safetensors (parameters and buffers before training), data.safetensors (batches,
 // noise, test images and their noise), final.safetensors, swift.json (per-step loss and
 // gradient norm, final test NLL, and the test bits/dim on the first 1000 test images after each of
-// the last TAIL_STEPS steps, default 0). Built and run by bench/lockstep.sh. THREADS sets the
+// the last TAIL_STEPS steps, default 0). Built and run by bench/parity/lockstep.sh. THREADS sets the
 // compute threads (default: every core), as it does for the peer.
 import Foundation
 import RealNVP

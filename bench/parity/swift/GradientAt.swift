@@ -1,11 +1,11 @@
 // Gradient check at a trained state, Swift side: the mnist-bench loss and its gradient with respect
 // to every parameter at CHECKPOINT, on saved batch STEP of a lockstep run (training mode, as the
-// step itself computes them). bench/peers/torch_gradient_check.py compares them with PyTorch in
+// step itself computes them). bench/parity/peers/torch_gradient_check.py compares them with PyTorch in
 // float32 and float64.
 //
-// Usage: GradientAt CHECKPOINT DATA STEP OUTPUT   (DATA: data.safetensors of bench/lockstep.sh)
+// Usage: GradientAt CHECKPOINT DATA STEP OUTPUT   (DATA: data.safetensors of bench/parity/lockstep.sh)
 // Writes OUTPUT (safetensors): one gradient per parameter, under the parameter's checkpoint name,
-// with the loss in the metadata. Built and run by bench/gradient-check.sh.
+// with the loss in the metadata. Built and run by bench/parity/gradient-check.sh.
 import Foundation
 import RealNVP
 import TensorCore

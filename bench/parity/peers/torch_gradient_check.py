@@ -1,4 +1,4 @@
-"""Gradient check at a trained state, PyTorch side (bench/lockstep/GradientAt.swift is the Swift side).
+"""Gradient check at a trained state, PyTorch side (bench/parity/swift/GradientAt.swift is the Swift side).
 
 Loads a Swift checkpoint into the peer, computes the loss and the gradient on the same saved batch
 in float32 and in float64, and reports how far the Swift gradient and the PyTorch float32 gradient
@@ -6,7 +6,7 @@ each are from the float64 one: for the whole gradient and per coupling layer. Bi
 that feed an instance norm have a true gradient of zero, so only their noise is left; they are not
 counted per tensor.
 
-Usage: python bench/peers/torch_gradient_check.py CHECKPOINT DATA STEP SWIFT_GRADIENTS
+Usage: python bench/parity/peers/torch_gradient_check.py CHECKPOINT DATA STEP SWIFT_GRADIENTS
 """
 
 import collections
@@ -17,7 +17,9 @@ import torch
 from safetensors import safe_open
 from safetensors.torch import load_file
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)  # the other parity peers
+sys.path.insert(0, os.path.join(HERE, "..", "..", "peers"))  # torch_realnvp, the benchmark peer
 import torch_realnvp as peer  # noqa: E402
 from torch_lockstep import load_swift_state  # noqa: E402
 

@@ -1,4 +1,4 @@
-# Sourced by bench/lockstep.sh and bench/gradient-check.sh: finds the PyTorch peer's Python and
+# Sourced by bench/parity/lockstep.sh and bench/parity/gradient-check.sh: finds the PyTorch peer's Python and
 # compiles a one-file Swift harness against the release build of the RealNVP library.
 python="${TORCH_PYTHON:-bench/.venv/bin/python}"
 if ! "$python" -c "import torch, safetensors" 2>/dev/null; then

@@ -1,4 +1,4 @@
-"""Lockstep check, PyTorch side: takes the same steps as bench/lockstep/Lockstep.swift.
+"""Lockstep check, PyTorch side: takes the same steps as bench/parity/swift/Lockstep.swift.
 
 Loads the Swift model's initial parameters and running statistics (init.safetensors), the
 batches and dequantization noise it used (data.safetensors), trains the peer of
@@ -6,14 +6,14 @@ torch_realnvp.py with the same Adam settings, and prints both losses per step, b
 norms, and both final test bits/dim. Agreement to a few decimals over the first steps, then a
 slow float drift, means the two implementations compute the same function and gradients.
 Writes the peer's final state, under the Swift names, to DIR/torch-final.safetensors (so
-bench/gradient-check.sh can take it as CHECKPOINT), and its per-step loss, gradient norm, tail
+bench/parity/gradient-check.sh can take it as CHECKPOINT), and its per-step loss, gradient norm, tail
 readout, final test bits/dim and training time to DIR/torch.json (as swift.json holds Swift's).
 THREADS sets the peer's threads (default: every core).
 
-Usage: python bench/peers/torch_lockstep.py DIR [TAIL_STEPS]   (DIR as written by the Swift side)
+Usage: python bench/parity/peers/torch_lockstep.py DIR [TAIL_STEPS]   (DIR as written by the Swift side)
 Without DIR/swift.json (the Swift side still running: it writes that file last) the peer runs
 alone, on as many steps as DIR/data.safetensors holds batches and with TAIL_STEPS tail readouts;
-bench/lockstep/summary.py then compares the two.
+bench/parity/summary.py then compares the two.
 """
 
 import json
@@ -24,7 +24,9 @@ import time
 import torch
 from safetensors.torch import load_file, save_file
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)  # the other parity peers
+sys.path.insert(0, os.path.join(HERE, "..", "..", "peers"))  # torch_realnvp, the benchmark peer
 import torch_realnvp as peer  # noqa: E402
 
 

@@ -1,7 +1,7 @@
 """Summarizes lockstep runs: one row per side per run directory.
 
-Reads DIR/swift.json (bench/lockstep/Lockstep.swift) and, where present, DIR/torch.json
-(bench/peers/torch_lockstep.py) and prints, for each side: its thread count, the test bits/dim on
+Reads DIR/swift.json (bench/parity/swift/Lockstep.swift) and, where present, DIR/torch.json
+(bench/parity/peers/torch_lockstep.py) and prints, for each side: its thread count, the test bits/dim on
 all test images after the last step, the mean and sd of the tail readout (1000 test images after
 each of the last TAIL_STEPS steps), and the mean training loss over the last 300 steps in
 bits/dim. Every training batch is seen for the first time (800 steps of 64 images are less than
@@ -12,7 +12,7 @@ For every directory that holds both sides at the same known thread count, a seco
 the gaps, Swift minus PyTorch, and their mean over those directories ± its standard error (pairs
 must be independent runs for that standard error to mean anything: one seed per directory).
 
-Usage: python3 bench/lockstep/summary.py DIR [DIR ...]   (standard library only)
+Usage: python3 bench/parity/summary.py DIR [DIR ...]   (standard library only)
 """
 
 import json

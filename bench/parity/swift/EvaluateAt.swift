@@ -1,11 +1,11 @@
 // Cross-evaluation, Swift side: the test bits/dim of each CHECKPOINT (mnist-bench, inference mode)
 // on the first IMAGES saved test images of a lockstep run, with their saved dequantization noise.
-// bench/peers/torch_cross_evaluate.py computes the same numbers in PyTorch, so a checkpoint trained
+// bench/parity/peers/torch_cross_evaluate.py computes the same numbers in PyTorch, so a checkpoint trained
 // by either side is read out by both.
 //
-// Usage: EvaluateAt DATA IMAGES CHECKPOINT...   (DATA: data.safetensors of bench/lockstep.sh)
+// Usage: EvaluateAt DATA IMAGES CHECKPOINT...   (DATA: data.safetensors of bench/parity/lockstep.sh)
 // Prints one line per checkpoint: its path and the bits/dim to 9 decimals. Built and run by
-// bench/cross-evaluate.sh.
+// bench/parity/cross-evaluate.sh.
 import Foundation
 import RealNVP
 import TensorCore

@@ -2,10 +2,10 @@
 
 Loads each checkpoint (Swift names: a Swift final.safetensors or the peer's torch-final.safetensors)
 into the peer of torch_realnvp.py and evaluates the first IMAGES saved test images of a lockstep run
-with their saved noise, as torch_lockstep.py does after training. bench/lockstep/EvaluateAt.swift
-computes the same numbers in Swift; bench/cross-evaluate.sh runs both.
+with their saved noise, as torch_lockstep.py does after training. bench/parity/swift/EvaluateAt.swift
+computes the same numbers in Swift; bench/parity/cross-evaluate.sh runs both.
 
-Usage: python bench/peers/torch_cross_evaluate.py DATA IMAGES CHECKPOINT...
+Usage: python bench/parity/peers/torch_cross_evaluate.py DATA IMAGES CHECKPOINT...
 Prints one line per checkpoint: its path and the bits/dim to 9 decimals. THREADS sets the threads.
 """
 
@@ -15,7 +15,9 @@ import sys
 import torch
 from safetensors.torch import load_file
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)  # the other parity peers
+sys.path.insert(0, os.path.join(HERE, "..", "..", "peers"))  # torch_realnvp, the benchmark peer
 import torch_lockstep as lockstep  # noqa: E402
 import torch_realnvp as peer  # noqa: E402
 
