@@ -11,6 +11,9 @@ build_release
 install_kernelspec_into_venv
 
 failed=0
+step "Formatter: swift format lint --strict (the committed .swift-format)"
+swift format lint --strict --recursive Sources Tests bench Package.swift || failed=1
+
 step "Swift unit tests (debug build)"
 swift_log="$ROOT/.build/swift-test.log"
 swift test 2>&1 | tee "$swift_log" || failed=1
