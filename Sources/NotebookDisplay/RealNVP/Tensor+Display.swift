@@ -20,7 +20,7 @@ extension ImageGrid {
   }
 }
 
-/// DESIGN.md's name for the data-versus-samples scatter plot.
+/// A short name for the data-versus-samples scatter plot, as the README's examples use it.
 public typealias Scatter = ScatterPlot
 
 extension ScatterPlot {

@@ -72,7 +72,7 @@ public struct ExperimentConfiguration: Equatable, Sendable {
     options: TrainingOptions(
       epochs: 2, batchSize: 32, learningRate: 1e-3, maxGradientNorm: 100, maxValidationSamples: 500))
 
-  /// DESIGN.md's speed benchmark: 2 scales + final, 2 blocks, 32 hidden, batch 64, Adam.
+  /// The speed benchmark: 2 scales + final, 2 blocks, 32 hidden, batch 64, Adam.
   public static let mnistBench = ExperimentConfiguration(
     name: "mnist-bench", data: .mnist(directory: nil, limit: nil),
     model: .multiScale(

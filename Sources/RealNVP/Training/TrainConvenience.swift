@@ -1,6 +1,6 @@
 import Foundation
 
-/// The short form from the README and DESIGN.md:
+/// The short form from the README:
 /// `let history = try train(&model, on: data, epochs: 200, batchSize: 256, learningRate: 5e-4)`.
 ///
 /// Models are classes, so `inout` only mirrors the familiar Swift idiom; training updates the
