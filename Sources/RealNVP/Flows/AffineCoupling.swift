@@ -54,10 +54,11 @@ public final class AffineCoupling: Flow {
     return (x * exp(s) + t, sumPerSample(s))
   }
 
-  /// x = (y - t) * exp(-s); s and t depend only on the kept positions, which y shares with x.
-  public func inverse(_ z: Tensor) -> Tensor {
+  /// x = (y - t) * exp(-s); s and t depend only on the kept positions, which y shares with x,
+  /// so log|det| is minus the sum of the same s.
+  public func inverse(_ z: Tensor) -> (output: Tensor, logAbsDet: Tensor) {
     let (_, s, t) = scaleAndShift(z)
-    return (z - t) * exp(-s)
+    return ((z - t) * exp(-s), -sumPerSample(s))
   }
 
   /// The scale factor followed by the network's parameters.

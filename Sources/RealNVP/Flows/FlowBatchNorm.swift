@@ -52,13 +52,14 @@ public final class FlowBatchNorm: Flow {
     }
     let logScale = -0.5 * log(variance + epsilon)
     let logDet = logScale.sum() * sitesPerChannel(x)
-    let perSample = Tensor.zeros([x.shape[0]]) + logDet
-    return ((x - mean) * exp(logScale), perSample)
+    return ((x - mean) * exp(logScale), constantLogAbsDet(logDet, count: x.shape[0]))
   }
 
-  /// x = y * sqrt(var + eps) + mean with the running statistics.
-  public func inverse(_ z: Tensor) -> Tensor {
-    z * sqrt(runningVariance.value + epsilon) + runningMean.value
+  /// x = y * sqrt(var + eps) + mean with the running statistics; log|det| = 1/2 sum log(var + eps).
+  public func inverse(_ z: Tensor) -> (output: Tensor, logAbsDet: Tensor) {
+    let variance = runningVariance.value + epsilon
+    let logDet = 0.5 * log(variance).sum() * sitesPerChannel(z)
+    return (z * sqrt(variance) + runningMean.value, constantLogAbsDet(logDet, count: z.shape[0]))
   }
 
   /// No trainable parameters.

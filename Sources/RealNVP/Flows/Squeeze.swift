@@ -15,7 +15,9 @@ public final class Squeeze: Flow {
   }
 
   /// Depth to space.
-  public func inverse(_ z: Tensor) -> Tensor { pixelShuffle(z, 2) }
+  public func inverse(_ z: Tensor) -> (output: Tensor, logAbsDet: Tensor) {
+    (pixelShuffle(z, 2), .zeros([z.shape[0]]))
+  }
 
   /// No parameters.
   public var parameters: [Parameter] { [] }

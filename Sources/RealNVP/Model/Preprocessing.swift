@@ -30,15 +30,40 @@ public enum Preprocessing: Equatable, Codable, Sendable {
     }
   }
 
-  /// Maps flow outputs back to pixel values in [0, 256).
-  public func inverse(_ y: Tensor) -> Tensor {
+  /// Maps flow inputs back to pixel values in [0, 256); returns them and log|dx/dy| per sample.
+  public func inverse(_ y: Tensor) -> (output: Tensor, logAbsDet: Tensor) {
+    let perSampleDims = Float(y.scalarCount / y.shape[0])
     switch self {
     case .scale:
-      return y * 256
+      let logDet: Float = Foundation.log(256) * perSampleDims
+      return (y * 256, constantLogAbsDet(Tensor(logDet), count: y.shape[0]))
     case .logit(let alpha):
-      return (sigmoid(y) - alpha) / (1 - 2 * alpha) * 256
+      // dx/dy = 256 / (1 - 2 alpha) * sigmoid(y) * sigmoid(-y).
+      let constant = Foundation.log(256 / (1 - 2 * alpha)) * perSampleDims
+      let logDet = sumPerSample(logSigmoid(y) + logSigmoid(-y)) + constant
+      return ((sigmoid(y) - alpha) / (1 - 2 * alpha) * 256, logDet)
     }
   }
+}
+
+/// A `Preprocessing` as a flow layer: the first step of an image model's flow.
+public final class PreprocessingFlow: Flow {
+  /// The transform.
+  public let preprocessing: Preprocessing
+
+  /// Wraps `preprocessing`.
+  public init(_ preprocessing: Preprocessing) {
+    self.preprocessing = preprocessing
+  }
+
+  /// Dequantized pixels to flow inputs.
+  public func forward(_ x: Tensor, training: Bool) -> (output: Tensor, logAbsDet: Tensor) { preprocessing(x) }
+
+  /// Flow inputs to pixel values.
+  public func inverse(_ z: Tensor) -> (output: Tensor, logAbsDet: Tensor) { preprocessing.inverse(z) }
+
+  /// No parameters.
+  public var parameters: [Parameter] { [] }
 }
 
 /// Uniform dequantization: integer pixels plus U[0, 1) noise, a continuous density whose
