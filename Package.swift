@@ -67,8 +67,10 @@ let executables: [Target] = [
 // MARK: - Tests
 
 let tests: [Target] = [
-  .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
-  .testTarget(name: "RealNVPTests", dependencies: ["RealNVP", "TensorCore"]),
+  // Helpers the tensor and model tests share: finite-difference gradients, Jacobians, closeness.
+  .target(name: "TensorTestSupport", dependencies: ["TensorCore"], path: "Tests/TensorTestSupport"),
+  .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TensorTestSupport"]),
+  .testTarget(name: "RealNVPTests", dependencies: ["RealNVP", "TensorCore", "TensorTestSupport"]),
   .testTarget(name: "NotebookDisplayTests", dependencies: ["NotebookDisplay"]),
   .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol"]),
   .testTarget(name: "CellExecutorTests", dependencies: ["CellExecutor"]),

@@ -1,4 +1,5 @@
 import TensorCore
+import TensorTestSupport
 import XCTest
 
 @testable import RealNVP

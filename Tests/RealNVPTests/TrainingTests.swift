@@ -1,5 +1,6 @@
 import Foundation
 import TensorCore
+import TensorTestSupport
 import XCTest
 
 @testable import RealNVP

@@ -1,4 +1,5 @@
 import Foundation
+import TensorTestSupport
 import XCTest
 
 @testable import TensorCore

@@ -1,3 +1,4 @@
+import TensorTestSupport
 import XCTest
 
 @testable import TensorCore

@@ -1,6 +1,5 @@
+import TensorCore
 import XCTest
-
-@testable import TensorCore
 
 // MARK: - Finite-difference gradient checker
 
@@ -10,15 +9,29 @@ import XCTest
 /// element matters and a wrong sign or a missing term in any backward rule shows up. f runs in
 /// Float; L, the perturbation actually applied (after rounding to Float) and the difference
 /// quotient are computed in Double.
-struct GradientChecker {
-  var epsilon: Float = 1e-2
-  var relativeTolerance: Double = 2e-2
-  var absoluteTolerance: Double = 2e-3
+public struct GradientChecker {
+  /// The finite-difference step.
+  public var epsilon: Float = 1e-2
+  /// Allowed difference relative to the larger of the two gradients.
+  public var relativeTolerance: Double = 2e-2
+  /// Allowed absolute difference on top of the relative one.
+  public var absoluteTolerance: Double = 2e-3
   /// At most this many elements per input are perturbed (spread evenly over the tensor).
-  var maximumProbes = 48
+  public var maximumProbes = 48
+
+  /// A checker with the given step and tolerances.
+  public init(
+    epsilon: Float = 1e-2, relativeTolerance: Double = 2e-2, absoluteTolerance: Double = 2e-3,
+    maximumProbes: Int = 48
+  ) {
+    (self.epsilon, self.relativeTolerance, self.absoluteTolerance) = (
+      epsilon, relativeTolerance, absoluteTolerance
+    )
+    self.maximumProbes = maximumProbes
+  }
 
   /// Checks d L / d input for every input; reports failures at the caller's line.
-  func check(
+  public func check(
     _ inputs: [Tensor], file: StaticString = #filePath, line: UInt = #line, _ f: ([Tensor]) -> Tensor
   ) {
     let probe = f(inputs)
@@ -60,18 +73,18 @@ struct GradientChecker {
 // MARK: - Helpers
 
 /// A tensor of uniform values with a fixed seed.
-func randomTensor(_ shape: [Int], seed: UInt64, low: Float = -1, high: Float = 1) -> Tensor {
+public func randomTensor(_ shape: [Int], seed: UInt64, low: Float = -1, high: Float = 1) -> Tensor {
   var rng = RandomGenerator(seed: seed)
   return Tensor.uniform(shape, low: low, high: high, using: &rng)
 }
 
 /// A tensor of uniform values whose magnitudes are at least `gap` (away from kinks at 0).
-func tensorAwayFromZero(_ shape: [Int], seed: UInt64, gap: Float = 0.1) -> Tensor {
-  randomTensor(shape, seed: seed).map { $0 >= 0 ? $0 + gap : $0 - gap }
+public func tensorAwayFromZero(_ shape: [Int], seed: UInt64, gap: Float = 0.1) -> Tensor {
+  Tensor(shape: shape, scalars: randomTensor(shape, seed: seed).scalars.map { $0 >= 0 ? $0 + gap : $0 - gap })
 }
 
 /// Asserts two scalar lists agree within `accuracy`.
-func assertClose(
+public func assertClose(
   _ actual: [Float], _ expected: [Float], accuracy: Float = 1e-5, file: StaticString = #filePath,
   line: UInt = #line
 ) {

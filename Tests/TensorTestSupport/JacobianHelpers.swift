@@ -2,11 +2,9 @@ import Foundation
 import TensorCore
 import XCTest
 
-@testable import RealNVP
-
 /// The full Jacobian d f(x) / d x of a per-sample map, for a batch of ONE sample, computed row by
 /// row with reverse-mode autodiff (independent of the flows' own log-determinant formulas).
-func jacobian(of f: (Tensor) -> Tensor, at x: Tensor) -> [[Double]] {
+public func jacobian(of f: (Tensor) -> Tensor, at x: Tensor) -> [[Double]] {
   precondition(x.shape[0] == 1, "jacobian(of:at:) takes a batch of one sample")
   let d = x.scalarCount
   var rows: [[Double]] = []
@@ -21,7 +19,7 @@ func jacobian(of f: (Tensor) -> Tensor, at x: Tensor) -> [[Double]] {
 }
 
 /// log|det A| by LU decomposition with partial pivoting, in Double.
-func logAbsDeterminant(_ matrix: [[Double]]) -> Double {
+public func logAbsDeterminant(_ matrix: [[Double]]) -> Double {
   var a = matrix
   let n = a.count
   var logDet = 0.0
@@ -41,7 +39,7 @@ func logAbsDeterminant(_ matrix: [[Double]]) -> Double {
 }
 
 /// Moves every parameter off its initial value so that couplings are not the identity.
-func perturb(_ parameters: [Parameter], scale: Float = 0.2, seed: UInt64 = 7) {
+public func perturb(_ parameters: [Parameter], scale: Float = 0.2, seed: UInt64 = 7) {
   var rng = RandomGenerator(seed: seed)
   for p in parameters {
     p.value = p.value + Tensor.normal(p.value.shape, std: scale, using: &rng)
@@ -49,7 +47,7 @@ func perturb(_ parameters: [Parameter], scale: Float = 0.2, seed: UInt64 = 7) {
 }
 
 /// Largest absolute difference between two tensors of the same shape.
-func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
+public func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
   XCTAssertEqual(a.shape, b.shape)
   return zip(a.scalars, b.scalars).map { abs($0 - $1) }.max() ?? 0
 }
