@@ -1,3 +1,4 @@
+import CProcessControl
 import Foundation
 
 // MARK: - Cell executor
@@ -5,11 +6,17 @@ import Foundation
 /// Compiles notebook cells into Swift modules and runs them in a separate executor process
 /// that has the library preloaded; state lives on from cell to cell.
 ///
+/// The executor keeps a snapshot of itself from before each cell: when a cell kills the
+/// process running it (a trap, `exit()`, a kill after an interrupt), the snapshot takes over
+/// and the notebook is back where it was before that cell.
+///
 /// `execute` runs one cell at a time; `interrupt` may be called from another thread.
 public final class CellExecutor: @unchecked Sendable {
   /// The configuration this executor was created with.
   public let configuration: ExecutorConfiguration
   private let compiler: CellCompiler
+  /// Lets `interrupt()` kill the toolchain program a compile is running.
+  private let cancellation = ToolCancellation()
   /// Symbol graphs of the preloaded modules and of cells, for completion and inspection.
   let symbolIndex: SymbolIndex
   private var process: ExecutorProcess? {
@@ -32,9 +39,13 @@ public final class CellExecutor: @unchecked Sendable {
   /// Creates the work directory and starts the executor child process.
   public init(configuration: ExecutorConfiguration) throws {
     self.configuration = configuration
-    compiler = CellCompiler(configuration: configuration)
+    compiler = CellCompiler(configuration: configuration, cancellation: cancellation)
     symbolIndex = SymbolIndex(configuration: configuration)
     signal(SIGPIPE, SIG_IGN)
+    // A snapshot that takes over is orphaned; as subreaper this process can wait for it.
+    if realnvp_become_child_subreaper() != 0 {
+      fputs("realnvp-kernel: cannot reap restored executors (prctl errno \(errno))\n", stderr)
+    }
     do {
       try FileManager.default.createDirectory(
         atPath: configuration.workDirectory, withIntermediateDirectories: true)
@@ -93,14 +104,19 @@ public final class CellExecutor: @unchecked Sendable {
       prelude: configuration.preludeModules, earlier: liveCells,
       ownNames: Set(transformed.declarations.map(\.name)))
     let library: String
-    switch compiler.compile(number: number, code: code, transformed: transformed, imports: imports) {
+    cancellation.reset()
+    if currentInterruptDeadline() != nil { cancellation.cancel() }
+    let compilation = compiler.compile(
+      number: number, code: code, transformed: transformed, imports: imports)
+    if takeInterruptRequest() { return .interrupted(Self.compileCancelled) }
+    switch compilation {
     case .failure(let error): return .compileError(error)
     case .success(let path): library = path
     }
-    if takeInterruptRequest() { return .interrupted(nil) }
     if process == nil, let error = startProcess() { return .runtimeError(error) }
+    if let process { takeEventsBetweenCells(from: process, onEvent: onEvent) }
     guard let process, process.send("run \(library)") else {
-      return .runtimeError(restartAfterCrash(stderr: "", signal: nil))
+      return .runtimeError(restartAfterCrash(stderr: "", termination: nil))
     }
     let compiled = CompiledCell(
       moduleName: "Cell_\(number)", libraryPath: library, declarations: transformed.declarations,
@@ -116,6 +132,7 @@ public final class CellExecutor: @unchecked Sendable {
     var stderrText = ""
     var loadFailure: String?
     var thrown: CellError?
+    var killedAt: Date?
     while true {
       switch process.nextMessage(timeout: 0.05) {
       case .event(let object):
@@ -131,6 +148,21 @@ public final class CellExecutor: @unchecked Sendable {
           updateCells { $0.append(cell) }
           return takeInterruptRequest() ? .interrupted(nil) : .success
         }
+        if kind == "restored", let pid = (object["pid"] as? NSNumber)?.int32Value {
+          let ended = process.adoptRestored(pid: pid)
+          refreshProcessID()
+          _ = takeInterruptRequest()
+          if killedAt != nil {
+            return .interrupted(
+              CrashReport.killedAfterInterrupt(grace: configuration.interruptGracePeriod, restored: true))
+          }
+          return .rolledBack(
+            CrashReport.error(stderr: stderrText + process.crashReport(), termination: ended, restored: true))
+        }
+        if kind == "nosnapshot" {
+          fputs(
+            "realnvp-kernel: a cell runs without a snapshot: \(object["message"] as? String ?? "")\n", stderr)
+        }
         if kind == "failed" { loadFailure = object["message"] as? String ?? "the cell could not run" }
         if kind == "thrown" { thrown = EventDecoding.thrownError(from: object) }
         if let event = EventDecoding.event(from: object) {
@@ -141,30 +173,31 @@ public final class CellExecutor: @unchecked Sendable {
           onEvent(event)
         }
       case .timeout:
+        if let killedAt {
+          // The snapshot reports within milliseconds; if it does not, start afresh.
+          guard Date().timeIntervalSince(killedAt) > Self.restoreTimeout else { continue }
+          process.terminate()
+          return .interrupted(restartAfterInterrupt())
+        }
         if let deadline = currentInterruptDeadline(), Date() >= deadline {
           process.signal(SIGKILL)
-          process.waitForExit()
-          _ = takeInterruptRequest()
-          replaceProcess()
-          return .interrupted(
-            CellError(
-              ename: "Interrupted",
-              evalue: "the cell did not stop within \(configuration.interruptGracePeriod) s, so the "
-                + "executor was restarted; variables and definitions from earlier cells are lost",
-              traceback: ["Interrupted: the executor was killed and restarted; earlier state is lost."]))
+          killedAt = Date()
         }
       case .closed:
-        let signal = process.waitForExit()
+        let ended = process.waitForExit()
         _ = takeInterruptRequest()
-        return .runtimeError(restartAfterCrash(stderr: stderrText + process.crashReport(), signal: signal))
+        if killedAt != nil { return .interrupted(restartAfterInterrupt()) }
+        return .runtimeError(
+          restartAfterCrash(stderr: stderrText + process.crashReport(), termination: ended))
       }
     }
   }
 
   // MARK: - Interrupt, restart, shutdown
 
-  /// Asks the running cell to stop: SIGINT now (library loops return at their next check),
-  /// then SIGKILL and a restart if it has not returned after the grace period.
+  /// Asks the running cell to stop: a compile in progress is cancelled; a running cell gets
+  /// SIGINT now (library loops return at their next check), then SIGKILL if it has not
+  /// returned after the grace period, and the snapshot from before the cell takes over.
   public func interrupt() {
     stateLock.lock()
     defer { stateLock.unlock() }
@@ -173,6 +206,7 @@ public final class CellExecutor: @unchecked Sendable {
     if interruptDeadline == nil {
       interruptDeadline = Date().addingTimeInterval(configuration.interruptGracePeriod)
     }
+    cancellation.cancel()
     if let processID { kill(processID, SIGINT) }
   }
 
@@ -196,10 +230,49 @@ public final class CellExecutor: @unchecked Sendable {
     updateCells { $0 = [] }
   }
 
-  /// Builds the error for a crash and starts a new executor.
-  private func restartAfterCrash(stderr: String, signal: Int32?) -> CellError {
+  /// Builds the error for a crash without a snapshot and starts a new executor.
+  private func restartAfterCrash(stderr: String, termination: Termination?) -> CellError {
     replaceProcess()
-    return CrashReport.error(stderr: stderr, signal: signal)
+    return CrashReport.error(stderr: stderr, termination: termination, restored: false)
+  }
+
+  /// Builds the error for a killed cell without a snapshot and starts a new executor.
+  private func restartAfterInterrupt() -> CellError {
+    _ = takeInterruptRequest()
+    replaceProcess()
+    return CrashReport.killedAfterInterrupt(grace: configuration.interruptGracePeriod, restored: false)
+  }
+
+  /// Seconds to wait for the snapshot's `restored` event after killing a cell.
+  static let restoreTimeout = 10.0
+
+  /// The error of a cell whose compile an interrupt cancelled.
+  static let compileCancelled = CellError(
+    ename: "Interrupted", evalue: "the compile was cancelled; nothing ran and earlier state is kept",
+    traceback: ["Interrupted: the cell's compile was cancelled before it ran; earlier state is kept."])
+
+  /// Passes on what arrived since the last cell (output of background threads), and adopts
+  /// the snapshot if the executor died meanwhile.
+  private func takeEventsBetweenCells(from process: ExecutorProcess, onEvent: (ExecutorEvent) -> Void) {
+    while case .event(let object) = process.nextMessage(timeout: 0.001) {
+      if object["kind"] as? String == "restored", let pid = (object["pid"] as? NSNumber)?.int32Value {
+        let ended = process.adoptRestored(pid: pid)
+        refreshProcessID()
+        let how = ended?.phrase.replacingOccurrences(of: "the cell called", with: "it called") ?? "it ended"
+        onEvent(
+          .stderr(
+            "[the executor died after the last cell (\(how)); its state after that cell was restored]\n"))
+      } else if let event = EventDecoding.event(from: object) {
+        onEvent(event)
+      }
+    }
+  }
+
+  /// Publishes the current executor's pid to `interrupt()` after a snapshot took over.
+  private func refreshProcessID() {
+    stateLock.lock()
+    processID = process?.pid
+    stateLock.unlock()
   }
 
   /// Replaces the executor without taking the execution lock (the caller holds it).

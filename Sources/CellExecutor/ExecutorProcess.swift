@@ -15,8 +15,8 @@ final class ExecutorProcess {
     case closed
   }
 
-  /// The child's process id.
-  let pid: pid_t
+  /// The process id of the executor the kernel talks to (a restored snapshot replaces it).
+  private(set) var pid: pid_t
   private let eventFD: Int32
   private let commandFD: Int32
   private let crashFD: Int32
@@ -119,15 +119,25 @@ final class ExecutorProcess {
   /// Sends a signal to the executor.
   func signal(_ number: Int32) { if !exited { kill(pid, number) } }
 
-  /// Waits for the executor to exit; returns the terminating signal, or nil for a normal exit.
+  /// Waits for the executor to exit; returns how it ended (nil if it was reaped already or is
+  /// not this process's child).
   @discardableResult
-  func waitForExit() -> Int32? {
+  func waitForExit() -> Termination? {
     guard !exited else { return nil }
     var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    var result: pid_t
+    repeat { result = waitpid(pid, &status, 0) } while result < 0 && errno == EINTR
     exited = true
-    let signalNumber = status & 0x7F
-    return signalNumber != 0 && signalNumber != 0x7F ? signalNumber : nil
+    return result == pid ? Termination(waitStatus: status) : nil
+  }
+
+  /// Reaps the dead executor and talks to the snapshot that took its place from now on;
+  /// returns how the dead one ended.
+  func adoptRestored(pid restored: pid_t) -> Termination? {
+    let ended = waitForExit()
+    pid = restored
+    exited = false
+    return ended
   }
 
   /// What the crash handler rescued from stderr (read after the executor died).

@@ -65,7 +65,8 @@ final class SwiftInterpreter: KernelInterpreter {
     switch outcome {
     case .success:
       return .ok
-    case .compileError(let e), .runtimeError(let e), .uncaughtError(let e), .interrupted(let e?):
+    case .compileError(let e), .runtimeError(let e), .rolledBack(let e), .uncaughtError(let e),
+      .interrupted(let e?):
       return .error(ename: e.ename, evalue: e.evalue, traceback: e.traceback)
     case .interrupted(nil):
       return .error(
@@ -85,7 +86,8 @@ final class SwiftInterpreter: KernelInterpreter {
       switch outcome {
       case .success, .interrupted(nil):
         return .ok(data: value ?? ["text/plain": "()"])
-      case .compileError(let e), .runtimeError(let e), .uncaughtError(let e), .interrupted(let e?):
+      case .compileError(let e), .runtimeError(let e), .rolledBack(let e), .uncaughtError(let e),
+        .interrupted(let e?):
         return .error(ename: e.ename, evalue: e.evalue, traceback: e.traceback)
       }
     }
