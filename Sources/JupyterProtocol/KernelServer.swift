@@ -44,6 +44,9 @@ public final class KernelServer: KernelTransport {
       let socket = try ZMQSocket(context: context, type: types[channel]!)
       socket.setOption(ZMQ_IPV6, ipv6)
       socket.setOption(ZMQ_LINGER, 1000)
+      // A PUB socket drops what exceeds its high-water mark, the final `idle` included; the
+      // executor caps and coalesces stream output instead, so the queue is never cut.
+      if channel == .iopub { socket.setOption(ZMQ_SNDHWM, 0) }
       endpoints[channel.rawValue] = try socket.bind(connection.endpoint(port: ports[channel]!))
       sockets[channel] = socket
     }

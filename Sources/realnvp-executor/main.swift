@@ -96,7 +96,7 @@ func runCell(at path: String) -> String? {
 
 /// Reports the end of a cell, after everything it printed.
 func finishCell(failure: String?) {
-  pump.drain {
+  pump.endCell {
     if let failure { writer.writeUnlocked(["kind": "failed", "message": failure]) }
     writer.writeUnlocked(["kind": "done"])
   }
@@ -119,6 +119,7 @@ var spare: Snapshot?
 /// Runs the cell library at `path` with a snapshot of the state before it.
 func runWithSnapshot(path: String) {
   Interruption.clear()
+  pump.beginCell()
   let taken =
     spare.map { Snapshot.Taken.kept($0) }
     ?? Snapshot.takeWhenIdle(writer: writer, commandFD: commandFD, within: snapshotWait)
