@@ -12,13 +12,14 @@ import Foundation
 ///
 /// `execute` runs one cell at a time; `interrupt` may be called from another thread.
 public final class CellExecutor: @unchecked Sendable {
-  /// The configuration this executor was created with.
-  public let configuration: ExecutorConfiguration
-  private let compiler: CellCompiler
+  /// The configuration this executor runs with; its `workDirectory` is the private folder.
+  public private(set) var configuration: ExecutorConfiguration
+  private var compiler: CellCompiler
   /// Lets `interrupt()` kill the toolchain program a compile is running.
   private let cancellation = ToolCancellation()
   /// Symbol graphs of the preloaded modules and of cells, for completion and inspection.
-  let symbolIndex: SymbolIndex
+  private(set) var symbolIndex: SymbolIndex
+  private var workFolder: WorkFolder
   private var process: ExecutorProcess? {
     didSet {
       stateLock.lock()
@@ -36,8 +37,13 @@ public final class CellExecutor: @unchecked Sendable {
   private var interruptDeadline: Date?
   private var interruptRequested = false
 
-  /// Creates the work directory and starts the executor child process.
+  /// Creates a private work folder (removing those of kernels that died) and starts the
+  /// executor child process.
   public init(configuration: ExecutorConfiguration) throws {
+    WorkFolder.removeStale(in: configuration.workParent)
+    workFolder = try WorkFolder.create(in: configuration.workParent)
+    var configuration = configuration
+    configuration.workDirectory = workFolder.path
     self.configuration = configuration
     compiler = CellCompiler(configuration: configuration, cancellation: cancellation)
     symbolIndex = SymbolIndex(configuration: configuration)
@@ -46,18 +52,21 @@ public final class CellExecutor: @unchecked Sendable {
     if realnvp_become_child_subreaper() != 0 {
       fputs("realnvp-kernel: cannot reap restored executors (prctl errno \(errno))\n", stderr)
     }
+    let first: ExecutorProcess
     do {
-      try FileManager.default.createDirectory(
-        atPath: configuration.workDirectory, withIntermediateDirectories: true)
+      first = try ExecutorProcess(configuration: configuration)
     } catch {
-      throw ExecutorError.workDirectory(path: configuration.workDirectory, reason: "\(error)")
+      workFolder.remove()
+      throw error
     }
-    let first = try ExecutorProcess(configuration: configuration)
     process = first
     processID = first.pid  // observers do not run in init
   }
 
-  deinit { process?.terminate() }
+  deinit {
+    process?.terminate()
+    workFolder.remove()
+  }
 
   /// Global names declared by the cells that are alive in the current executor.
   public var liveDeclarations: [CellDeclaration] {
@@ -210,17 +219,23 @@ public final class CellExecutor: @unchecked Sendable {
     if let processID { kill(processID, SIGINT) }
   }
 
-  /// Kills the executor and starts a fresh one; every earlier cell's state is gone.
+  /// Kills the executor and starts a fresh one in a new work folder; every earlier cell's
+  /// state and files are gone. Must not run while completions are being computed.
   public func restart() throws {
     executionLock.lock()
     defer { executionLock.unlock() }
     process?.terminate()
     process = nil
     updateCells { $0 = [] }
+    workFolder.remove()
+    workFolder = try WorkFolder.create(in: configuration.workParent)
+    configuration.workDirectory = workFolder.path
+    compiler = CellCompiler(configuration: configuration, cancellation: cancellation)
+    symbolIndex = SymbolIndex(configuration: configuration)
     process = try ExecutorProcess(configuration: configuration)
   }
 
-  /// Stops the executor for good.
+  /// Stops the executor for good and removes the work folder.
   public func shutdown() {
     executionLock.lock()
     defer { executionLock.unlock() }
@@ -228,6 +243,7 @@ public final class CellExecutor: @unchecked Sendable {
     process?.terminate()
     process = nil
     updateCells { $0 = [] }
+    workFolder.remove()
   }
 
   /// Builds the error for a crash without a snapshot and starts a new executor.

@@ -10,8 +10,12 @@ public struct ExecutorConfiguration: Sendable {
   public var moduleSearchPaths: [String]
   /// Modules that every cell imports; by default Foundation and the preloaded library.
   public var preludeModules: [String]
-  /// Directory for generated sources, objects, modules and libraries of cells.
-  public var workDirectory: String
+  /// The folder in which each executor creates its private work folder (see `WorkFolder`);
+  /// by default the system's temporary folder.
+  public var workParent: String
+  /// The executor's private folder for generated sources, objects, modules and libraries of
+  /// cells; `CellExecutor` creates it and sets this.
+  public internal(set) var workDirectory = ""
   /// The toolchain's `usr` directory (holds `bin/swift-frontend`, `bin/clang`, `lib/swift`).
   public var toolchainPath: String
   /// Seconds an interrupted cell has to return before the executor is killed.
@@ -26,13 +30,14 @@ public struct ExecutorConfiguration: Sendable {
   public init(
     executorPath: String, moduleSearchPaths: [String],
     preludeModules: [String] = ["Foundation", "TensorCore", "RealNVP", "NotebookDisplay"],
-    workDirectory: String, toolchainPath: String? = nil, interruptGracePeriod: Double = 3,
+    workParent: String = NSTemporaryDirectory(), toolchainPath: String? = nil,
+    interruptGracePeriod: Double = 3,
     extraCompilerFlags: [String] = [], extraLinkerFlags: [String] = []
   ) {
     self.executorPath = executorPath
     self.moduleSearchPaths = moduleSearchPaths
     self.preludeModules = preludeModules
-    self.workDirectory = workDirectory
+    self.workParent = workParent
     self.toolchainPath = toolchainPath ?? Self.defaultToolchainPath()
     self.interruptGracePeriod = interruptGracePeriod
     self.extraCompilerFlags = extraCompilerFlags
@@ -45,7 +50,7 @@ public struct ExecutorConfiguration: Sendable {
   /// of system-library targets from `<package>/Sources/*`; the executor is
   /// `<build>/realnvp-executor`.
   public static func fromBuildDirectory(
-    _ buildDirectory: String, workDirectory: String? = nil
+    _ buildDirectory: String, workParent: String = NSTemporaryDirectory()
   ) throws -> ExecutorConfiguration {
     let build = URL(fileURLWithPath: buildDirectory).resolvingSymlinksInPath()
     let files = FileManager.default
@@ -70,9 +75,8 @@ public struct ExecutorConfiguration: Sendable {
         }
       }
     }
-    let work = workDirectory ?? NSTemporaryDirectory() + "realnvp-cells-\(getpid())"
     return ExecutorConfiguration(
-      executorPath: executor, moduleSearchPaths: searchPaths, workDirectory: work)
+      executorPath: executor, moduleSearchPaths: searchPaths, workParent: workParent)
   }
 
   // MARK: - Defaults
