@@ -100,7 +100,14 @@ public final class CellExecutor: @unchecked Sendable {
 
   /// Compiles and runs one cell; calls `onEvent` live as output happens, in order; returns
   /// when the cell is done.
-  public func execute(_ code: String, onEvent: @escaping (ExecutorEvent) -> Void) -> CellOutcome {
+  ///
+  /// A read of standard input (`readLine()`) calls `readInput` with a prompt and whether the
+  /// input is a password; its nil, or a missing `readInput`, is end of input. Without
+  /// `readInput`, the first read of a cell also writes to stderr why there is no input.
+  public func execute(
+    _ code: String, readInput: ((_ prompt: String, _ password: Bool) -> String?)? = nil,
+    onEvent: @escaping (ExecutorEvent) -> Void
+  ) -> CellOutcome {
     executionLock.lock()
     defer { executionLock.unlock() }
     setRunning(true)
@@ -131,17 +138,23 @@ public final class CellExecutor: @unchecked Sendable {
       moduleName: "Cell_\(number)", libraryPath: library, declarations: transformed.declarations,
       needsWholeImport: transformed.needsWholeImport, documentation: transformed.documentation,
       importLines: transformed.importLines)
-    return waitForCell(compiled, process: process, onEvent: onEvent)
+    return waitForCell(compiled, process: process, readInput: readInput, onEvent: onEvent)
   }
+
+  /// Written to stderr the first time in a cell that `readLine()` finds input not allowed.
+  static let noInputNotice =
+    "readLine() returned nil: this frontend does not take input for this cell (allow_stdin is false).\n"
 
   /// Reads events until the cell is done, the executor dies, or an interrupt times out.
   private func waitForCell(
-    _ cell: CompiledCell, process: ExecutorProcess, onEvent: (ExecutorEvent) -> Void
+    _ cell: CompiledCell, process: ExecutorProcess,
+    readInput: ((_ prompt: String, _ password: Bool) -> String?)?, onEvent: (ExecutorEvent) -> Void
   ) -> CellOutcome {
     var stderrText = ""
     var loadFailure: String?
     var thrown: CellError?
     var killedAt: Date?
+    var saidWhyNoInput = false
     while true {
       switch process.nextMessage(timeout: 0.05) {
       case .event(let object):
@@ -167,6 +180,14 @@ public final class CellExecutor: @unchecked Sendable {
           }
           return .rolledBack(
             CrashReport.error(stderr: stderrText + process.crashReport(), termination: ended, restored: true))
+        }
+        if kind == "input" {
+          if readInput == nil && !saidWhyNoInput {
+            saidWhyNoInput = true
+            onEvent(.stderr(Self.noInputNotice))
+          }
+          let prompt = object["prompt"] as? String ?? ""
+          process.answerInput(readInput?(prompt, object["password"] as? Bool ?? false))
         }
         if kind == "nosnapshot" {
           fputs(

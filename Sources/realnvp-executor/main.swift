@@ -5,9 +5,10 @@ import RealNVP
 import TensorCore
 
 // The notebook executor: the kernel starts it with descriptor 3 for events (JSON lines out),
-// 4 for commands (lines in: "run <path of a cell library>") and 5 for crash reports. It
-// dlopens each compiled cell with RTLD_GLOBAL, so later cells bind to earlier cells' globals
-// and every cell binds to this process's one copy of the library (exported dynamically).
+// 4 for commands (lines in: "run <path of a cell library>"), 5 for crash reports and 6 for
+// replies to input requests (StandardInput.swift). It dlopens each compiled cell with
+// RTLD_GLOBAL, so later cells bind to earlier cells' globals and every cell binds to this
+// process's one copy of the library (exported dynamically).
 // Before each cell it forks a snapshot of itself (Snapshot.swift): if the cell kills the
 // process, the snapshot carries on and reports `restored` with its pid.
 
@@ -34,6 +35,7 @@ DisplayChannel.connectNotebook { event in
   pump.drain { writer.writeUnlocked(event.wireObject) }
 }
 DefaultTrainingProgress.showProgressBars()
+StandardInput.install()
 realnvp_set_top_level_error_hook { box in
   // The runtime passes the thrown value as the single-pointer box of an `any Error`.
   let error = unsafeBitCast(box, to: Error.self)

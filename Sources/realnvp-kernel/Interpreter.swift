@@ -48,7 +48,8 @@ final class SwiftInterpreter: KernelInterpreter {
 
   func execute(_ request: ExecuteRequest, publish: @escaping (OutputEvent) -> Void) -> ExecuteOutcome {
     if let name = helpRequest(in: request.code) { return page(for: name) }
-    let outcome = executor.execute(request.code) { event in
+    let readInput = request.allowStdin ? request.readInput : nil
+    let outcome = executor.execute(request.code, readInput: readInput) { event in
       switch event {
       case .stdout(let text): publish(.stream(.stdout, text))
       case .stderr(let text): publish(.stream(.stderr, text))
