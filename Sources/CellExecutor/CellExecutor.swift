@@ -37,9 +37,10 @@ public final class CellExecutor: @unchecked Sendable {
   private var interruptDeadline: Date?
   private var interruptRequested = false
 
-  /// Creates a private work folder (removing those of kernels that died) and starts the
-  /// executor child process.
+  /// Checks the toolchain, creates a private work folder (removing those of kernels that
+  /// died) and starts the executor child process.
   public init(configuration: ExecutorConfiguration) throws {
+    try configuration.checkToolchain()
     WorkFolder.removeStale(in: configuration.workParent)
     workFolder = try WorkFolder.create(in: configuration.workParent)
     var configuration = configuration

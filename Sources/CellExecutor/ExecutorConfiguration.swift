@@ -81,9 +81,12 @@ public struct ExecutorConfiguration: Sendable {
 
   // MARK: - Defaults
 
-  /// The `usr` directory of the toolchain whose `swiftc` is on PATH, else `/opt/swift/usr`.
+  /// `$REALNVP_SWIFT_TOOLCHAIN` if set, else the `usr` directory of the toolchain whose
+  /// `swift-frontend` is on PATH, else `/opt/swift/usr`.
   static func defaultToolchainPath() -> String {
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+    let environment = ProcessInfo.processInfo.environment
+    if let chosen = environment["REALNVP_SWIFT_TOOLCHAIN"], !chosen.isEmpty { return chosen }
+    let path = environment["PATH"] ?? ""
     for dir in path.split(separator: ":") {
       let candidate = "\(dir)/swift-frontend"
       if FileManager.default.isExecutableFile(atPath: candidate) {
@@ -116,6 +119,8 @@ public enum ExecutorError: Error, CustomStringConvertible, Equatable {
   case startFailed(String)
   /// The work directory could not be created.
   case workDirectory(path: String, reason: String)
+  /// The Swift toolchain that compiles cells lacks these files (or is not there at all).
+  case missingToolchain(path: String, missing: [String])
 
   /// A message naming what was wrong and what was expected.
   public var description: String {
@@ -126,6 +131,29 @@ public enum ExecutorError: Error, CustomStringConvertible, Equatable {
       return "the executor did not start: \(reason)"
     case .workDirectory(let path, let reason):
       return "cannot use \(path) as the cell work directory: \(reason)"
+    case .missingToolchain(let path, let missing):
+      return "the Swift toolchain that compiles cells is missing: no \(missing.joined(separator: ", ")) "
+        + "under \(path). Install the Swift 6.3 toolchain (swift.org/install) and put its usr/bin on "
+        + "PATH, or set REALNVP_SWIFT_TOOLCHAIN to its usr folder, then restart the kernel"
+    }
+  }
+}
+
+// MARK: - Checking the toolchain
+
+extension ExecutorConfiguration {
+  /// The toolchain files every cell needs, relative to `toolchainPath`.
+  static var requiredToolchainFiles: [String] {
+    ["bin/swift-frontend", "bin/clang", "lib/swift/linux/\(CellCompiler.architecture)/swiftrt.o"]
+  }
+
+  /// Throws `missingToolchain` naming each required toolchain file that is not there.
+  public func checkToolchain() throws {
+    let missing = Self.requiredToolchainFiles.filter {
+      !FileManager.default.fileExists(atPath: toolchainPath + "/" + $0)
+    }
+    guard missing.isEmpty else {
+      throw ExecutorError.missingToolchain(path: toolchainPath, missing: missing)
     }
   }
 }

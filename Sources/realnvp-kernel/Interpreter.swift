@@ -13,9 +13,14 @@ func makeInterpreter() -> KernelInterpreter {
   do {
     let configuration = try ExecutorConfiguration.fromBuildDirectory(buildDirectory)
     return SwiftInterpreter(executor: try CellExecutor(configuration: configuration))
+  } catch ExecutorError.missingToolchain(let path, let missing) {
+    let reason = "\(ExecutorError.missingToolchain(path: path, missing: missing))"
+    KernelLog.log("cannot compile cells: \(reason)")
+    return UnavailableInterpreter(ename: "ToolchainMissing", reason: reason, fix: nil)
   } catch {
     KernelLog.log("cannot start the Swift executor: \(error)")
-    return UnavailableInterpreter(reason: "\(error)")
+    return UnavailableInterpreter(
+      ename: "ExecutorUnavailable", reason: "\(error)", fix: "Run scripts/setup.sh to build it.")
   }
 }
 
@@ -147,18 +152,22 @@ final class SwiftInterpreter: KernelInterpreter {
 
 /// Answers every execute with the reason the Swift executor could not start.
 final class UnavailableInterpreter: KernelInterpreter {
+  let ename: String
   let reason: String
+  let fix: String?
 
-  init(reason: String) { self.reason = reason }
+  init(ename: String, reason: String, fix: String?) {
+    self.ename = ename
+    self.reason = reason
+    self.fix = fix
+  }
 
   func kernelInfo() -> KernelInfo {
-    swiftKernelInfo(banner: "Swift (Real NVP): executor unavailable: \(reason)")
+    swiftKernelInfo(banner: "Swift (Real NVP): cells cannot run: \(reason)")
   }
 
   func execute(_ request: ExecuteRequest, publish: @escaping (OutputEvent) -> Void) -> ExecuteOutcome {
-    .error(
-      ename: "ExecutorUnavailable", evalue: reason,
-      traceback: ["The Swift executor could not start: \(reason)", "Run scripts/setup.sh to build it."])
+    .error(ename: ename, evalue: reason, traceback: ["\(ename): \(reason)"] + (fix.map { [$0] } ?? []))
   }
 
   func isComplete(_ code: String) -> IsCompleteResult { .unknown }
