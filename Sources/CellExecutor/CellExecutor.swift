@@ -20,7 +20,7 @@ public final class CellExecutor: @unchecked Sendable {
   /// Symbol graphs of the preloaded modules and of cells, for completion and inspection.
   private(set) var symbolIndex: SymbolIndex
   private var workFolder: WorkFolder
-  private var process: ExecutorProcess? {
+  private(set) var process: ExecutorProcess? {
     didSet {
       stateLock.lock()
       processID = process?.pid
@@ -91,7 +91,7 @@ public final class CellExecutor: @unchecked Sendable {
   }
 
   /// Replaces or extends the list of live cells under the state lock.
-  private func updateCells(_ change: (inout [CompiledCell]) -> Void) {
+  func updateCells(_ change: (inout [CompiledCell]) -> Void) {
     stateLock.lock()
     change(&cells)
     stateLock.unlock()
@@ -142,88 +142,6 @@ public final class CellExecutor: @unchecked Sendable {
     return waitForCell(compiled, process: process, readInput: readInput, onEvent: onEvent)
   }
 
-  /// Written to stderr the first time in a cell that `readLine()` finds input not allowed.
-  static let noInputNotice =
-    "readLine() returned nil: this frontend does not take input for this cell (allow_stdin is false).\n"
-
-  /// Reads events until the cell is done, the executor dies, or an interrupt times out.
-  private func waitForCell(
-    _ cell: CompiledCell, process: ExecutorProcess,
-    readInput: ((_ prompt: String, _ password: Bool) -> String?)?, onEvent: (ExecutorEvent) -> Void
-  ) -> CellOutcome {
-    var stderrText = ""
-    var loadFailure: String?
-    var thrown: CellError?
-    var killedAt: Date?
-    var saidWhyNoInput = false
-    while true {
-      switch process.nextMessage(timeout: 0.05) {
-      case .event(let object):
-        let kind = object["kind"] as? String
-        if kind == "done" {
-          if let loadFailure {
-            return .runtimeError(CellError(ename: "LoadError", evalue: loadFailure, traceback: [loadFailure]))
-          }
-          if let thrown {
-            _ = takeInterruptRequest()
-            return .uncaughtError(thrown)
-          }
-          updateCells { $0.append(cell) }
-          return takeInterruptRequest() ? .interrupted(nil) : .success
-        }
-        if kind == "restored", let pid = (object["pid"] as? NSNumber)?.int32Value {
-          let ended = process.adoptRestored(pid: pid)
-          refreshProcessID()
-          _ = takeInterruptRequest()
-          if killedAt != nil {
-            return .interrupted(
-              CrashReport.killedAfterInterrupt(grace: configuration.interruptGracePeriod, restored: true))
-          }
-          return .rolledBack(
-            CrashReport.error(stderr: stderrText + process.crashReport(), termination: ended, restored: true))
-        }
-        if kind == "input" {
-          if readInput == nil && !saidWhyNoInput {
-            saidWhyNoInput = true
-            onEvent(.stderr(Self.noInputNotice))
-          }
-          let prompt = object["prompt"] as? String ?? ""
-          process.answerInput(readInput?(prompt, object["password"] as? Bool ?? false))
-        }
-        if kind == "nosnapshot" {
-          fputs(
-            "realnvp-kernel: a cell runs without a snapshot: \(object["message"] as? String ?? "")\n", stderr)
-        }
-        if kind == "failed" { loadFailure = object["message"] as? String ?? "the cell could not run" }
-        if kind == "thrown" { thrown = EventDecoding.thrownError(from: object) }
-        if let event = EventDecoding.event(from: object) {
-          if case .stderr(let text) = event {
-            stderrText += text
-            if stderrText.utf8.count > 65536 { stderrText = String(stderrText.suffix(16384)) }
-          }
-          onEvent(event)
-        }
-      case .timeout:
-        if let killedAt {
-          // The snapshot reports within milliseconds; if it does not, start afresh.
-          guard Date().timeIntervalSince(killedAt) > Self.restoreTimeout else { continue }
-          process.terminate()
-          return .interrupted(restartAfterInterrupt())
-        }
-        if let deadline = currentInterruptDeadline(), Date() >= deadline {
-          process.signal(SIGKILL)
-          killedAt = Date()
-        }
-      case .closed:
-        let ended = process.waitForExit()
-        _ = takeInterruptRequest()
-        if killedAt != nil { return .interrupted(restartAfterInterrupt()) }
-        return .runtimeError(
-          restartAfterCrash(stderr: stderrText + process.crashReport(), termination: ended))
-      }
-    }
-  }
-
   // MARK: - Interrupt, restart, shutdown
 
   /// Asks the running cell to stop: a compile in progress is cancelled; a running cell gets
@@ -269,45 +187,20 @@ public final class CellExecutor: @unchecked Sendable {
   }
 
   /// Builds the error for a crash without a snapshot and starts a new executor.
-  private func restartAfterCrash(stderr: String, termination: Termination?) -> CellError {
+  func restartAfterCrash(stderr: String, termination: Termination?) -> CellError {
     replaceProcess()
     return CrashReport.error(stderr: stderr, termination: termination, restored: false)
   }
 
   /// Builds the error for a killed cell without a snapshot and starts a new executor.
-  private func restartAfterInterrupt() -> CellError {
+  func restartAfterInterrupt() -> CellError {
     _ = takeInterruptRequest()
     replaceProcess()
     return CrashReport.killedAfterInterrupt(grace: configuration.interruptGracePeriod, restored: false)
   }
 
-  /// Seconds to wait for the snapshot's `restored` event after killing a cell.
-  static let restoreTimeout = 10.0
-
-  /// The error of a cell whose compile an interrupt cancelled.
-  static let compileCancelled = CellError(
-    ename: "Interrupted", evalue: "the compile was cancelled; nothing ran and earlier state is kept",
-    traceback: ["Interrupted: the cell's compile was cancelled before it ran; earlier state is kept."])
-
-  /// Passes on what arrived since the last cell (output of background threads), and adopts
-  /// the snapshot if the executor died meanwhile.
-  private func takeEventsBetweenCells(from process: ExecutorProcess, onEvent: (ExecutorEvent) -> Void) {
-    while case .event(let object) = process.nextMessage(timeout: 0.001) {
-      if object["kind"] as? String == "restored", let pid = (object["pid"] as? NSNumber)?.int32Value {
-        let ended = process.adoptRestored(pid: pid)
-        refreshProcessID()
-        let how = ended?.phrase.replacingOccurrences(of: "the cell called", with: "it called") ?? "it ended"
-        onEvent(
-          .stderr(
-            "[the executor died after the last cell (\(how)); its state after that cell was restored]\n"))
-      } else if let event = EventDecoding.event(from: object) {
-        onEvent(event)
-      }
-    }
-  }
-
   /// Publishes the current executor's pid to `interrupt()` after a snapshot took over.
-  private func refreshProcessID() {
+  func refreshProcessID() {
     stateLock.lock()
     processID = process?.pid
     stateLock.unlock()
@@ -345,13 +238,13 @@ public final class CellExecutor: @unchecked Sendable {
     stateLock.unlock()
   }
 
-  private func currentInterruptDeadline() -> Date? {
+  func currentInterruptDeadline() -> Date? {
     stateLock.lock()
     defer { stateLock.unlock() }
     return interruptDeadline
   }
 
-  private func takeInterruptRequest() -> Bool {
+  func takeInterruptRequest() -> Bool {
     stateLock.lock()
     defer { stateLock.unlock() }
     let requested = interruptRequested
