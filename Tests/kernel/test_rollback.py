@@ -149,3 +149,41 @@ def test_a_training_cell_after_a_rollback_runs_at_full_speed(fresh_kernel):
     # Dispatch's worker threads come back in the restored process: work runs on several threads.
     assert threads_before >= 2 and threads_after >= 2, (threads_before, threads_after)
     assert after < before * 1.5 + 0.5, f"training took {before:.2f} s before and {after:.2f} s after"
+
+
+def executor_processes(kernel_pid: int) -> list[tuple[int, int]]:
+    """(pid, parent pid) of the realnvp-executor processes below the kernel."""
+    from pathlib import Path
+
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"realnvp-executor" in command and fields[0] != "Z":
+            found.append((int(entry.name), int(fields[1])))
+    pids = {pid for pid, _ in found}
+    return [(pid, parent) for pid, parent in found if parent == kernel_pid or parent in pids]
+
+
+def test_an_executor_killed_between_cells_comes_back_with_its_state(fresh_kernel):
+    import os
+    import signal
+
+    km, kc = fresh_kernel
+    execute(kc, "var kept = 5\nkept += 1")
+    time.sleep(1.0)  # the idle executor takes its snapshot
+    kernel_pid = km.provisioner.process.pid
+    processes = executor_processes(kernel_pid)
+    live = [pid for pid, parent in processes if parent == kernel_pid]
+    assert len(live) == 1 and len(processes) == 2, processes
+    os.kill(live[0], signal.SIGKILL)
+    reply, messages = execute(kc, "kept")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert result_text(messages) == "6"
+    notices = "".join(m["content"]["text"] for m in messages if m["msg_type"] == "stream")
+    assert "died after the last cell" in notices, notices
