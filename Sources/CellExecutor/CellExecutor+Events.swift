@@ -32,6 +32,10 @@ extension CellExecutor {
           updateCells { $0.append(cell) }
           return takeInterruptRequest() ? .interrupted(nil) : .success
         }
+        if kind == "skipped" {
+          _ = takeInterruptRequest()
+          return .interrupted(Self.interruptedBeforeRunning)
+        }
         if kind == "restored", let pid = (object["pid"] as? NSNumber)?.int32Value {
           let ended = process.adoptRestored(pid: pid)
           refreshProcessID()
@@ -87,6 +91,11 @@ extension CellExecutor {
 
   /// Seconds to wait for the snapshot's `restored` event after killing a cell.
   static let restoreTimeout = 10.0
+
+  /// The error of a cell interrupted before it started (while its snapshot was being taken).
+  static let interruptedBeforeRunning = CellError(
+    ename: "Interrupted", evalue: "the cell was interrupted before it ran; earlier state is kept",
+    traceback: ["Interrupted: the cell was interrupted before it started; earlier state is kept."])
 
   /// The error of a cell whose compile an interrupt cancelled.
   static let compileCancelled = CellError(

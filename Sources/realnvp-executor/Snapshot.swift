@@ -57,10 +57,12 @@ struct Snapshot {
   }
 
   /// Forks the copy once Dispatch's worker threads have exited (see `dispatchIsIdle`), waiting
-  /// at most `seconds`; after that it forks anyway.
-  static func takeWhenIdle(writer: EventWriter, commandFD: Int32, within seconds: Double) -> Taken {
+  /// at most `seconds`, or until `stop()` (an interrupt); after that it forks anyway.
+  static func takeWhenIdle(
+    writer: EventWriter, commandFD: Int32, within seconds: Double, unless stop: () -> Bool
+  ) -> Taken {
     let deadline = Date().addingTimeInterval(seconds)
-    while !dispatchIsIdle() && Date() < deadline { usleep(20_000) }
+    while !dispatchIsIdle() && Date() < deadline && !stop() { usleep(20_000) }
     return take(writer: writer, commandFD: commandFD)
   }
 

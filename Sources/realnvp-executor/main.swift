@@ -124,12 +124,17 @@ func runWithSnapshot(path: String) {
   pump.beginCell()
   let taken =
     spare.map { Snapshot.Taken.kept($0) }
-    ?? Snapshot.takeWhenIdle(writer: writer, commandFD: commandFD, within: snapshotWait)
+    ?? Snapshot.takeWhenIdle(
+      writer: writer, commandFD: commandFD, within: snapshotWait, unless: { Interruption.isRequested })
   spare = nil
   switch taken {
   case .restored:
     // The process that ran the cell died; this copy of the state before it carries on.
     resumeAfterRestore()
+  case .kept(let snapshot) where Interruption.isRequested:
+    // Interrupted while waiting for the snapshot: the cell never starts.
+    snapshot.discard()
+    pump.endCell { writer.writeUnlocked(["kind": "skipped"]) }
   case .kept(let snapshot):
     let failure = runCellOnItsOwnThread(at: path)
     snapshot.discard()

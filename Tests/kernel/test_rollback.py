@@ -187,3 +187,22 @@ def test_an_executor_killed_between_cells_comes_back_with_its_state(fresh_kernel
     assert result_text(messages) == "6"
     notices = "".join(m["content"]["text"] for m in messages if m["msg_type"] == "stream")
     assert "died after the last cell" in notices, notices
+
+
+def test_an_interrupt_while_the_snapshot_is_pending_skips_the_cell(fresh_kernel):
+    _, kc = fresh_kernel
+    execute(kc, "var kept = 1")
+    # Parallel work leaves Dispatch's workers parked for 5 s; the next cell's snapshot waits.
+    execute(kc, "DispatchQueue.concurrentPerform(iterations: 8) { _ in usleep(20_000) }")
+    msg_id = kc.execute("kept = 2\nlet added = 3")
+    time.sleep(1.5)
+    interrupt = kc.session.msg("interrupt_request", {})
+    kc.control_channel.send(interrupt)
+    reply = reply_for(kc.get_shell_msg, msg_id)
+    iopub_until_idle(kc, msg_id)
+    content = reply["content"]
+    assert content["status"] == "error" and content["ename"] == "Interrupted", content
+    assert "before it ran" in content["evalue"], content
+    assert value_of(kc, "kept") == "1"
+    missing, _ = execute(kc, "added")
+    assert missing["content"]["ename"] == "CompileError", "the skipped cell defined nothing"
