@@ -113,8 +113,10 @@ func resumeAfterRestore() {
   pump.drain { writer.writeUnlocked(["kind": "restored", "pid": Int(getpid())]) }
 }
 
-/// Seconds a cell waits at most for Dispatch's workers to exit before its snapshot is taken.
-let snapshotWait = 6.0
+/// Seconds a cell waits at most for Dispatch's workers to exit before its snapshot is taken
+/// (`REALNVP_SNAPSHOT_WAIT`, default 6): 0 runs cells at once, but a rollback after parallel
+/// work may then leave `concurrentPerform` on one thread.
+let snapshotWait = ProcessInfo.processInfo.environment["REALNVP_SNAPSHOT_WAIT"].flatMap(Double.init) ?? 6
 /// A snapshot of the state as it is now, taken while the executor waited for a command.
 var spare: Snapshot?
 
