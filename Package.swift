@@ -22,6 +22,8 @@ let systemLibraries: [Target] = [
   .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", providers: [.apt(["libjpeg-dev"])]),
   // The executor's stand-in for the runtime's swift_errorInMain (see TopLevelError.c).
   .target(name: "CCellSupport", path: "Sources/CCellSupport"),
+  // prctl for the kernel: it reaps executors whose parent (an earlier executor) died.
+  .target(name: "CProcessControl", path: "Sources/CProcessControl"),
 ]
 
 // MARK: - Libraries (dependencies point one way:
@@ -34,6 +36,7 @@ let libraries: [Target] = [
   .target(
     name: "CellExecutor",
     dependencies: [
+      "CProcessControl",
       .product(name: "SwiftParser", package: "swift-syntax"),
       .product(name: "SwiftSyntax", package: "swift-syntax"),
     ]),

@@ -7,6 +7,8 @@ import Foundation
 struct CellCompiler {
   /// Where things are.
   let configuration: ExecutorConfiguration
+  /// Lets an interrupt kill the tool a compile is running.
+  let cancellation: ToolCancellation
 
   /// Directory holding the `.swiftmodule` of every compiled cell.
   var cellModulesDirectory: String { configuration.workDirectory + "/modules" }
@@ -44,7 +46,7 @@ struct CellCompiler {
     ]
     for path in configuration.moduleSearchPaths { frontend += ["-I", path] }
     frontend += configuration.extraCompilerFlags
-    let compiled = Self.run(usr + "/bin/swift-frontend", frontend)
+    let compiled = run(usr + "/bin/swift-frontend", frontend)
     guard compiled.status == 0 else {
       return .failure(
         CompilerDiagnostics.compileError(
@@ -57,12 +59,12 @@ struct CellCompiler {
     var libraries = ["-lswiftCore", "-lswiftSwiftOnoneSupport"]
     let loaded = Set(configuration.preludeModules).union(Self.executorModules)
     if transformed.importedModules.contains(where: { !loaded.contains($0) && !$0.hasPrefix("Cell_") }) {
-      let autolink = Self.run(
+      let autolink = run(
         usr + "/bin/swift-autolink-extract", [dir + "/main.o", "-o", dir + "/autolink"])
       if autolink.status == 0 { libraries = ["@" + dir + "/autolink"] }
     }
     let runtime = usr + "/lib/swift/linux"
-    let linked = Self.run(
+    let linked = run(
       usr + "/bin/clang",
       [
         "-shared", "-Xlinker", "-rpath", "-Xlinker", runtime, runtime + "/\(Self.architecture)/swiftrt.o",
@@ -95,7 +97,7 @@ struct CellCompiler {
   }
 
   /// Runs a tool to completion; returns its exit status and its stdout and stderr together.
-  static func run(_ tool: String, _ arguments: [String]) -> (status: Int32, output: String) {
-    ToolRunner.run(tool, arguments)
+  func run(_ tool: String, _ arguments: [String]) -> (status: Int32, output: String) {
+    ToolRunner.run(tool, arguments, cancellation: cancellation)
   }
 }

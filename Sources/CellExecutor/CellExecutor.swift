@@ -1,3 +1,4 @@
+import CProcessControl
 import Foundation
 
 // MARK: - Cell executor
@@ -5,14 +6,21 @@ import Foundation
 /// Compiles notebook cells into Swift modules and runs them in a separate executor process
 /// that has the library preloaded; state lives on from cell to cell.
 ///
+/// The executor keeps a snapshot of itself from before each cell: when a cell kills the
+/// process running it (a trap, `exit()`, a kill after an interrupt), the snapshot takes over
+/// and the notebook is back where it was before that cell.
+///
 /// `execute` runs one cell at a time; `interrupt` may be called from another thread.
 public final class CellExecutor: @unchecked Sendable {
-  /// The configuration this executor was created with.
-  public let configuration: ExecutorConfiguration
-  private let compiler: CellCompiler
+  /// The configuration this executor runs with; its `workDirectory` is the private folder.
+  public private(set) var configuration: ExecutorConfiguration
+  private var compiler: CellCompiler
+  /// Lets `interrupt()` kill the toolchain program a compile is running.
+  private let cancellation = ToolCancellation()
   /// Symbol graphs of the preloaded modules and of cells, for completion and inspection.
-  let symbolIndex: SymbolIndex
-  private var process: ExecutorProcess? {
+  private(set) var symbolIndex: SymbolIndex
+  private var workFolder: WorkFolder
+  private(set) var process: ExecutorProcess? {
     didSet {
       stateLock.lock()
       processID = process?.pid
@@ -29,24 +37,37 @@ public final class CellExecutor: @unchecked Sendable {
   private var interruptDeadline: Date?
   private var interruptRequested = false
 
-  /// Creates the work directory and starts the executor child process.
+  /// Checks the toolchain, creates a private work folder (removing those of kernels that
+  /// died) and starts the executor child process.
   public init(configuration: ExecutorConfiguration) throws {
+    try configuration.checkToolchain()
+    WorkFolder.removeStale(in: configuration.workParent)
+    workFolder = try WorkFolder.create(in: configuration.workParent)
+    var configuration = configuration
+    configuration.workDirectory = workFolder.path
     self.configuration = configuration
-    compiler = CellCompiler(configuration: configuration)
+    compiler = CellCompiler(configuration: configuration, cancellation: cancellation)
     symbolIndex = SymbolIndex(configuration: configuration)
     signal(SIGPIPE, SIG_IGN)
-    do {
-      try FileManager.default.createDirectory(
-        atPath: configuration.workDirectory, withIntermediateDirectories: true)
-    } catch {
-      throw ExecutorError.workDirectory(path: configuration.workDirectory, reason: "\(error)")
+    // A snapshot that takes over is orphaned; as subreaper this process can wait for it.
+    if realnvp_become_child_subreaper() != 0 {
+      fputs("realnvp-kernel: cannot reap restored executors (prctl errno \(errno))\n", stderr)
     }
-    let first = try ExecutorProcess(configuration: configuration)
+    let first: ExecutorProcess
+    do {
+      first = try ExecutorProcess(configuration: configuration)
+    } catch {
+      workFolder.remove()
+      throw error
+    }
     process = first
     processID = first.pid  // observers do not run in init
   }
 
-  deinit { process?.terminate() }
+  deinit {
+    process?.terminate()
+    workFolder.remove()
+  }
 
   /// Global names declared by the cells that are alive in the current executor.
   public var liveDeclarations: [CellDeclaration] {
@@ -70,7 +91,7 @@ public final class CellExecutor: @unchecked Sendable {
   }
 
   /// Replaces or extends the list of live cells under the state lock.
-  private func updateCells(_ change: (inout [CompiledCell]) -> Void) {
+  func updateCells(_ change: (inout [CompiledCell]) -> Void) {
     stateLock.lock()
     change(&cells)
     stateLock.unlock()
@@ -80,7 +101,14 @@ public final class CellExecutor: @unchecked Sendable {
 
   /// Compiles and runs one cell; calls `onEvent` live as output happens, in order; returns
   /// when the cell is done.
-  public func execute(_ code: String, onEvent: @escaping (ExecutorEvent) -> Void) -> CellOutcome {
+  ///
+  /// A read of standard input (`readLine()`) calls `readInput` with a prompt and whether the
+  /// input is a password; its nil, or a missing `readInput`, is end of input. Without
+  /// `readInput`, the first read of a cell also writes to stderr why there is no input.
+  public func execute(
+    _ code: String, readInput: ((_ prompt: String, _ password: Bool) -> String?)? = nil,
+    onEvent: @escaping (ExecutorEvent) -> Void
+  ) -> CellOutcome {
     executionLock.lock()
     defer { executionLock.unlock() }
     setRunning(true)
@@ -93,78 +121,32 @@ public final class CellExecutor: @unchecked Sendable {
       prelude: configuration.preludeModules, earlier: liveCells,
       ownNames: Set(transformed.declarations.map(\.name)))
     let library: String
-    switch compiler.compile(number: number, code: code, transformed: transformed, imports: imports) {
+    cancellation.reset()
+    if currentInterruptDeadline() != nil { cancellation.cancel() }
+    let compilation = compiler.compile(
+      number: number, code: code, transformed: transformed, imports: imports)
+    if takeInterruptRequest() { return .interrupted(Self.compileCancelled) }
+    switch compilation {
     case .failure(let error): return .compileError(error)
     case .success(let path): library = path
     }
-    if takeInterruptRequest() { return .interrupted(nil) }
     if process == nil, let error = startProcess() { return .runtimeError(error) }
+    if let process { takeEventsBetweenCells(from: process, onEvent: onEvent) }
     guard let process, process.send("run \(library)") else {
-      return .runtimeError(restartAfterCrash(stderr: "", signal: nil))
+      return .runtimeError(restartAfterCrash(stderr: "", termination: nil))
     }
     let compiled = CompiledCell(
       moduleName: "Cell_\(number)", libraryPath: library, declarations: transformed.declarations,
       needsWholeImport: transformed.needsWholeImport, documentation: transformed.documentation,
       importLines: transformed.importLines)
-    return waitForCell(compiled, process: process, onEvent: onEvent)
-  }
-
-  /// Reads events until the cell is done, the executor dies, or an interrupt times out.
-  private func waitForCell(
-    _ cell: CompiledCell, process: ExecutorProcess, onEvent: (ExecutorEvent) -> Void
-  ) -> CellOutcome {
-    var stderrText = ""
-    var loadFailure: String?
-    var thrown: CellError?
-    while true {
-      switch process.nextMessage(timeout: 0.05) {
-      case .event(let object):
-        let kind = object["kind"] as? String
-        if kind == "done" {
-          if let loadFailure {
-            return .runtimeError(CellError(ename: "LoadError", evalue: loadFailure, traceback: [loadFailure]))
-          }
-          if let thrown {
-            _ = takeInterruptRequest()
-            return .uncaughtError(thrown)
-          }
-          updateCells { $0.append(cell) }
-          return takeInterruptRequest() ? .interrupted(nil) : .success
-        }
-        if kind == "failed" { loadFailure = object["message"] as? String ?? "the cell could not run" }
-        if kind == "thrown" { thrown = EventDecoding.thrownError(from: object) }
-        if let event = EventDecoding.event(from: object) {
-          if case .stderr(let text) = event {
-            stderrText += text
-            if stderrText.utf8.count > 65536 { stderrText = String(stderrText.suffix(16384)) }
-          }
-          onEvent(event)
-        }
-      case .timeout:
-        if let deadline = currentInterruptDeadline(), Date() >= deadline {
-          process.signal(SIGKILL)
-          process.waitForExit()
-          _ = takeInterruptRequest()
-          replaceProcess()
-          return .interrupted(
-            CellError(
-              ename: "Interrupted",
-              evalue: "the cell did not stop within \(configuration.interruptGracePeriod) s, so the "
-                + "executor was restarted; variables and definitions from earlier cells are lost",
-              traceback: ["Interrupted: the executor was killed and restarted; earlier state is lost."]))
-        }
-      case .closed:
-        let signal = process.waitForExit()
-        _ = takeInterruptRequest()
-        return .runtimeError(restartAfterCrash(stderr: stderrText + process.crashReport(), signal: signal))
-      }
-    }
+    return waitForCell(compiled, process: process, readInput: readInput, onEvent: onEvent)
   }
 
   // MARK: - Interrupt, restart, shutdown
 
-  /// Asks the running cell to stop: SIGINT now (library loops return at their next check),
-  /// then SIGKILL and a restart if it has not returned after the grace period.
+  /// Asks the running cell to stop: a compile in progress is cancelled; a running cell gets
+  /// SIGINT now (library loops return at their next check), then SIGKILL if it has not
+  /// returned after the grace period, and the snapshot from before the cell takes over.
   public func interrupt() {
     stateLock.lock()
     defer { stateLock.unlock() }
@@ -173,20 +155,27 @@ public final class CellExecutor: @unchecked Sendable {
     if interruptDeadline == nil {
       interruptDeadline = Date().addingTimeInterval(configuration.interruptGracePeriod)
     }
+    cancellation.cancel()
     if let processID { kill(processID, SIGINT) }
   }
 
-  /// Kills the executor and starts a fresh one; every earlier cell's state is gone.
+  /// Kills the executor and starts a fresh one in a new work folder; every earlier cell's
+  /// state and files are gone. Must not run while completions are being computed.
   public func restart() throws {
     executionLock.lock()
     defer { executionLock.unlock() }
     process?.terminate()
     process = nil
     updateCells { $0 = [] }
+    workFolder.remove()
+    workFolder = try WorkFolder.create(in: configuration.workParent)
+    configuration.workDirectory = workFolder.path
+    compiler = CellCompiler(configuration: configuration, cancellation: cancellation)
+    symbolIndex = SymbolIndex(configuration: configuration)
     process = try ExecutorProcess(configuration: configuration)
   }
 
-  /// Stops the executor for good.
+  /// Stops the executor for good and removes the work folder.
   public func shutdown() {
     executionLock.lock()
     defer { executionLock.unlock() }
@@ -194,12 +183,27 @@ public final class CellExecutor: @unchecked Sendable {
     process?.terminate()
     process = nil
     updateCells { $0 = [] }
+    workFolder.remove()
   }
 
-  /// Builds the error for a crash and starts a new executor.
-  private func restartAfterCrash(stderr: String, signal: Int32?) -> CellError {
+  /// Builds the error for a crash without a snapshot and starts a new executor.
+  func restartAfterCrash(stderr: String, termination: Termination?) -> CellError {
     replaceProcess()
-    return CrashReport.error(stderr: stderr, signal: signal)
+    return CrashReport.error(stderr: stderr, termination: termination, restored: false)
+  }
+
+  /// Builds the error for a killed cell without a snapshot and starts a new executor.
+  func restartAfterInterrupt() -> CellError {
+    _ = takeInterruptRequest()
+    replaceProcess()
+    return CrashReport.killedAfterInterrupt(grace: configuration.interruptGracePeriod, restored: false)
+  }
+
+  /// Publishes the current executor's pid to `interrupt()` after a snapshot took over.
+  func refreshProcessID() {
+    stateLock.lock()
+    processID = process?.pid
+    stateLock.unlock()
   }
 
   /// Replaces the executor without taking the execution lock (the caller holds it).
@@ -234,13 +238,13 @@ public final class CellExecutor: @unchecked Sendable {
     stateLock.unlock()
   }
 
-  private func currentInterruptDeadline() -> Date? {
+  func currentInterruptDeadline() -> Date? {
     stateLock.lock()
     defer { stateLock.unlock() }
     return interruptDeadline
   }
 
-  private func takeInterruptRequest() -> Bool {
+  func takeInterruptRequest() -> Bool {
     stateLock.lock()
     defer { stateLock.unlock() }
     let requested = interruptRequested

@@ -10,8 +10,12 @@ public struct ExecutorConfiguration: Sendable {
   public var moduleSearchPaths: [String]
   /// Modules that every cell imports; by default Foundation and the preloaded library.
   public var preludeModules: [String]
-  /// Directory for generated sources, objects, modules and libraries of cells.
-  public var workDirectory: String
+  /// The folder in which each executor creates its private work folder (see `WorkFolder`);
+  /// by default the system's temporary folder.
+  public var workParent: String
+  /// The executor's private folder for generated sources, objects, modules and libraries of
+  /// cells; `CellExecutor` creates it and sets this.
+  public internal(set) var workDirectory = ""
   /// The toolchain's `usr` directory (holds `bin/swift-frontend`, `bin/clang`, `lib/swift`).
   public var toolchainPath: String
   /// Seconds an interrupted cell has to return before the executor is killed.
@@ -26,13 +30,14 @@ public struct ExecutorConfiguration: Sendable {
   public init(
     executorPath: String, moduleSearchPaths: [String],
     preludeModules: [String] = ["Foundation", "TensorCore", "RealNVP", "NotebookDisplay"],
-    workDirectory: String, toolchainPath: String? = nil, interruptGracePeriod: Double = 3,
+    workParent: String = NSTemporaryDirectory(), toolchainPath: String? = nil,
+    interruptGracePeriod: Double = 3,
     extraCompilerFlags: [String] = [], extraLinkerFlags: [String] = []
   ) {
     self.executorPath = executorPath
     self.moduleSearchPaths = moduleSearchPaths
     self.preludeModules = preludeModules
-    self.workDirectory = workDirectory
+    self.workParent = workParent
     self.toolchainPath = toolchainPath ?? Self.defaultToolchainPath()
     self.interruptGracePeriod = interruptGracePeriod
     self.extraCompilerFlags = extraCompilerFlags
@@ -45,7 +50,7 @@ public struct ExecutorConfiguration: Sendable {
   /// of system-library targets from `<package>/Sources/*`; the executor is
   /// `<build>/realnvp-executor`.
   public static func fromBuildDirectory(
-    _ buildDirectory: String, workDirectory: String? = nil
+    _ buildDirectory: String, workParent: String = NSTemporaryDirectory()
   ) throws -> ExecutorConfiguration {
     let build = URL(fileURLWithPath: buildDirectory).resolvingSymlinksInPath()
     let files = FileManager.default
@@ -70,16 +75,18 @@ public struct ExecutorConfiguration: Sendable {
         }
       }
     }
-    let work = workDirectory ?? NSTemporaryDirectory() + "realnvp-cells-\(getpid())"
     return ExecutorConfiguration(
-      executorPath: executor, moduleSearchPaths: searchPaths, workDirectory: work)
+      executorPath: executor, moduleSearchPaths: searchPaths, workParent: workParent)
   }
 
   // MARK: - Defaults
 
-  /// The `usr` directory of the toolchain whose `swiftc` is on PATH, else `/opt/swift/usr`.
+  /// `$REALNVP_SWIFT_TOOLCHAIN` if set, else the `usr` directory of the toolchain whose
+  /// `swift-frontend` is on PATH, else `/opt/swift/usr`.
   static func defaultToolchainPath() -> String {
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+    let environment = ProcessInfo.processInfo.environment
+    if let chosen = environment["REALNVP_SWIFT_TOOLCHAIN"], !chosen.isEmpty { return chosen }
+    let path = environment["PATH"] ?? ""
     for dir in path.split(separator: ":") {
       let candidate = "\(dir)/swift-frontend"
       if FileManager.default.isExecutableFile(atPath: candidate) {
@@ -112,6 +119,8 @@ public enum ExecutorError: Error, CustomStringConvertible, Equatable {
   case startFailed(String)
   /// The work directory could not be created.
   case workDirectory(path: String, reason: String)
+  /// The Swift toolchain that compiles cells lacks these files (or is not there at all).
+  case missingToolchain(path: String, missing: [String])
 
   /// A message naming what was wrong and what was expected.
   public var description: String {
@@ -122,6 +131,29 @@ public enum ExecutorError: Error, CustomStringConvertible, Equatable {
       return "the executor did not start: \(reason)"
     case .workDirectory(let path, let reason):
       return "cannot use \(path) as the cell work directory: \(reason)"
+    case .missingToolchain(let path, let missing):
+      return "the Swift toolchain that compiles cells is missing: no \(missing.joined(separator: ", ")) "
+        + "under \(path). Install the Swift 6.3 toolchain (swift.org/install) and put its usr/bin on "
+        + "PATH, or set REALNVP_SWIFT_TOOLCHAIN to its usr folder, then restart the kernel"
+    }
+  }
+}
+
+// MARK: - Checking the toolchain
+
+extension ExecutorConfiguration {
+  /// The toolchain files every cell needs, relative to `toolchainPath`.
+  static var requiredToolchainFiles: [String] {
+    ["bin/swift-frontend", "bin/clang", "lib/swift/linux/\(CellCompiler.architecture)/swiftrt.o"]
+  }
+
+  /// Throws `missingToolchain` naming each required toolchain file that is not there.
+  public func checkToolchain() throws {
+    let missing = Self.requiredToolchainFiles.filter {
+      !FileManager.default.fileExists(atPath: toolchainPath + "/" + $0)
+    }
+    guard missing.isEmpty else {
+      throw ExecutorError.missingToolchain(path: toolchainPath, missing: missing)
     }
   }
 }

@@ -57,13 +57,18 @@ public enum CellOutcome: Equatable, Sendable {
   case success
   /// The cell did not compile; nothing ran and earlier state is intact.
   case compileError(CellError)
-  /// The cell crashed the executor, which was restarted; state from earlier cells is lost.
+  /// The cell crashed the executor and no snapshot was left, so a fresh executor was started;
+  /// state from earlier cells is lost.
   case runtimeError(CellError)
+  /// The cell ended the process running it (a trap, `exit()`, a fatal signal); the snapshot
+  /// from before the cell took over, so earlier state is kept and the cell's effects are gone.
+  case rolledBack(CellError)
   /// The cell's top-level code threw an error nobody caught: the cell's own definitions are
   /// discarded, earlier state is kept.
   case uncaughtError(CellError)
   /// The cell was interrupted: `nil` when it returned cooperatively (state kept), else an
-  /// error saying that the executor had to be killed and restarted (state lost).
+  /// error saying that the compile was cancelled, or that the cell was killed and rolled back
+  /// (or, without a snapshot, that the executor was restarted and state lost).
   case interrupted(CellError?)
 }
 

@@ -3,7 +3,8 @@ import Foundation
 // MARK: - The executor child process
 
 /// One running `realnvp-executor`: descriptor 3 carries events (JSON lines) to us, 4 carries
-/// commands to it, 5 carries the stderr bytes its crash handler rescued.
+/// commands to it, 5 carries the stderr bytes its crash handler rescued, 6 carries replies to
+/// its input requests.
 final class ExecutorProcess {
   /// What reading the event channel produced.
   enum Message {
@@ -15,11 +16,12 @@ final class ExecutorProcess {
     case closed
   }
 
-  /// The child's process id.
-  let pid: pid_t
+  /// The process id of the executor the kernel talks to (a restored snapshot replaces it).
+  private(set) var pid: pid_t
   private let eventFD: Int32
   private let commandFD: Int32
   private let crashFD: Int32
+  private let inputFD: Int32
   private var buffer: [UInt8] = []
   private var exited = false
   private var closed = false
@@ -30,6 +32,7 @@ final class ExecutorProcess {
       throw ExecutorError.missingExecutor(path: configuration.executorPath)
     }
     let events = try Self.makePipe(), commands = try Self.makePipe(), crash = try Self.makePipe()
+    let input = try Self.makePipe()
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -37,6 +40,7 @@ final class ExecutorProcess {
     posix_spawn_file_actions_adddup2(&actions, events.write, 3)
     posix_spawn_file_actions_adddup2(&actions, commands.read, 4)
     posix_spawn_file_actions_adddup2(&actions, crash.write, 5)
+    posix_spawn_file_actions_adddup2(&actions, input.read, 6)
     // The kernel may ignore SIGPIPE or SIGINT and block signals on its thread; the child
     // starts with default dispositions and an empty mask so that interrupts reach it.
     var attributes = posix_spawnattr_t()
@@ -64,14 +68,16 @@ final class ExecutorProcess {
     close(events.write)
     close(commands.read)
     close(crash.write)
+    close(input.read)
     guard status == 0 else {
-      [events.read, commands.write, crash.read].forEach { close($0) }
+      [events.read, commands.write, crash.read, input.write].forEach { close($0) }
       throw ExecutorError.startFailed("posix_spawn \(configuration.executorPath) failed (errno \(status))")
     }
     pid = childPID
     eventFD = events.read
     commandFD = commands.write
     crashFD = crash.read
+    inputFD = input.write
     switch nextMessage(timeout: 30) {
     case .event(let object) where object["kind"] as? String == "ready":
       return
@@ -88,6 +94,22 @@ final class ExecutorProcess {
   func send(_ line: String) -> Bool {
     let bytes = Array((line + "\n").utf8)
     return bytes.withUnsafeBytes { Glibc.write(commandFD, $0.baseAddress!, $0.count) == $0.count }
+  }
+
+  /// Answers the executor's input request: the line the user typed, or nil for end of input.
+  func answerInput(_ value: String?) {
+    let object: [String: Any] = value.map { ["value": $0] } ?? ["eof": true]
+    guard var data = try? JSONSerialization.data(withJSONObject: object) else { return }
+    data.append(0x0A)
+    data.withUnsafeBytes { raw in
+      var offset = 0
+      while offset < raw.count {
+        let written = Glibc.write(inputFD, raw.baseAddress! + offset, raw.count - offset)
+        if written < 0 && errno == EINTR { continue }
+        if written <= 0 { return }
+        offset += written
+      }
+    }
   }
 
   /// The next event, waiting at most `timeout` seconds.
@@ -119,15 +141,25 @@ final class ExecutorProcess {
   /// Sends a signal to the executor.
   func signal(_ number: Int32) { if !exited { kill(pid, number) } }
 
-  /// Waits for the executor to exit; returns the terminating signal, or nil for a normal exit.
+  /// Waits for the executor to exit; returns how it ended (nil if it was reaped already or is
+  /// not this process's child).
   @discardableResult
-  func waitForExit() -> Int32? {
+  func waitForExit() -> Termination? {
     guard !exited else { return nil }
     var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    var result: pid_t
+    repeat { result = waitpid(pid, &status, 0) } while result < 0 && errno == EINTR
     exited = true
-    let signalNumber = status & 0x7F
-    return signalNumber != 0 && signalNumber != 0x7F ? signalNumber : nil
+    return result == pid ? Termination(waitStatus: status) : nil
+  }
+
+  /// Reaps the dead executor and talks to the snapshot that took its place from now on;
+  /// returns how the dead one ended.
+  func adoptRestored(pid restored: pid_t) -> Termination? {
+    let ended = waitForExit()
+    pid = restored
+    exited = false
+    return ended
   }
 
   /// What the crash handler rescued from stderr (read after the executor died).
@@ -151,7 +183,7 @@ final class ExecutorProcess {
     }
     if !closed {
       closed = true
-      [eventFD, commandFD, crashFD].forEach { close($0) }
+      [eventFD, commandFD, crashFD, inputFD].forEach { close($0) }
     }
   }
 

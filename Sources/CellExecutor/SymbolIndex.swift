@@ -62,7 +62,7 @@ final class SymbolIndex: @unchecked Sendable {
         configuration.workDirectory + "/modules",
       ]
       for path in configuration.moduleSearchPaths { arguments += ["-I", path] }
-      _ = CellCompiler.run(configuration.toolchainPath + "/bin/swift-symbolgraph-extract", arguments)
+      _ = ToolRunner.run(configuration.toolchainPath + "/bin/swift-symbolgraph-extract", arguments)
     }
     let symbols = Self.parse(file: file)
     loaded[module] = symbols

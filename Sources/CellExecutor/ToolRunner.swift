@@ -8,7 +8,10 @@ import Foundation
 /// cell runs three tools, so this waits with `waitpid` instead.
 enum ToolRunner {
   /// Runs `tool` with `arguments`; returns its exit status and its stdout and stderr together.
-  static func run(_ tool: String, _ arguments: [String]) -> (status: Int32, output: String) {
+  /// While it runs, `cancellation` (if any) can kill it.
+  static func run(
+    _ tool: String, _ arguments: [String], cancellation: ToolCancellation? = nil
+  ) -> (status: Int32, output: String) {
     var ends: [Int32] = [0, 0]
     guard pipe(&ends) == 0 else { return (127, "pipe() failed (errno \(errno))") }
     _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
@@ -28,6 +31,8 @@ enum ToolRunner {
       close(ends[0])
       return (127, "cannot run \(tool): errno \(status)")
     }
+    cancellation?.began(pid)
+    defer { cancellation?.ended() }
     var output: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 65536)
     while true {
@@ -41,5 +46,51 @@ enum ToolRunner {
     while waitpid(pid, &exitStatus, 0) < 0 && errno == EINTR {}
     let code = exitStatus & 0x7F == 0 ? (exitStatus >> 8) & 0xFF : 128 + (exitStatus & 0x7F)
     return (code, String(decoding: output, as: UTF8.self))
+  }
+}
+
+// MARK: - Cancelling a compile
+
+/// The toolchain program a compile is running, so that an interrupt can kill it.
+final class ToolCancellation: @unchecked Sendable {
+  private let lock = NSLock()
+  private var running: pid_t?
+  private var cancelled = false
+
+  /// Whether `cancel()` was called since the last `reset()`.
+  var isCancelled: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return cancelled
+  }
+
+  /// Forgets an earlier cancellation (at the start of a compile).
+  func reset() {
+    lock.lock()
+    cancelled = false
+    lock.unlock()
+  }
+
+  /// Kills the running tool, and every tool started until the next `reset()`.
+  func cancel() {
+    lock.lock()
+    cancelled = true
+    if let running { kill(running, SIGKILL) }
+    lock.unlock()
+  }
+
+  /// Records a started tool (killing it at once if the compile was cancelled).
+  func began(_ pid: pid_t) {
+    lock.lock()
+    running = pid
+    if cancelled { kill(pid, SIGKILL) }
+    lock.unlock()
+  }
+
+  /// Forgets the tool once it has been reaped.
+  func ended() {
+    lock.lock()
+    running = nil
+    lock.unlock()
   }
 }

@@ -28,7 +28,7 @@ extension KernelCore {
 
     let message = Message(
       identities: parent.identities, header: MessageHeader(msgType: "input_request", session: session),
-      parentHeader: parent.header.json, content: ["prompt": .string(prompt), "password": .bool(password)])
+      parentHeader: parent.header.echoed, content: ["prompt": .string(prompt), "password": .bool(password)])
     transport.send(message, on: .stdin)
     pending.semaphore.wait()
     return pending.value

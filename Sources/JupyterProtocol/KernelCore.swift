@@ -159,7 +159,7 @@ public final class KernelCore {
   ) {
     let message = Message(
       identities: request.message.identities, header: MessageHeader(msgType: msgType, session: session),
-      parentHeader: request.message.header.json, metadata: metadata, content: content)
+      parentHeader: request.message.header.echoed, metadata: metadata, content: content)
     transport.send(message, on: request.channel)
   }
 
@@ -167,7 +167,7 @@ public final class KernelCore {
     Message(
       identities: [Data("kernel.\(session.prefix(8)).\(msgType)".utf8)],
       header: MessageHeader(msgType: msgType, session: session),
-      parentHeader: parent?.header.json ?? .object([:]), content: content)
+      parentHeader: parent?.header.echoed ?? .object([:]), content: content)
   }
 
   /// Marks the kernel as stopping; the dispatcher calls `onShutdown` after idle.

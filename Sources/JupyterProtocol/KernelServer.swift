@@ -24,6 +24,16 @@ public final class KernelServer: KernelTransport {
   private var outgoing: [(Channel, [Data])] = []
   private var wakePending = false
   private var stopRequested = false
+  /// Signatures of the messages received so far (touched only on the I/O thread).
+  private var signatures = SignatureHistory()
+
+  /// The largest frame a peer may send: libzmq disconnects a peer that announces a larger one
+  /// before allocating for it (ZMQ_MAXMSGSIZE), so an unauthenticated peer cannot make the
+  /// kernel allocate without bound.
+  public static let maximumFrameBytes: Int64 = 64 << 20
+  /// The largest message (all frames together) the kernel copies out of libzmq; a larger one
+  /// is dropped unread, before its signature is computed.
+  public static let maximumMessageBytes = 128 << 20
 
   /// Creates the sockets and binds them; throws if a port is taken or an address is invalid.
   public init(connection: ConnectionInfo) throws {
@@ -44,6 +54,10 @@ public final class KernelServer: KernelTransport {
       let socket = try ZMQSocket(context: context, type: types[channel]!)
       socket.setOption(ZMQ_IPV6, ipv6)
       socket.setOption(ZMQ_LINGER, 1000)
+      if channel != .iopub { socket.setOption(ZMQ_MAXMSGSIZE, int64: KernelServer.maximumFrameBytes) }
+      // A PUB socket drops what exceeds its high-water mark, the final `idle` included; the
+      // executor caps and coalesces stream output instead, so the queue is never cut.
+      if channel == .iopub { socket.setOption(ZMQ_SNDHWM, 0) }
       endpoints[channel.rawValue] = try socket.bind(connection.endpoint(port: ports[channel]!))
       sockets[channel] = socket
     }
@@ -124,14 +138,21 @@ public final class KernelServer: KernelTransport {
     for _ in 0..<64 {
       let frames: [Data]
       do {
-        guard let received = try socket.receive(dontWait: true) else { return }
+        guard
+          let received = try socket.receive(dontWait: true, maximumBytes: KernelServer.maximumMessageBytes)
+        else { return }
         frames = received
       } catch {
         KernelLog.log("receive on \(channel.rawValue): \(error)")
         return
       }
       do {
-        handler(try codec.decode(frames), channel)
+        let message = try codec.decode(frames)
+        // Checked after the signature, so that only genuine messages enter the history.
+        guard let split = frames.firstIndex(of: WireCodec.delimiter), split + 1 < frames.count,
+          signatures.admit(frames[split + 1])
+        else { throw WireError.replayed }
+        handler(message, channel)
       } catch {
         KernelLog.log("dropped message on \(channel.rawValue) (\(frames.count) frames): \(error)")
       }

@@ -30,6 +30,9 @@ public struct MessageHeader: Equatable, Sendable {
   public var msgType: String
   /// The protocol version, "5.3" for messages this kernel sends.
   public var version: String
+  /// The header object exactly as it arrived (every field, also ones this type does not
+  /// model); nil for headers this kernel made. Not part of equality.
+  public var asReceived: JSONValue?
 
   /// The protocol version this kernel speaks.
   public static let protocolVersion = "5.3"
@@ -59,6 +62,16 @@ public struct MessageHeader: Equatable, Sendable {
     self.username = object["username"]?.stringValue ?? ""
     self.date = object["date"]?.stringValue ?? ""
     self.version = object["version"]?.stringValue ?? ""
+    self.asReceived = json
+  }
+
+  /// What a reply's `parent_header` carries: the header as the client sent it.
+  public var echoed: JSONValue { asReceived ?? json }
+
+  /// Headers are equal when their modelled fields are.
+  public static func == (lhs: MessageHeader, rhs: MessageHeader) -> Bool {
+    lhs.msgID == rhs.msgID && lhs.session == rhs.session && lhs.username == rhs.username
+      && lhs.date == rhs.date && lhs.msgType == rhs.msgType && lhs.version == rhs.version
   }
 
   /// The header as the JSON object that goes on the wire.

@@ -14,6 +14,8 @@ public enum WireError: Error, CustomStringConvertible, Equatable {
   case invalidJSON(frame: String)
   /// The header lacks a required field.
   case badHeader(String)
+  /// A message with this signature was already received: a replay.
+  case replayed
 
   /// A sentence naming what was wrong and what was expected.
   public var description: String {
@@ -29,6 +31,8 @@ public enum WireError: Error, CustomStringConvertible, Equatable {
       return "\(frame) frame is not a JSON object"
     case .badHeader(let reason):
       return "bad header: \(reason)"
+    case .replayed:
+      return "a message with this signature was already received (a replay)"
     }
   }
 }

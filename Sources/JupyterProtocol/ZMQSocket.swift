@@ -16,6 +16,13 @@ public struct ZMQError: Error, CustomStringConvertible {
     self.code = zmq_errno()
   }
 
+  /// A received message larger than the kernel accepts.
+  static func messageTooLarge(bytes: Int, limit: Int) -> ZMQError {
+    var error = ZMQError("receive of \(bytes) bytes (limit \(limit))")
+    error.code = EMSGSIZE
+    return error
+  }
+
   /// `call failed: message (errno N)`.
   public var description: String {
     "\(call) failed: \(String(cString: zmq_strerror(code))) (errno \(code))"
@@ -60,6 +67,12 @@ final class ZMQSocket {
     zmq_setsockopt(handle, option, &value, MemoryLayout<Int32>.size)
   }
 
+  /// Sets a 64-bit integer socket option (e.g. `ZMQ_MAXMSGSIZE`).
+  func setOption(_ option: Int32, int64 value: Int64) {
+    var value = value
+    zmq_setsockopt(handle, option, &value, MemoryLayout<Int64>.size)
+  }
+
   /// Binds to an endpoint; returns the endpoint actually bound (port 0 becomes a real port).
   @discardableResult
   func bind(_ endpoint: String) throws -> String {
@@ -89,9 +102,12 @@ final class ZMQSocket {
     }
   }
 
-  /// Receives one multipart message; nil when none is waiting (`dontWait`) or the call was interrupted.
-  func receive(dontWait: Bool) throws -> [Data]? {
+  /// Receives one multipart message; nil when none is waiting (`dontWait`) or the call was
+  /// interrupted. A message over `maximumBytes` is read to its end without copying and throws.
+  func receive(dontWait: Bool, maximumBytes: Int = .max) throws -> [Data]? {
     var frames: [Data] = []
+    var total = 0
+    var tooLarge = false
     var more = true
     while more {
       var message = zmq_msg_t()
@@ -104,9 +120,14 @@ final class ZMQSocket {
         if code == EINTR { continue }
         throw ZMQError("zmq_msg_recv")
       }
-      frames.append(Data(bytes: zmq_msg_data(&message), count: zmq_msg_size(&message)))
+      let size = zmq_msg_size(&message)
+      total += size
+      tooLarge = tooLarge || total > maximumBytes
+      // An empty stand-in keeps `frames.isEmpty` meaning "nothing received yet".
+      frames.append(tooLarge ? Data() : Data(bytes: zmq_msg_data(&message), count: size))
       more = zmq_msg_more(&message) != 0
     }
+    if tooLarge { throw ZMQError.messageTooLarge(bytes: total, limit: maximumBytes) }
     return frames
   }
 

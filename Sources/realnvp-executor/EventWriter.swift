@@ -7,7 +7,8 @@ import NotebookDisplay
 ///
 /// Every event is one JSON object with a `kind` key: `stdout`, `stderr` (with `text`),
 /// `display`, `update`, `result` (with `data`, `metadata`, optional `id`), `clear` (with
-/// `wait`), `ready`, `done` and `failed` (with `message`).
+/// `wait`), `ready`, `done` and `failed` (with `message`); for snapshots `restored` (with
+/// `pid`), `skipped` and `nosnapshot` (with `message`); `input` asks for a line of stdin.
 final class EventWriter: @unchecked Sendable {
   private let fd: Int32
   private let lock = NSLock()

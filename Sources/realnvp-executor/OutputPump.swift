@@ -5,16 +5,30 @@ import Foundation
 /// Redirects this process's descriptors 1 and 2 into pipes and turns what arrives into
 /// `stdout` / `stderr` events, in order with display events.
 ///
-/// A reader thread forwards output as it comes. Before a display event or the end of a cell,
-/// `drain()` flushes `stdout` and empties both pipes under the writer's lock, so nothing
-/// printed earlier can arrive after the event.
+/// A reader thread forwards output at most every `interval` seconds, so a cell printing line
+/// after line sends a few large events instead of one per line. Between forwards the output
+/// waits in the pipes (1 MiB each), not in this process, so what a dying cell printed last is
+/// still there for the crash handler and for the snapshot that takes over. Each cell's output
+/// is capped (`OutputBudget`). Before a display event or the end of a cell, `drain()` flushes
+/// `stdout` and empties both pipes under the writer's lock, so nothing printed earlier can
+/// arrive after the event.
 final class OutputPump: @unchecked Sendable {
+  /// Seconds between stream events while a cell prints.
+  static let interval = 0.05
+  /// Seconds output stays in the pipe at least before the reader thread takes it.
+  static let settle = 0.02
+  /// Bytes of stream output a cell may print before the rest is dropped.
+  static let cellLimit = 1_000_000
+
   private let writer: EventWriter
   /// Read ends of the stdout and stderr pipes (non-blocking).
   let stdoutRead: Int32
   /// Read end of the stderr pipe (non-blocking); the crash handler empties it too.
   let stderrRead: Int32
+  // Guarded by the writer's lock.
   private var pending: [Int32: [UInt8]] = [:]
+  private var lastForward = 0.0
+  private var budget = OutputBudget(limit: OutputPump.cellLimit)
 
   /// Creates the pipes, moves descriptors 1 and 2 onto them and makes stdout line-buffered.
   init(writer: EventWriter) {
@@ -37,8 +51,20 @@ final class OutputPump: @unchecked Sendable {
   func drain(then: () -> Void = {}) {
     fflush(stdout)
     writer.locked {
-      forwardAvailable(stdoutRead, kind: "stdout")
-      forwardAvailable(stderrRead, kind: "stderr")
+      forwardAll()
+      then()
+    }
+  }
+
+  /// Starts a new cell's output budget.
+  func beginCell() {
+    writer.locked { budget.reset() }
+  }
+
+  /// Drains, says how much output was not shown, then runs `then` (the cell's last event).
+  func endCell(then: () -> Void) {
+    drain {
+      if let summary = budget.summary { writer.writeUnlocked(["kind": "stderr", "text": summary]) }
       then()
     }
   }
@@ -53,14 +79,29 @@ final class OutputPump: @unchecked Sendable {
     while true {
       let ready = poll(&fds, 2, 1000)
       if ready <= 0 { continue }
-      writer.locked {
-        if fds[0].revents != 0 { forwardAvailable(stdoutRead, kind: "stdout") }
-        if fds[1].revents != 0 { forwardAvailable(stderrRead, kind: "stderr") }
-      }
+      // Never read at once: a cell that traps writes the runtime's message and dies within
+      // microseconds, and the crash handler must find that message still in the pipe.
+      let wait = writer.locked { max(Self.settle, lastForward + Self.interval - Self.now()) }
+      usleep(UInt32(wait * 1_000_000))
+      writer.locked { forwardAll() }
     }
   }
 
-  /// Reads until the pipe is empty and writes one event with the complete UTF-8 text.
+  /// Forwards what waits in both pipes (the caller holds the writer's lock).
+  private func forwardAll() {
+    forwardAvailable(stdoutRead, kind: "stdout")
+    forwardAvailable(stderrRead, kind: "stderr")
+    lastForward = Self.now()
+  }
+
+  private static func now() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+  }
+
+  /// Reads until the pipe is empty and writes one event with the complete UTF-8 text that the
+  /// budget admits.
   private func forwardAvailable(_ fd: Int32, kind: String) {
     var bytes = pending[fd] ?? []
     var buffer = [UInt8](repeating: 0, count: 65536)
@@ -76,10 +117,9 @@ final class OutputPump: @unchecked Sendable {
     }
     let complete = Self.completeUTF8Prefix(bytes)
     pending[fd] = Array(bytes[complete...])
-    if complete > 0 {
-      let text = String(decoding: bytes[0..<complete], as: UTF8.self)
-      writer.writeUnlocked(["kind": kind, "text": text])
-    }
+    guard complete > 0, let text = budget.admit(String(decoding: bytes[0..<complete], as: UTF8.self))
+    else { return }
+    writer.writeUnlocked(["kind": kind, "text": text])
   }
 
   /// The length of the longest prefix that does not end inside a UTF-8 sequence.
@@ -96,10 +136,14 @@ final class OutputPump: @unchecked Sendable {
     return needed > continuation ? index - 1 : bytes.count
   }
 
+  /// Linux's F_SETPIPE_SZ (not exported to Swift).
+  private static let setPipeSize: Int32 = 1031
+
   /// Points `target` at the write end of a new pipe and returns its non-blocking read end.
   private static func redirect(_ target: Int32) -> Int32 {
     var ends: [Int32] = [0, 0]
     guard pipe(&ends) == 0 else { fatalError("realnvp-executor: pipe() failed (errno \(errno))") }
+    _ = fcntl(ends[1], Self.setPipeSize, 1 << 20)
     dup2(ends[1], target)
     close(ends[1])
     _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK)

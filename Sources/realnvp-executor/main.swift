@@ -5,9 +5,12 @@ import RealNVP
 import TensorCore
 
 // The notebook executor: the kernel starts it with descriptor 3 for events (JSON lines out),
-// 4 for commands (lines in: "run <path of a cell library>") and 5 for crash reports. It
-// dlopens each compiled cell with RTLD_GLOBAL, so later cells bind to earlier cells' globals
-// and every cell binds to this process's one copy of the library (exported dynamically).
+// 4 for commands (lines in: "run <path of a cell library>"), 5 for crash reports and 6 for
+// replies to input requests (StandardInput.swift). It dlopens each compiled cell with
+// RTLD_GLOBAL, so later cells bind to earlier cells' globals and every cell binds to this
+// process's one copy of the library (exported dynamically).
+// Before each cell it forks a snapshot of itself (Snapshot.swift): if the cell kills the
+// process, the snapshot carries on and reports `restored` with its pid.
 
 // MARK: - Start-up
 
@@ -32,6 +35,7 @@ DisplayChannel.connectNotebook { event in
   pump.drain { writer.writeUnlocked(event.wireObject) }
 }
 DefaultTrainingProgress.showProgressBars()
+StandardInput.install()
 realnvp_set_top_level_error_hook { box in
   // The runtime passes the thrown value as the single-pointer box of an `any Error`.
   let error = unsafeBitCast(box, to: Error.self)
@@ -42,6 +46,7 @@ realnvp_set_top_level_error_hook { box in
   pthread_exit(nil)
 }
 pump.start()
+Lifeline.watch(commandFD: commandFD)
 writer.write(["kind": "ready", "pid": Int(getpid())])
 
 // MARK: - Command loop
@@ -91,27 +96,91 @@ func runCell(at path: String) -> String? {
   return nil
 }
 
-let commands = FileHandle(fileDescriptor: commandFD, closeOnDealloc: false)
-var buffered = Data()
+/// Reports the end of a cell, after everything it printed.
+func finishCell(failure: String?) {
+  pump.endCell {
+    if let failure { writer.writeUnlocked(["kind": "failed", "message": failure]) }
+    writer.writeUnlocked(["kind": "done"])
+  }
+}
+
+/// In a snapshot that took over: re-creates the threads a fork leaves behind, forwards what the
+/// dead process left in the output pipes, then tells the kernel which process it now talks to.
+func resumeAfterRestore() {
+  Interruption.clear()
+  pump.start()
+  Lifeline.watch(commandFD: commandFD)
+  pump.drain { writer.writeUnlocked(["kind": "restored", "pid": Int(getpid())]) }
+}
+
+/// Seconds a cell waits at most for Dispatch's workers to exit before its snapshot is taken
+/// (`REALNVP_SNAPSHOT_WAIT`, default 6): 0 runs cells at once, but a rollback after parallel
+/// work may then leave `concurrentPerform` on one thread.
+let snapshotWait = ProcessInfo.processInfo.environment["REALNVP_SNAPSHOT_WAIT"].flatMap(Double.init) ?? 6
+/// A snapshot of the state as it is now, taken while the executor waited for a command.
+var spare: Snapshot?
+
+/// Runs the cell library at `path` with a snapshot of the state before it.
+func runWithSnapshot(path: String) {
+  Interruption.clear()
+  pump.beginCell()
+  let taken =
+    spare.map { Snapshot.Taken.kept($0) }
+    ?? Snapshot.takeWhenIdle(
+      writer: writer, commandFD: commandFD, within: snapshotWait, unless: { Interruption.isRequested })
+  spare = nil
+  switch taken {
+  case .restored:
+    // The process that ran the cell died; this copy of the state before it carries on.
+    resumeAfterRestore()
+  case .kept(let snapshot) where Interruption.isRequested:
+    // Interrupted while waiting for the snapshot: the cell never starts.
+    snapshot.discard()
+    pump.endCell { writer.writeUnlocked(["kind": "skipped"]) }
+  case .kept(let snapshot):
+    let failure = runCellOnItsOwnThread(at: path)
+    snapshot.discard()
+    finishCell(failure: failure)
+  case .unavailable(let reason):
+    writer.write(["kind": "nosnapshot", "message": reason])
+    finishCell(failure: runCellOnItsOwnThread(at: path))
+  }
+}
+
+/// Waits up to `milliseconds` for the command descriptor; returns whether it can be read.
+/// While idle, takes the spare snapshot once Dispatch's workers are gone.
+func awaitCommand(milliseconds: Int32) -> Bool {
+  var descriptor = pollfd(fd: commandFD, events: Int16(POLLIN), revents: 0)
+  let ready = poll(&descriptor, 1, milliseconds)
+  if ready > 0 { return true }
+  guard ready == 0, spare == nil, Snapshot.dispatchIsIdle() else { return false }
+  switch Snapshot.take(writer: writer, commandFD: commandFD) {
+  case .kept(let snapshot): spare = snapshot
+  case .restored: resumeAfterRestore()
+  case .unavailable: break
+  }
+  return false
+}
+
+var buffered: [UInt8] = []
+var chunk = [UInt8](repeating: 0, count: 4096)
 commandLoop: while true {
   while let newline = buffered.firstIndex(of: 0x0A) {
-    let line = String(decoding: buffered[buffered.startIndex..<newline], as: UTF8.self)
-    buffered.removeSubrange(buffered.startIndex...newline)
+    let line = String(decoding: buffered[..<newline], as: UTF8.self)
+    buffered.removeSubrange(...newline)
     if line == "exit" { break commandLoop }
     guard line.hasPrefix("run ") else {
       writer.write(["kind": "failed", "message": "unknown command: \(line)"])
       continue
     }
-    Interruption.clear()
-    let failure = runCellOnItsOwnThread(at: String(line.dropFirst(4)))
-    pump.drain {
-      if let failure { writer.writeUnlocked(["kind": "failed", "message": failure]) }
-      writer.writeUnlocked(["kind": "done"])
-    }
+    runWithSnapshot(path: String(line.dropFirst(4)))
   }
-  let chunk = commands.availableData
-  if chunk.isEmpty { break }
-  buffered.append(chunk)
+  guard awaitCommand(milliseconds: 200) else { continue }
+  let count = read(commandFD, &chunk, chunk.count)
+  if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+  if count <= 0 { break }
+  buffered.append(contentsOf: chunk[..<count])
 }
+spare?.discard()
 fflush(stdout)
 exit(0)

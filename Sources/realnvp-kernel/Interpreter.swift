@@ -13,9 +13,14 @@ func makeInterpreter() -> KernelInterpreter {
   do {
     let configuration = try ExecutorConfiguration.fromBuildDirectory(buildDirectory)
     return SwiftInterpreter(executor: try CellExecutor(configuration: configuration))
+  } catch ExecutorError.missingToolchain(let path, let missing) {
+    let reason = "\(ExecutorError.missingToolchain(path: path, missing: missing))"
+    KernelLog.log("cannot compile cells: \(reason)")
+    return UnavailableInterpreter(ename: "ToolchainMissing", reason: reason, fix: nil)
   } catch {
     KernelLog.log("cannot start the Swift executor: \(error)")
-    return UnavailableInterpreter(reason: "\(error)")
+    return UnavailableInterpreter(
+      ename: "ExecutorUnavailable", reason: "\(error)", fix: "Run scripts/setup.sh to build it.")
   }
 }
 
@@ -48,7 +53,8 @@ final class SwiftInterpreter: KernelInterpreter {
 
   func execute(_ request: ExecuteRequest, publish: @escaping (OutputEvent) -> Void) -> ExecuteOutcome {
     if let name = helpRequest(in: request.code) { return page(for: name) }
-    let outcome = executor.execute(request.code) { event in
+    let readInput = request.allowStdin ? request.readInput : nil
+    let outcome = executor.execute(request.code, readInput: readInput) { event in
       switch event {
       case .stdout(let text): publish(.stream(.stdout, text))
       case .stderr(let text): publish(.stream(.stderr, text))
@@ -65,7 +71,8 @@ final class SwiftInterpreter: KernelInterpreter {
     switch outcome {
     case .success:
       return .ok
-    case .compileError(let e), .runtimeError(let e), .uncaughtError(let e), .interrupted(let e?):
+    case .compileError(let e), .runtimeError(let e), .rolledBack(let e), .uncaughtError(let e),
+      .interrupted(let e?):
       return .error(ename: e.ename, evalue: e.evalue, traceback: e.traceback)
     case .interrupted(nil):
       return .error(
@@ -85,7 +92,8 @@ final class SwiftInterpreter: KernelInterpreter {
       switch outcome {
       case .success, .interrupted(nil):
         return .ok(data: value ?? ["text/plain": "()"])
-      case .compileError(let e), .runtimeError(let e), .uncaughtError(let e), .interrupted(let e?):
+      case .compileError(let e), .runtimeError(let e), .rolledBack(let e), .uncaughtError(let e),
+        .interrupted(let e?):
         return .error(ename: e.ename, evalue: e.evalue, traceback: e.traceback)
       }
     }
@@ -144,18 +152,22 @@ final class SwiftInterpreter: KernelInterpreter {
 
 /// Answers every execute with the reason the Swift executor could not start.
 final class UnavailableInterpreter: KernelInterpreter {
+  let ename: String
   let reason: String
+  let fix: String?
 
-  init(reason: String) { self.reason = reason }
+  init(ename: String, reason: String, fix: String?) {
+    self.ename = ename
+    self.reason = reason
+    self.fix = fix
+  }
 
   func kernelInfo() -> KernelInfo {
-    swiftKernelInfo(banner: "Swift (Real NVP): executor unavailable: \(reason)")
+    swiftKernelInfo(banner: "Swift (Real NVP): cells cannot run: \(reason)")
   }
 
   func execute(_ request: ExecuteRequest, publish: @escaping (OutputEvent) -> Void) -> ExecuteOutcome {
-    .error(
-      ename: "ExecutorUnavailable", evalue: reason,
-      traceback: ["The Swift executor could not start: \(reason)", "Run scripts/setup.sh to build it."])
+    .error(ename: ename, evalue: reason, traceback: ["\(ename): \(reason)"] + (fix.map { [$0] } ?? []))
   }
 
   func isComplete(_ code: String) -> IsCompleteResult { .unknown }

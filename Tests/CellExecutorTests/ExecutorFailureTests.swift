@@ -37,22 +37,28 @@ final class ExecutorFailureTests: XCTestCase {
     XCTAssertEqual(executor.run("kept").resultText, "7")
   }
 
-  func testTrapReportsMessageRestartsAndForgetsState() {
-    XCTAssertEqual(executor.run("let before = 1").outcome, .success)
+  func testTrapReportsMessageAndRollsBackToTheStateBeforeTheCell() {
+    XCTAssertEqual(executor.run("var before = 1").outcome, .success)
     let crash = executor.run(
-      "let values = [1, 2, 3]\nlet index = values.count + Int(\"2\")!\nprint(values[index])")
-    guard case .runtimeError(let error) = crash.outcome else {
-      return XCTFail("expected a runtime error, got \(crash.outcome)")
+      "before = 5\nlet values = [1, 2, 3]\nlet index = values.count + Int(\"2\")!\nprint(values[index])")
+    guard case .rolledBack(let error) = crash.outcome else {
+      return XCTFail("expected a rollback, got \(crash.outcome)")
     }
-    XCTAssertEqual(error.evalue, "Fatal error: Index out of range")
-    XCTAssertTrue(error.traceback.contains { $0.contains("earlier cells are lost") })
-    let after = executor.run("before")
-    guard case .compileError = after.outcome else {
-      return XCTFail("state of the dead executor must be gone, got \(after.outcome)")
+    XCTAssertEqual(error.evalue, "Fatal error: Index out of range; the cell was rolled back")
+    XCTAssertTrue(error.traceback.contains(CrashReport.rolledBack), "\(error.traceback)")
+    XCTAssertEqual(executor.run("before").resultText, "1", "the failed cell's assignment is undone")
+    let next = executor.run("let again = before + 1\nagain * 21")
+    XCTAssertEqual(next.outcome, .success)
+    XCTAssertEqual(next.resultText, "42")
+  }
+
+  func testExitRollsBackAndSaysSo() {
+    XCTAssertEqual(executor.run("let kept = 3").outcome, .success)
+    guard case .rolledBack(let error) = executor.run("exit(4)").outcome else {
+      return XCTFail("expected a rollback")
     }
-    let fresh = executor.run("let again = 2\nagain * 21")
-    XCTAssertEqual(fresh.outcome, .success)
-    XCTAssertEqual(fresh.resultText, "42")
+    XCTAssertEqual(error.evalue, "the cell called exit(4); the cell was rolled back")
+    XCTAssertEqual(executor.run("kept").resultText, "3")
   }
 
   func testTopLevelThrowReportsTheErrorAndKeepsEarlierState() {
@@ -73,19 +79,19 @@ final class ExecutorFailureTests: XCTestCase {
   }
 
   func testFatalErrorAndForceUnwrapMessages() {
-    guard case .runtimeError(let fatal) = executor.run("fatalError(\"custom stop\")").outcome else {
-      return XCTFail("expected a runtime error")
+    guard case .rolledBack(let fatal) = executor.run("fatalError(\"custom stop\")").outcome else {
+      return XCTFail("expected a rollback")
     }
-    XCTAssertEqual(fatal.evalue, "Fatal error: custom stop")
-    guard case .runtimeError(let unwrap) = executor.run("let n: Int? = Int(\"x\")\nprint(n!)").outcome else {
-      return XCTFail("expected a runtime error")
+    XCTAssertEqual(fatal.evalue, "Fatal error: custom stop; the cell was rolled back")
+    guard case .rolledBack(let unwrap) = executor.run("let n: Int? = Int(\"x\")\nprint(n!)").outcome else {
+      return XCTFail("expected a rollback")
     }
     XCTAssertTrue(unwrap.evalue.contains("Unexpectedly found nil"), unwrap.evalue)
-    guard case .runtimeError(let division) = executor.run("let zero = Int(\"0\")!\nprint(1 / zero)").outcome
+    guard case .rolledBack(let division) = executor.run("let zero = Int(\"0\")!\nprint(1 / zero)").outcome
     else {
-      return XCTFail("expected a runtime error")
+      return XCTFail("expected a rollback")
     }
-    XCTAssertEqual(division.evalue, "Fatal error: Division by zero")
+    XCTAssertEqual(division.evalue, "Fatal error: Division by zero; the cell was rolled back")
   }
 
   func testOutputStreamsWhileTheCellRuns() {
@@ -115,17 +121,17 @@ final class ExecutorFailureTests: XCTestCase {
     XCTAssertEqual(after.resultText, "true", "state survives a cooperative interrupt")
   }
 
-  func testInterruptOfLoopThatIgnoresTheFlagKillsAndRestarts() {
-    XCTAssertEqual(executor.run("let before = 1").outcome, .success)
+  func testInterruptOfLoopThatIgnoresTheFlagKillsAndRollsBack() {
+    XCTAssertEqual(executor.run("var before = 1").outcome, .success)
     let started = Date()
     let run = executor.runInterruptingAtFirstOutput(
-      "import Foundation\nprint(\"running\")\nwhile true { Thread.sleep(forTimeInterval: 0.01) }")
+      "import Foundation\nbefore = 2\nprint(\"running\")\nwhile true { Thread.sleep(forTimeInterval: 0.01) }")
     guard case .interrupted(let error?) = run.outcome else {
       return XCTFail("expected a kill after the grace period, got \(run.outcome)")
     }
-    XCTAssertTrue(error.evalue.contains("lost"), error.evalue)
+    XCTAssertTrue(error.evalue.contains("rolled back"), error.evalue)
     XCTAssertLessThan(
       Date().timeIntervalSince(started), 30, "the kill came after the grace period, not never")
-    XCTAssertEqual(executor.run("1 + 1").resultText, "2", "a fresh executor runs the next cell")
+    XCTAssertEqual(executor.run("before").resultText, "1", "the state before the cell is back")
   }
 }

@@ -28,11 +28,9 @@ enum BuiltProducts {
         + "run `swift build` before `swift test`")
   }
 
-  /// A configuration with a fresh work directory.
+  /// A configuration whose executor makes its own private work folder.
   static func configuration(grace: Double = 3) throws -> ExecutorConfiguration {
-    let work = NSTemporaryDirectory() + "cell-executor-tests-\(getpid())-\(UUID().uuidString.prefix(8))"
-    var configuration = try ExecutorConfiguration.fromBuildDirectory(
-      try buildDirectory(), workDirectory: work)
+    var configuration = try ExecutorConfiguration.fromBuildDirectory(try buildDirectory())
     configuration.interruptGracePeriod = grace
     return configuration
   }

@@ -1,0 +1,15 @@
+// prctl is variadic, which Swift cannot call; this wraps the one use the kernel has for it.
+#include "CProcessControl.h"
+
+#if defined(__linux__)
+#include <sys/prctl.h>
+
+int realnvp_become_child_subreaper(void) { return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); }
+#else
+#include <errno.h>
+
+int realnvp_become_child_subreaper(void) {
+  errno = ENOSYS;
+  return -1;
+}
+#endif

@@ -1,0 +1,42 @@
+import Foundation
+
+// MARK: - Crash reports
+
+/// Builds the error shown when a cell ended the process running it.
+enum CrashReport {
+  /// What the user keeps when the snapshot from before the cell took over.
+  static let rolledBack =
+    "The cell's effects were rolled back: variables and definitions from earlier cells are as they were before it."
+  /// What the user loses when there was no snapshot to return to.
+  static let stateLost = "The executor was restarted: variables and definitions from earlier cells are lost."
+
+  /// A `RuntimeError` whose value is the runtime's "Fatal error: ..." message when there is one,
+  /// else how the process ended; `restored` says whether the state before the cell was kept.
+  static func error(stderr: String, termination: Termination?, restored: Bool) -> CellError {
+    let consequence = restored ? rolledBack : stateLost
+    let suffix = restored ? "; the cell was rolled back" : "; earlier state is lost"
+    let lines = stderr.components(separatedBy: "\n")
+    if let fatal = lines.first(where: { $0.contains("Fatal error") }) {
+      let message = fatal.components(separatedBy: "Fatal error").last ?? fatal
+      let value = message.drop { $0 == ":" || $0 == " " }
+      return CellError(
+        ename: "RuntimeError", evalue: "Fatal error: \(value)\(suffix)", traceback: [fatal, "", consequence])
+    }
+    let how = termination?.phrase ?? "the executor ended while running the cell"
+    let tail = lines.filter { !$0.isEmpty }.suffix(5)
+    return CellError(ename: "RuntimeError", evalue: how + suffix, traceback: Array(tail) + ["", consequence])
+  }
+
+  /// The error of a cell killed after the interrupt grace period.
+  static func killedAfterInterrupt(grace: Double, restored: Bool) -> CellError {
+    let what = "the cell did not stop within \(grace) s of the interrupt, so it was killed"
+    guard restored else {
+      return CellError(
+        ename: "Interrupted", evalue: what + "; earlier state is lost",
+        traceback: ["Interrupted: \(what).", stateLost])
+    }
+    return CellError(
+      ename: "Interrupted", evalue: what + "; the cell was rolled back",
+      traceback: ["Interrupted: \(what).", rolledBack])
+  }
+}
