@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 // MARK: - Thread count
@@ -29,6 +28,13 @@ public enum ComputeThreads {
       stored = newValue
     }
   }
+
+  /// Runs `body(i)` for every i in 0..<iterations on the tensor core's threads (the calling
+  /// thread included) and returns when all are done; like `DispatchQueue.concurrentPerform`, but
+  /// on a pool that stays at full width in a forked process.
+  public static func concurrentPerform(iterations: Int, _ body: (Int) -> Void) {
+    ComputePool.shared.run(iterations, body)
+  }
 }
 
 // MARK: - Parallel loops
@@ -53,7 +59,7 @@ func evenSlices(_ count: Int, parts: Int, _ body: (_ part: Int, _ range: Range<I
   if parts <= 1 {
     body(0, 0..<count)
   } else {
-    DispatchQueue.concurrentPerform(iterations: parts) { body($0, slice($0)) }
+    ComputePool.shared.run(parts) { body($0, slice($0)) }
   }
 }
 

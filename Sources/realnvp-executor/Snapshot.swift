@@ -56,35 +56,6 @@ struct Snapshot {
     return .kept(Snapshot(pid: pid, releaseFD: ends[1]))
   }
 
-  /// Forks the copy once Dispatch's worker threads have exited (see `dispatchIsIdle`), waiting
-  /// at most `seconds`, or until `stop()` (an interrupt); after that it forks anyway.
-  static func takeWhenIdle(
-    writer: EventWriter, commandFD: Int32, within seconds: Double, unless stop: () -> Bool
-  ) -> Taken {
-    let deadline = Date().addingTimeInterval(seconds)
-    while !dispatchIsIdle() && Date() < deadline && !stop() { usleep(20_000) }
-    return take(writer: writer, commandFD: commandFD)
-  }
-
-  /// Whether no worker thread of Dispatch's width-limited root queues is alive.
-  ///
-  /// A fork copies Dispatch's count of its workers but not the threads: a copy forked while
-  /// workers live believes they still exist, and runs `concurrentPerform` on fewer threads, on
-  /// one when all of them were alive. Idle workers exit after 5 s, so a snapshot taken once
-  /// they are gone restores at full speed. Workers are named after their queue
-  /// (`com.apple.root.default-qos`, cut to 15 characters); the over-committing queues'
-  /// workers (`...overcommit`) do not count, as those queues have no small width limit.
-  static func dispatchIsIdle() -> Bool {
-    let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-    for task in tasks {
-      guard let name = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8) else {
-        continue
-      }
-      if name.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("-qos") { return false }
-    }
-    return true
-  }
-
   /// Lets the copy go (it exits) and reaps it.
   func discard() {
     var byte: UInt8 = 0x71

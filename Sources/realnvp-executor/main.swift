@@ -113,10 +113,6 @@ func resumeAfterRestore() {
   pump.drain { writer.writeUnlocked(["kind": "restored", "pid": Int(getpid())]) }
 }
 
-/// Seconds a cell waits at most for Dispatch's workers to exit before its snapshot is taken
-/// (`REALNVP_SNAPSHOT_WAIT`, default 6): 0 runs cells at once, but a rollback after parallel
-/// work may then leave `concurrentPerform` on one thread.
-let snapshotWait = ProcessInfo.processInfo.environment["REALNVP_SNAPSHOT_WAIT"].flatMap(Double.init) ?? 6
 /// A snapshot of the state as it is now, taken while the executor waited for a command.
 var spare: Snapshot?
 
@@ -125,16 +121,14 @@ func runWithSnapshot(path: String) {
   Interruption.clear()
   pump.beginCell()
   let taken =
-    spare.map { Snapshot.Taken.kept($0) }
-    ?? Snapshot.takeWhenIdle(
-      writer: writer, commandFD: commandFD, within: snapshotWait, unless: { Interruption.isRequested })
+    spare.map { Snapshot.Taken.kept($0) } ?? Snapshot.take(writer: writer, commandFD: commandFD)
   spare = nil
   switch taken {
   case .restored:
     // The process that ran the cell died; this copy of the state before it carries on.
     resumeAfterRestore()
   case .kept(let snapshot) where Interruption.isRequested:
-    // Interrupted while waiting for the snapshot: the cell never starts.
+    // Interrupted while the snapshot was taken: the cell never starts.
     snapshot.discard()
     pump.endCell { writer.writeUnlocked(["kind": "skipped"]) }
   case .kept(let snapshot):
@@ -148,12 +142,12 @@ func runWithSnapshot(path: String) {
 }
 
 /// Waits up to `milliseconds` for the command descriptor; returns whether it can be read.
-/// While idle, takes the spare snapshot once Dispatch's workers are gone.
+/// While idle, takes the spare snapshot, so that the next cell starts without forking first.
 func awaitCommand(milliseconds: Int32) -> Bool {
   var descriptor = pollfd(fd: commandFD, events: Int16(POLLIN), revents: 0)
   let ready = poll(&descriptor, 1, milliseconds)
   if ready > 0 { return true }
-  guard ready == 0, spare == nil, Snapshot.dispatchIsIdle() else { return false }
+  guard ready == 0, spare == nil else { return false }
   switch Snapshot.take(writer: writer, commandFD: commandFD) {
   case .kept(let snapshot): spare = snapshot
   case .restored: resumeAfterRestore()

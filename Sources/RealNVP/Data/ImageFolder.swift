@@ -1,5 +1,5 @@
-import Dispatch
 import Foundation
+import TensorCore
 
 // MARK: - Image folder
 
@@ -38,7 +38,7 @@ public enum ImageFolder {
       _ = results.deinitialize()
       results.deallocate()
     }
-    DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+    ComputeThreads.concurrentPerform(iterations: paths.count) { index in
       results[index] = Result {
         try prepare(path: paths[index], crop: crop, size: size, method: method, requiredSize: requiredSize)
       }
