@@ -87,19 +87,15 @@ final class ConvolutionPrimitives {
         "describing \(what)")
     }
     var forwardSpecs = [
-      Spec(id: DNNL_ARG_SRC, query: dnnl_query_src_md, index: 0, dimensions: shape.input, isOutput: false),
-      Spec(
-        id: DNNL_ARG_WEIGHTS, query: dnnl_query_weights_md, index: 0, dimensions: shape.weight,
-        isOutput: false),
+      Spec.input(DNNL_ARG_SRC, dnnl_query_src_md, shape.input),
+      Spec.input(DNNL_ARG_WEIGHTS, dnnl_query_weights_md, shape.weight),
     ]
     if shape.hasBias {
       forwardSpecs.append(
-        Spec(
-          id: DNNL_ARG_BIAS, query: dnnl_query_weights_md, index: 1, dimensions: [shape.outChannels],
-          isOutput: false))
+        Spec.input(DNNL_ARG_BIAS, dnnl_query_weights_md, index: 1, [shape.outChannels]))
     }
     forwardSpecs.append(
-      Spec(id: DNNL_ARG_DST, query: dnnl_query_dst_md, index: 0, dimensions: shape.output, isOutput: true))
+      Spec.output(DNNL_ARG_DST, dnnl_query_dst_md, shape.output))
     guard
       let forward = EnginePrimitive(
         operation: &forwardOperation, hint: nil, arguments: forwardSpecs, what: "the forward pass of \(what)")
@@ -122,15 +118,9 @@ final class ConvolutionPrimitives {
       let backwardData = EnginePrimitive(
         operation: &dataOperation, hint: hint,
         arguments: [
-          Spec(
-            id: DNNL_ARG_DIFF_DST, query: dnnl_query_diff_dst_md, index: 0, dimensions: shape.output,
-            isOutput: false),
-          Spec(
-            id: DNNL_ARG_WEIGHTS, query: dnnl_query_weights_md, index: 0, dimensions: shape.weight,
-            isOutput: false),
-          Spec(
-            id: DNNL_ARG_DIFF_SRC, query: dnnl_query_diff_src_md, index: 0, dimensions: shape.input,
-            isOutput: true),
+          Spec.input(DNNL_ARG_DIFF_DST, dnnl_query_diff_dst_md, shape.output),
+          Spec.input(DNNL_ARG_WEIGHTS, dnnl_query_weights_md, shape.weight),
+          Spec.output(DNNL_ARG_DIFF_SRC, dnnl_query_diff_src_md, shape.input),
         ], what: "the input gradient of \(what)")
     else { return nil }
     self.backwardData = backwardData
@@ -145,18 +135,10 @@ final class ConvolutionPrimitives {
       let backwardWeights = EnginePrimitive(
         operation: &weightsOperation, hint: hint,
         arguments: [
-          Spec(
-            id: DNNL_ARG_SRC, query: dnnl_query_src_md, index: 0, dimensions: shape.input, isOutput: false),
-          Spec(
-            id: DNNL_ARG_DIFF_DST, query: dnnl_query_diff_dst_md, index: 0, dimensions: shape.output,
-            isOutput: false),
-          Spec(
-            id: DNNL_ARG_DIFF_WEIGHTS, query: dnnl_query_diff_weights_md, index: 0, dimensions: shape.weight,
-            isOutput: true),
-          Spec(
-            id: DNNL_ARG_DIFF_BIAS, query: dnnl_query_diff_weights_md, index: 1,
-            dimensions: [shape.outChannels],
-            isOutput: true),
+          Spec.input(DNNL_ARG_SRC, dnnl_query_src_md, shape.input),
+          Spec.input(DNNL_ARG_DIFF_DST, dnnl_query_diff_dst_md, shape.output),
+          Spec.output(DNNL_ARG_DIFF_WEIGHTS, dnnl_query_diff_weights_md, shape.weight),
+          Spec.output(DNNL_ARG_DIFF_BIAS, dnnl_query_diff_weights_md, index: 1, [shape.outChannels]),
         ], what: "the weight gradient of \(what)")
     else { return nil }
     self.backwardWeights = backwardWeights

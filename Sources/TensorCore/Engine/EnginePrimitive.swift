@@ -29,6 +29,16 @@ final class EnginePrimitive {
     let index: Int32
     let dimensions: [Int]
     let isOutput: Bool
+
+    /// An argument the primitive reads.
+    static func input(_ id: Int32, _ query: dnnl_query_t, index: Int32 = 0, _ dimensions: [Int]) -> Self {
+      Self(id: id, query: query, index: index, dimensions: dimensions, isOutput: false)
+    }
+
+    /// An argument the primitive writes.
+    static func output(_ id: Int32, _ query: dnnl_query_t, index: Int32 = 0, _ dimensions: [Int]) -> Self {
+      Self(id: id, query: query, index: index, dimensions: dimensions, isOutput: true)
+    }
   }
 
   let primitive: dnnl_primitive_t
