@@ -1,6 +1,6 @@
 """Swift cells through jupyter_client: state, redefinition, errors, traps, interrupt.
 
-Runs against the real Swift interpreter behind the kernel. Checks follow the behaviour issue 4 asks for, not one exact wording.
+Runs against the real Swift interpreter behind the kernel. Checks follow the behaviour a user expects, not one exact wording.
 """
 
 from __future__ import annotations
