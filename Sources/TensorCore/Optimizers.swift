@@ -75,6 +75,35 @@ public final class Adam {
     secondMoments = firstMoments
   }
 
+  /// What an update depends on besides the parameters: the step count (bias correction and the
+  /// learning-rate schedule) and both moment estimates, in the order of `parameters`.
+  public struct State: Equatable {
+    /// Updates applied so far.
+    public var step: Int
+    /// First-moment estimates, one array per parameter.
+    public var firstMoments: [[Float]]
+    /// Second-moment estimates, one array per parameter.
+    public var secondMoments: [[Float]]
+
+    /// A state with these values.
+    public init(step: Int, firstMoments: [[Float]], secondMoments: [[Float]]) {
+      (self.step, self.firstMoments, self.secondMoments) = (step, firstMoments, secondMoments)
+    }
+  }
+
+  /// The optimizer's state, to save with a checkpoint and restore with `restore(_:)`.
+  public var state: State { State(step: step, firstMoments: firstMoments, secondMoments: secondMoments) }
+
+  /// Continues from a saved state; its moments must have one array per parameter, of the
+  /// parameter's size.
+  public func restore(_ state: State) {
+    precondition(
+      state.firstMoments.map(\.count) == parameters.map(\.value.scalarCount)
+        && state.secondMoments.map(\.count) == parameters.map(\.value.scalarCount),
+      "Adam.restore: the moments do not match the parameters' sizes")
+    (step, firstMoments, secondMoments) = (state.step, state.firstMoments, state.secondMoments)
+  }
+
   /// Applies one update with gradients in the order of `parameters`; pass `globalNorm` when it
   /// is already known (the training loop checks it for NaN) so clipping does not recompute it.
   public func update(_ gradients: [Tensor], globalNorm: Float? = nil) {

@@ -7,8 +7,12 @@ import Foundation
 /// The 64-bit seed is expanded into the 256-bit state with SplitMix64. Normal values use the
 /// Box-Muller transform computed in Double. `fork()` derives an independent substream.
 public struct RandomGenerator: RandomNumberGenerator {
-  private var state: (UInt64, UInt64, UInt64, UInt64)
-  private var spareNormal: Float?
+  var state: (UInt64, UInt64, UInt64, UInt64)
+  var spareNormal: Float?
+
+  init(state: (UInt64, UInt64, UInt64, UInt64)) {
+    self.state = state
+  }
 
   /// Creates a generator whose whole sequence is fixed by `seed`.
   public init(seed: UInt64) {

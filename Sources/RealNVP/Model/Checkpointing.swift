@@ -7,6 +7,8 @@ public enum CheckpointMismatch: Error, CustomStringConvertible {
   case missingTensor(name: String, path: String)
   /// A tensor has another shape than the model's.
   case wrongShape(name: String, expected: [Int], found: [Int], path: String)
+  /// The file holds a model but no training resume point.
+  case notResumable(path: String)
 
   /// A sentence naming the tensor, the file and what was expected.
   public var description: String {
@@ -15,6 +17,9 @@ public enum CheckpointMismatch: Error, CustomStringConvertible {
       return "Checkpoint \(path) has no tensor \"\(name)\"; was it written by another architecture?"
     case .wrongShape(let name, let expected, let found, let path):
       return "Checkpoint \(path): tensor \"\(name)\" has shape \(found), the model expects \(expected)"
+    case .notResumable(let path):
+      return "Checkpoint \(path) holds a model but no training position to resume from "
+        + "(write it with saveTrainingCheckpoint)"
     }
   }
 }
@@ -24,7 +29,15 @@ extension DensityModel {
   /// model description goes into the metadata. Returns the file's checksum reference.
   @discardableResult
   public func saveCheckpoint(to url: URL, metadata: [String: String] = [:]) throws -> CheckpointReference {
-    var tensors: [String: SafeTensors.Entry] = [:]
+    try saveCheckpoint(to: url, metadata: metadata, extraTensors: [:])
+  }
+
+  /// `saveCheckpoint(to:metadata:)` with more tensors next to the model's.
+  func saveCheckpoint(to url: URL, metadata: [String: String], extraTensors: [String: SafeTensors.Entry])
+    throws
+    -> CheckpointReference
+  {
+    var tensors = extraTensors
     for (name, p) in namedTensors { tensors[name] = (p.value.shape, p.value.scalars) }
     var meta = metadata
     if let description = try? String(decoding: JSONEncoder().encode(modelDescription), as: UTF8.self) {
@@ -40,8 +53,16 @@ extension DensityModel {
   /// Loads parameters and running statistics from a safetensors file written by
   /// `saveCheckpoint`. Checks every name and shape before changing anything, so a bad file
   /// leaves the model as it was.
-  public func loadCheckpoint(from url: URL) throws {
+  @discardableResult
+  public func loadCheckpoint(from url: URL) throws -> SafeTensors.Contents {
     let contents = try SafeTensors.read(from: url)
+    try load(contents, path: url.path)
+    return contents
+  }
+
+  /// Checks every name and shape of `contents` against the model, then copies the values in.
+  func load(_ contents: SafeTensors.Contents, path: String) throws {
+    let url = URL(fileURLWithPath: path)
     let targets = namedTensors
     for (name, p) in targets {
       guard let entry = contents.tensors[name] else {

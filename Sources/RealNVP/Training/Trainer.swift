@@ -12,6 +12,10 @@ import TensorCore
 /// the final checkpoint's path and checksum (written atomically when training returns). A
 /// journal that cannot be written is reported on standard error and does not stop training.
 ///
+/// `onCheckpoint` receives the run's resume point after every `checkpointEvery` optimizer steps
+/// (save it with `saveTrainingCheckpoint`); `resume` continues a run from such a point, with the
+/// model already loaded from the same file, exactly as if it had not stopped.
+///
 /// ```swift
 /// let data = Datasets.moons(count: 2000, noise: 0.05, seed: 0)
 /// let model = RealNVP2D(couplings: 8, hidden: 128)
@@ -21,7 +25,9 @@ import TensorCore
 public func train(
   _ model: DensityModel, on data: TrainingData, validation: TrainingData? = nil, options: TrainingOptions,
   reporter: TrainingProgressReporter? = nil, configuration: String = "custom", note: String = "",
-  tags: [String] = [], journal: Journal? = Journal.default, checkpoint: URL? = nil
+  tags: [String] = [], journal: Journal? = Journal.default, checkpoint: URL? = nil,
+  resume: TrainingResume? = nil, checkpointEvery: Int? = nil,
+  onCheckpoint: (TrainingResume) -> Void = { _ in }
 ) throws -> TrainingHistory {
   let writer = journal.flatMap { journal in
     reportJournalFailure {
@@ -37,7 +43,8 @@ public func train(
   }
   do {
     let history = try trainingLoop(
-      model, on: data, validation: validation, options: options, reporter: reporter
+      model, on: data, validation: validation, options: options, reporter: reporter, resume: resume,
+      checkpointEvery: checkpointEvery, onCheckpoint: onCheckpoint
     ) { epoch in
       _ = writer.map { w in reportJournalFailure { try w.record(epoch) } }
     }
@@ -72,9 +79,14 @@ private func reportJournalFailure<T>(_ body: () throws -> T) -> T? {
 }
 
 /// The training loop itself; `onEpoch` sees every finished epoch's record.
+///
+/// With `resume` it continues a run from that point (the model must already hold the run's
+/// tensors from the same point); with `checkpointEvery` it hands `onCheckpoint` the resume point
+/// after every that many optimizer steps.
 func trainingLoop(
   _ model: DensityModel, on data: TrainingData, validation: TrainingData?, options: TrainingOptions,
-  reporter: TrainingProgressReporter?, onEpoch: (EpochRecord) -> Void
+  reporter: TrainingProgressReporter?, resume: TrainingResume? = nil, checkpointEvery: Int? = nil,
+  onCheckpoint: (TrainingResume) -> Void = { _ in }, onEpoch: (EpochRecord) -> Void
 ) throws -> TrainingHistory {
   guard data.count >= options.batchSize else {
     throw TrainingError.notEnoughData(count: data.count, batchSize: options.batchSize)
@@ -84,29 +96,27 @@ func trainingLoop(
   let optimizer = Adam(
     parameters: model.parameters, learningRate: options.learningRate,
     maxGradientNorm: options.maxGradientNorm, schedule: options.schedule)
-  var root = RandomGenerator(seed: options.seed)
-  var orderRNG = root.fork()
-  var noiseRNG = root.fork()
-  var flipRNG = root.fork()
-  var history = TrainingHistory()
-  defer { reporter?.finish(history) }
+  var at = resume?.position ?? TrainingPosition(seed: options.seed)
+  if let resume { optimizer.restore(resume.optimizer) }
+  defer { reporter?.finish(at.history) }
   let start = Date()
 
-  epochs: for epoch in 1...options.epochs {
+  epochs: while at.epoch <= options.epochs {
     let epochStart = Date()
-    let order = orderRNG.permutation(data.count)
-    var (lossSum, nllSum, seen) = (Float(0), Float(0), 0)
-    for b in 0..<stepsPerEpoch {
+    var orderAfterEpoch = at.order
+    let order = orderAfterEpoch.permutation(data.count)
+    while at.batch < stepsPerEpoch {
       if Interruption.isRequested {
-        history.stopReason = .interrupted
+        at.history.stopReason = .interrupted
         break epochs
       }
+      let b = at.batch
       var batch = data.batch(Array(order[(b * options.batchSize)..<((b + 1) * options.batchSize)]))
-      if options.horizontalFlips { batch = randomHorizontalFlips(batch, using: &flipRNG) }
+      if options.horizontalFlips { batch = randomHorizontalFlips(batch, using: &at.flips) }
       let savedBuffers = model.buffers.map(\.value)
       var nll = Float.nan
       let (loss, gradients) = valueAndGradient(at: model.parameters) {
-        let meanNLL = model.negativeLogLikelihood(batch, training: true, using: &noiseRNG).mean()
+        let meanNLL = model.negativeLogLikelihood(batch, training: true, using: &at.noise).mean()
         nll = meanNLL.item()
         return meanNLL + model.regularization
       }
@@ -118,34 +128,44 @@ func trainingLoop(
         throw TrainingError.nonFinite(step: step, loss: lossValue, gradientNorm: norm)
       }
       optimizer.update(gradients, globalNorm: norm)
-      history.stepLosses.append(lossValue)
-      lossSum += lossValue
-      nllSum += nll
-      seen += 1
-      let rate = Double(seen * options.batchSize) / max(Date().timeIntervalSince(epochStart), 1e-9)
+      at.history.stepLosses.append(lossValue)
+      at.lossSum += lossValue
+      at.nllSum += nll
+      at.seen += 1
+      at.batch += 1
+      let rate = Double(at.seen * options.batchSize) / max(Date().timeIntervalSince(epochStart), 1e-9)
       reporter?.report(
         TrainingProgress(
-          step: step, totalSteps: stepsPerEpoch * options.epochs, epoch: epoch, loss: lossValue,
+          step: step, totalSteps: stepsPerEpoch * options.epochs, epoch: at.epoch, loss: lossValue,
           bitsPerDim: bitsPerDimension(negativeLogLikelihood: nll, dimensions: model.dimensions),
           samplesPerSecond: rate))
+      if let every = checkpointEvery, optimizer.step % every == 0, at.batch < stepsPerEpoch {
+        onCheckpoint(TrainingResume(position: at, optimizer: optimizer.state))
+      }
     }
-    guard seen > 0 else { break }
+    guard at.seen > 0 else { break }
     let trainSeconds = Date().timeIntervalSince(epochStart)
     let testBits = validation.map {
       evaluateBitsPerDimension(
         model, on: $0, batchSize: options.batchSize, limit: options.maxValidationSamples)
     }
-    history.epochs.append(
+    at.history.epochs.append(
       EpochRecord(
-        epoch: epoch, trainLoss: lossSum / Float(seen),
+        epoch: at.epoch, trainLoss: at.lossSum / Float(at.seen),
         trainBitsPerDim: bitsPerDimension(
-          negativeLogLikelihood: nllSum / Float(seen), dimensions: model.dimensions),
+          negativeLogLikelihood: at.nllSum / Float(at.seen), dimensions: model.dimensions),
         testBitsPerDim: testBits,
-        samplesPerSecond: Double(seen * options.batchSize) / max(trainSeconds, 1e-9),
+        samplesPerSecond: Double(at.seen * options.batchSize) / max(trainSeconds, 1e-9),
         wallSeconds: Date().timeIntervalSince(start), steps: optimizer.step))
-    onEpoch(history.epochs[history.epochs.count - 1])
+    onEpoch(at.history.epochs[at.history.epochs.count - 1])
+    (at.epoch, at.batch, at.order, at.lossSum, at.nllSum, at.seen) = (
+      at.epoch + 1, 0, orderAfterEpoch, 0, 0, 0
+    )
+    if let every = checkpointEvery, optimizer.step % every == 0 {
+      onCheckpoint(TrainingResume(position: at, optimizer: optimizer.state))
+    }
   }
-  return history
+  return at.history
 }
 
 /// Mean bits/dim of `data` in inference mode (dequantization noise from a fixed seed).
