@@ -38,8 +38,15 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Directory for checkpoints.")
   var checkpointDirectory: String = "checkpoints"
 
-  @Option(help: "Resume from this checkpoint (same configuration).")
+  @Option(
+    help: """
+      Continue from this checkpoint: a resume checkpoint (CONFIG.resume.safetensors) continues the \
+      run exactly where it stopped; a plain checkpoint starts a new run from its parameters.
+      """)
   var resume: String?
+
+  @Option(help: "Write the resume checkpoint every this many optimizer steps (and on SIGINT or SIGTERM).")
+  var checkpointEvery: Int = 200
 
   @Option(help: "Run journal directory (default: $REALNVP_JOURNAL_DIR or ./runs).")
   var journal: String?
@@ -62,16 +69,33 @@ struct TrainCommand: ParsableCommand {
     let train = try experiment.loadData(split: .train, directory: data)
     let test = try experiment.loadData(split: .test, directory: data)
     let model = experiment.makeModel()
-    if let resume { try model.loadCheckpoint(from: URL(fileURLWithPath: resume)) }
+    let point = try resume.flatMap { try ResumeSource.load(into: model, from: URL(fileURLWithPath: $0)) }
     print("Training \(config): \(train.count) samples, \(model.parameters.count) parameter tensors")
+    if let point {
+      print(
+        "Resuming at epoch \(point.position.epoch), batch \(point.position.batch) (step \(point.optimizer.step))"
+      )
+    }
     DefaultTrainingProgress.showProgressBars()
+    StopSignals.requestInterruption()
     let journalStore = journal.map { Journal(path: $0) } ?? Journal.default
-    let url = URL(fileURLWithPath: checkpointDirectory).appendingPathComponent("\(config).safetensors")
+    let directory = URL(fileURLWithPath: checkpointDirectory)
+    let url = directory.appendingPathComponent("\(config).safetensors")
+    let resumeURL = directory.appendingPathComponent("\(config).resume.safetensors")
     let history = try RealNVP.train(
       model, on: train, validation: test, options: experiment.options, configuration: config, note: note,
-      journal: journalStore, checkpoint: url)
+      journal: journalStore, checkpoint: url, resume: point, checkpointEvery: checkpointEvery
+    ) { point in
+      do {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try model.saveTrainingCheckpoint(to: resumeURL, resume: point, metadata: ["configuration": config])
+      } catch {
+        FileHandle.standardError.write(Data("warning: resume checkpoint not written: \(error)\n".utf8))
+      }
+    }
     print(history.table.table.plainText())
     print("Checkpoint: \(url.path)")
+    print("Resume checkpoint: \(resumeURL.path)")
   }
 }
 
@@ -140,5 +164,37 @@ struct SampleCommand: ParsableCommand {
       try ScatterPlot(samples, name: "samples", color: PlotColor.red).save(to: url)
     }
     print("Wrote \(count) samples to \(url.path)")
+  }
+}
+
+/// Loads `--resume`: a resume checkpoint gives its resume point, a plain one only its parameters.
+enum ResumeSource {
+  static func load(into model: DensityModel, from url: URL) throws -> TrainingResume? {
+    let contents = try SafeTensors.read(from: url)
+    if let recorded = contents.metadata["model"],
+      let found = try? JSONDecoder().decode(ModelDescription.self, from: Data(recorded.utf8)),
+      found != model.modelDescription
+    {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = .sortedKeys
+      let (was, now) = try (encoder.encode(found), encoder.encode(model.modelDescription))
+      throw ValidationError(
+        "\(url.path) was written by another configuration:\n  checkpoint: \(String(decoding: was, as: UTF8.self))"
+          + "\n  this run:   \(String(decoding: now, as: UTF8.self))")
+    }
+    guard contents.metadata["trainingPosition"] != nil else {
+      try model.loadCheckpoint(from: url)
+      return nil
+    }
+    return try model.loadTrainingCheckpoint(from: url)
+  }
+}
+
+/// SIGINT and SIGTERM ask the training loop to stop at its next step; it then writes the resume
+/// checkpoint and the run's record, and returns.
+enum StopSignals {
+  static func requestInterruption() {
+    signal(SIGINT) { _ in Interruption.request() }
+    signal(SIGTERM) { _ in Interruption.request() }
   }
 }

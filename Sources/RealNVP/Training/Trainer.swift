@@ -82,7 +82,7 @@ private func reportJournalFailure<T>(_ body: () throws -> T) -> T? {
 ///
 /// With `resume` it continues a run from that point (the model must already hold the run's
 /// tensors from the same point); with `checkpointEvery` it hands `onCheckpoint` the resume point
-/// after every that many optimizer steps.
+/// after every that many optimizer steps, and once more when an interrupt stops the run.
 func trainingLoop(
   _ model: DensityModel, on data: TrainingData, validation: TrainingData?, options: TrainingOptions,
   reporter: TrainingProgressReporter?, resume: TrainingResume? = nil, checkpointEvery: Int? = nil,
@@ -108,6 +108,7 @@ func trainingLoop(
     while at.batch < stepsPerEpoch {
       if Interruption.isRequested {
         at.history.stopReason = .interrupted
+        if checkpointEvery != nil { onCheckpoint(TrainingResume(position: at, optimizer: optimizer.state)) }
         break epochs
       }
       let b = at.batch
