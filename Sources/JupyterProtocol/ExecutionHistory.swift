@@ -41,7 +41,7 @@ public struct HistoryEntry: Equatable, Sendable {
 ///
 /// Not thread-safe on its own: the kernel core touches it only from its shell worker.
 public struct ExecutionHistory: Sendable {
-  /// The number of the current session; session 0 in a request also means "current".
+  /// The number of the current history session (a request that asks for number 0 means this one).
   public static let sessionNumber = 1
 
   /// Entries in execution order.
