@@ -52,3 +52,11 @@ install_kernelspec_into_venv() {
   step "Kernelspec: installing into $VENV"
   "$ROOT/.build/release/realnvp-kernel" install --prefix "$VENV"
 }
+
+# MNIST into the data folder outside the repository (a no-op when it is there); a failure only
+# warns, and what needs MNIST says so.
+fetch_mnist() {
+  step "MNIST: fetching it into the data folder (outside the repository)"
+  "$ROOT/.build/release/realnvp" data fetch mnist \
+    || echo "warning: MNIST was not fetched (see above). Retry with: .build/release/realnvp data fetch mnist" >&2
+}

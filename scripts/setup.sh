@@ -12,9 +12,7 @@ install_system_packages
 install_python_tools
 build_release
 
-step "MNIST: fetching it into the data folder (outside the repository)"
-"$ROOT/.build/release/realnvp" data fetch mnist \
-  || echo "warning: MNIST was not fetched (see above); set-up goes on. Retry with: .build/release/realnvp data fetch mnist" >&2
+fetch_mnist
 
 step "Kernelspec: installing for this user and into $VENV"
 "$ROOT/.build/release/realnvp-kernel" install --user

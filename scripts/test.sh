@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, then runs every test
 # (Swift unit tests, the kernel's protocol and conformance tests, the notebooks in quick mode).
+# MNIST is fetched if missing: the shipped model's and the MNIST notebook's tests use it.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
@@ -8,6 +9,7 @@ cd "$ROOT"
 install_system_packages
 install_python_tools
 build_release
+fetch_mnist
 install_kernelspec_into_venv
 
 failed=0

@@ -99,45 +99,123 @@ struct TrainCommand: ParsableCommand {
   }
 }
 
-/// The configuration and checkpoint that `evaluate` and `sample` load a trained model from.
+/// The configuration and checkpoint that `evaluate` and `sample` load a trained model from, or
+/// a model shipped under `models/`.
 struct TrainedModelOptions: ParsableArguments {
+  @Option(help: "A shipped model: \(PretrainedModel.allCases.map(\.rawValue).joined(separator: ", ")).")
+  var pretrained: String?
+
   @Option(help: "Configuration the checkpoint was trained with.")
-  var config: String
+  var config: String?
 
   @Option(help: "Checkpoint file (.safetensors).")
-  var checkpoint: String
+  var checkpoint: String?
 
-  /// The named configuration and its model with the checkpoint's parameters.
-  func load() throws -> (ExperimentConfiguration, DensityModel) {
-    let experiment = try ExperimentConfiguration.named(config)
+  func validate() throws {
+    if pretrained != nil && (config != nil || checkpoint != nil) {
+      throw ValidationError("Give either --pretrained NAME or --config NAME --checkpoint FILE, not both.")
+    }
+    if pretrained == nil && (config == nil || checkpoint == nil) {
+      throw ValidationError("Give --pretrained NAME, or both --config NAME and --checkpoint FILE.")
+    }
+    if let pretrained, PretrainedModel(rawValue: pretrained) == nil {
+      throw ValidationError(
+        "No shipped model \"\(pretrained)\"; known: \(PretrainedModel.allCases.map(\.rawValue).joined(separator: ", "))."
+      )
+    }
+  }
+
+  /// The named configuration, the model with the checkpoint's parameters, and the data a shipped
+  /// model was trained on (nil: the configuration's).
+  func load() throws -> (ExperimentConfiguration, DensityModel, data: String?) {
+    if let which = pretrained.flatMap(PretrainedModel.init(rawValue:)) {
+      let record = try which.record()
+      return (try ExperimentConfiguration.named(record.configuration), try which.load(), which.dataset)
+    }
+    let experiment = try ExperimentConfiguration.named(config!)
     let model = experiment.makeModel()
-    try model.loadCheckpoint(from: URL(fileURLWithPath: checkpoint))
-    return (experiment, model)
+    try model.loadCheckpoint(from: URL(fileURLWithPath: checkpoint!))
+    return (experiment, model, nil)
   }
 }
 
 /// `realnvp evaluate`: test bits/dim of a checkpoint.
 struct EvaluateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "evaluate", abstract: "Print the test bits/dim of a checkpoint.")
+    commandName: "evaluate", abstract: "Print the test bits/dim of a checkpoint or a shipped model.")
 
   @OptionGroup var trained: TrainedModelOptions
 
-  @Option(help: "Data directory, `mnist` or `fashion-mnist` (as for train); default: the configuration's.")
+  @Option(help: "Data directory, `mnist` or `fashion-mnist` (as for train); default: the model's.")
   var data: String?
 
+  @Option(help: "Evaluate the first N test images only (default: all).")
+  var limit: Int?
+
+  @Option(
+    help: "Seeds of the dequantization noise, comma-separated; several give the mean and standard deviation.")
+  var noiseSeeds: String = "1"
+
+  @Option(
+    help: """
+      First re-estimate batch norm's running statistics on this many training batches at the \
+      trained parameters (0: use the statistics training left).
+      """)
+  var reestimateBatchNorm: Int = 0
+
+  @Option(help: "Threads for the tensor core.")
+  var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+  func validate() throws {
+    if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit).") }
+    if parsedSeeds == nil {
+      throw ValidationError("--noise-seeds takes comma-separated integers, got \"\(noiseSeeds)\".")
+    }
+    if reestimateBatchNorm < 0 {
+      throw ValidationError("--reestimate-batch-norm must be 0 or more, got \(reestimateBatchNorm).")
+    }
+  }
+
+  private var parsedSeeds: [UInt64]? {
+    let seeds = noiseSeeds.split(separator: ",").map { UInt64($0.trimmingCharacters(in: .whitespaces)) }
+    return seeds.isEmpty || seeds.contains(nil) ? nil : seeds.compactMap { $0 }
+  }
+
   func run() throws {
-    let (experiment, model) = try trained.load()
-    let test = try experiment.loadData(split: .test, directory: data)
-    let bits = evaluateBitsPerDimension(model, on: test, batchSize: experiment.options.batchSize)
-    print(String(format: "%@ test bits/dim: %.4f (%d samples)", experiment.name, bits, test.count))
+    ComputeThreads.count = threads
+    let (experiment, model, shippedData) = try trained.load()
+    let directory = data ?? shippedData
+    let test = try experiment.loadData(split: .test, directory: directory)
+    if reestimateBatchNorm > 0, let flowModel = model as? FlowModel {
+      let train = try experiment.loadData(split: .train, directory: directory)
+      let seen = flowModel.reestimateBatchNormStatistics(
+        on: train, batches: reestimateBatchNorm, batchSize: experiment.options.batchSize)
+      print("Batch norm statistics re-estimated on \(seen) training images")
+    }
+    let count = min(test.count, limit ?? test.count)
+    let results = (parsedSeeds ?? [1]).map { seed in
+      evaluateBitsPerDimension(
+        model, on: test, batchSize: experiment.options.batchSize, limit: count, seed: seed)
+    }
+    let mean = results.reduce(0, +) / Float(results.count)
+    if results.count == 1 {
+      print(String(format: "%@ test bits/dim: %.4f (%d images)", experiment.name, mean, count))
+    } else {
+      let variance = results.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Float(results.count - 1)
+      let each = results.map { String(format: "%.4f", $0) }.joined(separator: ", ")
+      print(
+        String(
+          format: "%@ test bits/dim: %.4f ± %.4f (%d images, %d noise draws: %@)", experiment.name, mean,
+          variance.squareRoot(), count, results.count, each))
+    }
   }
 }
 
 /// `realnvp sample`: writes a PNG grid (images) or an SVG scatter plot (2D points).
 struct SampleCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "sample", abstract: "Draw samples from a checkpoint into a PNG grid or SVG scatter plot.")
+    commandName: "sample",
+    abstract: "Draw samples from a checkpoint or a shipped model into a PNG grid or SVG scatter plot.")
 
   @OptionGroup var trained: TrainedModelOptions
 
@@ -154,7 +232,7 @@ struct SampleCommand: ParsableCommand {
   var output: String = "samples.png"
 
   func run() throws {
-    let (_, model) = try trained.load()
+    let (_, model, _) = try trained.load()
     var rng = RandomGenerator(seed: seed)
     let samples = model.sample(count: count, temperature: temperature, using: &rng)
     let url = URL(fileURLWithPath: output)

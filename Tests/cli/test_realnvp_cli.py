@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
@@ -12,10 +14,46 @@ ROOT = Path(__file__).resolve().parents[2]
 TOOL = ROOT / ".build" / "release" / "realnvp"
 
 
-def realnvp(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
+def realnvp(*args: str, cwd: Path, check: bool = True, env: dict | None = None) -> subprocess.CompletedProcess:
     if not TOOL.is_file():
         pytest.fail(f"{TOOL} is not built; run `swift build -c release` first")
-    return subprocess.run([str(TOOL), *args], cwd=cwd, capture_output=True, text=True, check=check, timeout=300)
+    return subprocess.run([str(TOOL), *args], cwd=cwd, capture_output=True, text=True, check=check, timeout=300,
+                          env=None if env is None else {**os.environ, **env})
+
+
+def mnist_folder() -> Path:
+    """Where `realnvp data fetch mnist` puts MNIST (the tool's own rule)."""
+    if os.environ.get("MNIST_DIR"):
+        return Path(os.environ["MNIST_DIR"])
+    root = os.environ.get("REALNVP_DATA") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "realnvp"
+    return Path(root) / "mnist"
+
+
+def test_shipped_mnist_model_samples_evaluates_and_is_checked(tmp_path):
+    sampled = realnvp("sample", "--pretrained", "mnist", "--count", "16", "--temperature", "0.7",
+                      "--output", "digits.png", cwd=tmp_path)
+    png = (tmp_path / "digits.png").read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 1000, sampled.stdout
+
+    unknown = realnvp("sample", "--pretrained", "cifar", cwd=tmp_path, check=False)
+    assert unknown.returncode != 0 and "No shipped model" in unknown.stderr and "mnist" in unknown.stderr
+
+    damaged = tmp_path / "damaged-models"
+    shutil.copytree(ROOT / "models", damaged)
+    with open(damaged / "mnist.safetensors", "r+b") as file:
+        file.seek(-3, os.SEEK_END)
+        file.write(b"\x00\x01\x02")
+    refused = realnvp("sample", "--pretrained", "mnist", cwd=tmp_path, check=False,
+                      env={"REALNVP_MODELS": str(damaged)})
+    assert refused.returncode != 0 and "sha256" in refused.stderr and "mnist.safetensors" in refused.stderr
+
+    if not (mnist_folder() / "t10k-images.idx3-ubyte").is_file():
+        pytest.skip(f"MNIST is not in {mnist_folder()}; `realnvp data fetch mnist` fetches it")
+    evaluated = realnvp("evaluate", "--pretrained", "mnist", "--limit", "256", "--noise-seeds", "1,2",
+                        cwd=tmp_path)
+    bits = float(evaluated.stdout.split("test bits/dim:")[1].split()[0])
+    assert "256 images, 2 noise draws" in evaluated.stdout
+    assert 1.0 < bits < 1.92, f"the shipped model should beat the post's 1.92 bits/dim: {evaluated.stdout}"
 
 
 def test_train_evaluate_sample_journal_and_replay(tmp_path):

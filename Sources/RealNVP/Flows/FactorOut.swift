@@ -48,6 +48,9 @@ public final class FactorOut: Flow {
 
   /// The rest's buffers.
   public var buffers: [Parameter] { rest.buffers }
+
+  /// The rest.
+  public var sublayers: [Flow] { [rest] }
 }
 
 /// [N, C, H, W] to [N, C*H*W] and back; a permutation, so log|det J| = 0.

@@ -24,11 +24,22 @@ public protocol Flow: AnyObject {
 
   /// Non-trainable state (running statistics) that a checkpoint must save, by name.
   var buffers: [Parameter] { get }
+
+  /// The flows this one is made of (empty for a single layer).
+  var sublayers: [Flow] { get }
 }
 
 extension Flow {
   /// Flows without running statistics have no buffers.
   public var buffers: [Parameter] { [] }
+
+  /// A single layer has no sublayers.
+  public var sublayers: [Flow] { [] }
+
+  /// This flow and every flow inside it of type `T`, outermost first, in layer order.
+  public func layers<T: Flow>(ofType type: T.Type) -> [T] {
+    ((self as? T).map { [$0] } ?? []) + sublayers.flatMap { $0.layers(ofType: type) }
+  }
 
   /// Inference-mode forward pass.
   public func forward(_ x: Tensor) -> (output: Tensor, logAbsDet: Tensor) {

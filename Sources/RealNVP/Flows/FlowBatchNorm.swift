@@ -15,7 +15,7 @@ public final class FlowBatchNorm: Flow {
   /// Running (unbiased) variance, shaped like `runningMean`.
   public let runningVariance: Parameter
   /// Weight of the newest batch in the running averages (0.005 in the post).
-  public let momentum: Float
+  public var momentum: Float
   /// Added to the variance before the square root.
   public let epsilon: Float
 

@@ -39,4 +39,7 @@ public final class FlowSequence: Flow {
 
   /// All layers' buffers, in layer order.
   public var buffers: [Parameter] { layers.flatMap(\.buffers) }
+
+  /// The layers.
+  public var sublayers: [Flow] { layers }
 }
