@@ -27,13 +27,15 @@ struct JournalCommand: ParsableCommand {
       let runs = store.runs(configuration: config, tag: tag)
       let rows = runs.map { r in
         [
-          r.id, r.configuration, r.status.rawValue, "\(r.epochs.count)",
+          r.id, r.configuration, r.status.rawValue, "\(1 + (r.segments?.count ?? 0))", "\(r.epochs.count)",
           r.finalBitsPerDim.map { String(format: "%.4f", $0) } ?? "-", r.note,
         ]
       }
       print(
-        RunComparison(columns: ["run", "configuration", "status", "epochs", "bits/dim", "note"], rows: rows)
-          .plainText)
+        RunComparison(
+          columns: ["run", "configuration", "status", "segments", "epochs", "bits/dim", "note"], rows: rows
+        )
+        .plainText)
       for problem in store.read().problems { print("warning: \(store.fileURL.path) \(problem)") }
     }
   }

@@ -10,8 +10,12 @@ struct TrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train", abstract: "Train a named configuration; record the run; write a checkpoint.")
 
-  @Option(help: "Configuration: \(ExperimentConfiguration.all.map(\.name).joined(separator: ", ")).")
-  var config: String = "toy2d-quick"
+  @Option(
+    help: """
+      Configuration: \(ExperimentConfiguration.all.map(\.name).joined(separator: ", ")) \
+      (default: the resumed run's, else toy2d-quick).
+      """)
+  var config: String?
 
   @Option(
     help: """
@@ -40,8 +44,10 @@ struct TrainCommand: ParsableCommand {
 
   @Option(
     help: """
-      Continue from this checkpoint: a resume checkpoint (CONFIG.resume.safetensors) continues the \
-      run exactly where it stopped; a plain checkpoint starts a new run from its parameters.
+      Continue a run: a journal run id (its latest resume checkpoint in the checkpoint directory, \
+      with the run's configuration and options) or a checkpoint file. A resume checkpoint \
+      (CONFIG.resume.safetensors) continues the run exactly where it stopped, as a new segment of \
+      the same journal entry; a plain checkpoint starts a new run from its parameters.
       """)
   var resume: String?
 
@@ -59,7 +65,21 @@ struct TrainCommand: ParsableCommand {
 
   func run() throws {
     ComputeThreads.count = threads
-    var experiment = try ExperimentConfiguration.named(config)
+    let journalStore = journal.map { Journal(path: $0) } ?? Journal.default
+    let directory = URL(fileURLWithPath: checkpointDirectory)
+    let resumed = try resume.map {
+      try ResumeTarget.locate($0, journal: journalStore, checkpoints: directory)
+    }
+    let name = config ?? resumed?.run?.configuration ?? "toy2d-quick"
+    if let run = resumed?.run, run.configuration != name {
+      throw ValidationError(
+        "Run \(run.id) trained \(run.configuration), not \(name); leave out --config to resume it.")
+    }
+    var experiment = try ExperimentConfiguration.named(name)
+    if let run = resumed?.run {
+      experiment.options = run.options
+      experiment.model = run.model
+    }
     if let epochs { experiment.options.epochs = epochs }
     if let maxStepsPerEpoch { experiment.options.maxStepsPerEpoch = maxStepsPerEpoch }
     if let seed {
@@ -68,27 +88,33 @@ struct TrainCommand: ParsableCommand {
     }
     let train = try experiment.loadData(split: .train, directory: data)
     let test = try experiment.loadData(split: .test, directory: data)
+    if let run = resumed?.run, run.dataset.checksum != train.fingerprint.checksum {
+      throw ValidationError(
+        "Run \(run.id) trained on \(run.dataset.source.name) (checksum \(run.dataset.checksum)), "
+          + "but this data is \(train.fingerprint.source.name) (checksum \(train.fingerprint.checksum)); "
+          + "give the run's --data.")
+    }
     let model = experiment.makeModel()
-    let point = try resume.flatMap { try ResumeSource.load(into: model, from: URL(fileURLWithPath: $0)) }
-    print("Training \(config): \(train.count) samples, \(model.parameters.count) parameter tensors")
+    let point = try resumed.flatMap { try ResumeSource.load(into: model, from: $0.checkpoint) }
+    print("Training \(name): \(train.count) samples, \(model.parameters.count) parameter tensors")
     if let point {
       print(
-        "Resuming at epoch \(point.position.epoch), batch \(point.position.batch) (step \(point.optimizer.step))"
-      )
+        "Resuming\(point.runID.map { " run \($0)" } ?? "") at epoch \(point.position.epoch), "
+          + "batch \(point.position.batch) (step \(point.optimizer.step))")
     }
     DefaultTrainingProgress.showProgressBars()
     StopSignals.requestInterruption()
-    let journalStore = journal.map { Journal(path: $0) } ?? Journal.default
-    let directory = URL(fileURLWithPath: checkpointDirectory)
-    let url = directory.appendingPathComponent("\(config).safetensors")
-    let resumeURL = directory.appendingPathComponent("\(config).resume.safetensors")
+    let url = directory.appendingPathComponent("\(name).safetensors")
+    let resumeURL = directory.appendingPathComponent("\(name).resume.safetensors")
+    let bestURL = directory.appendingPathComponent("\(name).best.safetensors")
     let history = try RealNVP.train(
-      model, on: train, validation: test, options: experiment.options, configuration: config, note: note,
-      journal: journalStore, checkpoint: url, resume: point, checkpointEvery: checkpointEvery
+      model, on: train, validation: test, options: experiment.options, configuration: name, note: note,
+      journal: journalStore, checkpoint: url, resume: point, checkpointEvery: checkpointEvery,
+      bestCheckpoint: bestURL
     ) { point in
       do {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try model.saveTrainingCheckpoint(to: resumeURL, resume: point, metadata: ["configuration": config])
+        try model.saveTrainingCheckpoint(to: resumeURL, resume: point, metadata: ["configuration": name])
       } catch {
         FileHandle.standardError.write(Data("warning: resume checkpoint not written: \(error)\n".utf8))
       }
@@ -96,6 +122,44 @@ struct TrainCommand: ParsableCommand {
     print(history.table.table.plainText())
     print("Checkpoint: \(url.path)")
     print("Resume checkpoint: \(resumeURL.path)")
+    if FileManager.default.fileExists(atPath: bestURL.path) { print("Best on validation: \(bestURL.path)") }
+  }
+}
+
+/// What `--resume` names: a checkpoint file, or a journal run and its resume checkpoint.
+struct ResumeTarget {
+  /// The checkpoint to load.
+  var checkpoint: URL
+  /// The journal run it continues, when named by id.
+  var run: RunRecord?
+
+  /// A file that exists is a checkpoint; anything else is a run id looked up in `journal`, whose
+  /// resume checkpoint in `checkpoints` must belong to that run.
+  static func locate(_ argument: String, journal: Journal?, checkpoints: URL) throws -> ResumeTarget {
+    if FileManager.default.fileExists(atPath: argument) {
+      return ResumeTarget(checkpoint: URL(fileURLWithPath: argument), run: nil)
+    }
+    guard let journal else {
+      throw ValidationError(
+        "--resume \(argument): no such checkpoint file, and no journal to look up a run id in.")
+    }
+    let run: RunRecord
+    do { run = try journal.run(argument) } catch {
+      throw ValidationError("--resume \(argument): no such checkpoint file, and \(error)")
+    }
+    let file = checkpoints.appendingPathComponent("\(run.configuration).resume.safetensors")
+    guard FileManager.default.fileExists(atPath: file.path) else {
+      throw ValidationError(
+        "Run \(run.id) has no resume checkpoint at \(file.path); pass --checkpoint-directory if it was elsewhere."
+      )
+    }
+    let owner = try SafeTensors.read(from: file).metadata["runID"]
+    guard owner == run.id else {
+      throw ValidationError(
+        "\(file.path) is the resume point of run \(owner ?? "(unrecorded)"), not of run \(run.id); "
+          + "a later run of \(run.configuration) replaced it.")
+    }
+    return ResumeTarget(checkpoint: file, run: run)
   }
 }
 
@@ -251,14 +315,9 @@ enum ResumeSource {
     let contents = try SafeTensors.read(from: url)
     if let recorded = contents.metadata["model"],
       let found = try? JSONDecoder().decode(ModelDescription.self, from: Data(recorded.utf8)),
-      found != model.modelDescription
+      case let differences = found.differences(from: model.modelDescription), !differences.isEmpty
     {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = .sortedKeys
-      let (was, now) = try (encoder.encode(found), encoder.encode(model.modelDescription))
-      throw ValidationError(
-        "\(url.path) was written by another configuration:\n  checkpoint: \(String(decoding: was, as: UTF8.self))"
-          + "\n  this run:   \(String(decoding: now, as: UTF8.self))")
+      throw CheckpointMismatch.otherModel(path: url.path, differences: differences)
     }
     guard contents.metadata["trainingPosition"] != nil else {
       try model.loadCheckpoint(from: url)

@@ -138,23 +138,34 @@ def read_safetensors(path: Path) -> dict:
 
 
 def test_resume_continues_a_run_exactly_and_sigterm_leaves_a_resume_point(tmp_path):
+    import json
     import signal
     import time
 
     common = ["train", "--config", "toy2d-quick", "--max-steps-per-epoch", "6", "--seed", "3", "--threads", "1"]
     realnvp(*common, "--epochs", "2", "--checkpoint-directory", "straight", cwd=tmp_path)
-    # One epoch leaves its resume point at step 4 (mid-epoch); resuming it for 2 epochs must
-    # end exactly where the uninterrupted 2-epoch run ended.
+    # One epoch leaves its resume point at step 4 (mid-epoch); resuming that run by its id for 2
+    # epochs must end exactly where the uninterrupted 2-epoch run ended, in the same journal entry.
     realnvp(*common, "--epochs", "1", "--checkpoint-every", "4", "--checkpoint-directory", "first", cwd=tmp_path)
-    resumed = realnvp(*common, "--epochs", "2", "--resume", "first/toy2d-quick.resume.safetensors",
-                      "--checkpoint-directory", "second", cwd=tmp_path)
-    assert "Resuming at epoch 1, batch 4 (step 4)" in resumed.stdout, resumed.stdout
-    assert read_safetensors(tmp_path / "second/toy2d-quick.safetensors") == \
+    assert (tmp_path / "first/toy2d-quick.best.safetensors").is_file(), "no best-on-validation checkpoint"
+    run_id = realnvp("journal", "list", cwd=tmp_path).stdout.splitlines()[2].split()[0]
+    resumed = realnvp("train", "--resume", run_id, "--epochs", "2", "--checkpoint-directory", "first",
+                      "--threads", "1", cwd=tmp_path)
+    assert f"Resuming run {run_id} at epoch 1, batch 4 (step 4)" in resumed.stdout, resumed.stdout
+    assert read_safetensors(tmp_path / "first/toy2d-quick.safetensors") == \
         read_safetensors(tmp_path / "straight/toy2d-quick.safetensors")
+    listing = realnvp("journal", "list", cwd=tmp_path).stdout.splitlines()
+    assert len(listing) == 3, "the resumed run is the same journal entry, not a new one:\n" + "\n".join(listing)
+    record = json.loads(realnvp("journal", "show", run_id, cwd=tmp_path).stdout)
+    assert [s["fromStep"] for s in record["segments"]] == [4] and record["status"] == "completed"
+    assert [e["epoch"] for e in record["epochs"]] == [1, 2]
+    assert "bestCheckpoint" in record["epochs"][0]
 
     other = realnvp("train", "--config", "toy2d-quick", "--seed", "4", "--resume",
                     "first/toy2d-quick.resume.safetensors", cwd=tmp_path, check=False)
-    assert other.returncode != 0 and "another configuration" in other.stderr, other.stderr
+    assert other.returncode != 0 and "modelSeed: 3 vs 4" in other.stderr, other.stderr
+    unknown = realnvp("train", "--resume", "no-such-run", cwd=tmp_path, check=False)
+    assert unknown.returncode != 0 and "no-such-run" in unknown.stderr, unknown.stderr
 
     run = subprocess.Popen([str(TOOL), *common, "--epochs", "100000", "--checkpoint-every", "1000000",
                             "--checkpoint-directory", "stopped"], cwd=tmp_path,

@@ -75,6 +75,15 @@ public final class Journal {
     return RunWriter(id: record.id, fileURL: fileURL)
   }
 
+  /// Appends a `resume` line to the run `id` and returns a writer for its further epochs and end.
+  public func continueRun(_ id: String, segment: RunSegment) throws -> RunWriter {
+    guard runs.contains(where: { $0.id == id }) else {
+      throw JournalError.unknownRun(id: id, path: fileURL.path)
+    }
+    try appendLine(.resume(id: id, segment: segment), to: fileURL)
+    return RunWriter(id: id, fileURL: fileURL)
+  }
+
   /// A new run id: UTC time, configuration name and a random suffix.
   public static func makeRunID(configuration: String, date: Date = Date()) -> String {
     let formatter = DateFormatter()

@@ -1,11 +1,13 @@
 import Foundation
 
 /// One line of a journal file. A run is written as a `start` line, one `epoch` line per epoch
-/// and an `end` line; each line is appended whole, so a crash leaves a readable journal whose
-/// last run lacks its `end` (and reads as incomplete).
+/// and an `end` line; a run continued from a resume checkpoint adds a `resume` line and goes on.
+/// Each line is appended whole, so a crash leaves a readable journal whose last run lacks its
+/// `end` (and reads as incomplete).
 enum JournalEntry: Codable {
   case start(RunRecord)
   case epoch(id: String, record: EpochRecord)
+  case resume(id: String, segment: RunSegment)
   case end(id: String, status: RunStatus, endedAt: Date, error: String?, checkpoint: CheckpointReference?)
 }
 
@@ -94,7 +96,17 @@ func readJournal(_ url: URL) -> (runs: [RunRecord], problems: [JournalProblem]) 
         problems.append(JournalProblem(line: number, message: "epoch of unknown run \(id)"))
         continue
       }
+      // An epoch recorded again (after a resume from an earlier point) replaces the old record.
+      runs[id]!.epochs.removeAll { $0.epoch >= epoch.epoch }
       runs[id]!.epochs.append(epoch)
+    case .resume(let id, let segment):
+      guard runs[id] != nil else {
+        problems.append(JournalProblem(line: number, message: "resume of unknown run \(id)"))
+        continue
+      }
+      runs[id]!.segments = (runs[id]!.segments ?? []) + [segment]
+      runs[id]!.epochs = Array(runs[id]!.epochs.prefix(segment.finishedEpochs))
+      (runs[id]!.status, runs[id]!.endedAt, runs[id]!.error) = (.incomplete, nil, nil)
     case .end(let id, let status, let endedAt, let error, let checkpoint):
       guard runs[id] != nil else {
         problems.append(JournalProblem(line: number, message: "end of unknown run \(id)"))

@@ -44,9 +44,30 @@ public struct RunRecord: Codable, Equatable, Sendable {
   public var epochs: [EpochRecord]
   /// Final checkpoint, if one was written.
   public var checkpoint: CheckpointReference?
+  /// Each time the run went on from a resume checkpoint (nil for a run that never stopped).
+  public var segments: [RunSegment]? = nil
 
   /// Last epoch's validation bits/dim, else its training bits/dim.
   public var finalBitsPerDim: Float? { epochs.last.map { $0.testBitsPerDim ?? $0.trainBitsPerDim } }
+}
+
+/// A run continued from a resume checkpoint: when, from where, on which machine.
+public struct RunSegment: Codable, Equatable, Sendable {
+  /// Wall-clock start of the segment.
+  public var startedAt: Date
+  /// Optimizer steps done before it.
+  public var fromStep: Int
+  /// Epochs finished before it.
+  public var finishedEpochs: Int
+  /// Where it ran.
+  public var environment: RunEnvironment
+
+  /// A segment starting now.
+  public init(startedAt: Date = Date(), fromStep: Int, finishedEpochs: Int, environment: RunEnvironment) {
+    (self.startedAt, self.fromStep, self.finishedEpochs, self.environment) = (
+      startedAt, fromStep, finishedEpochs, environment
+    )
+  }
 }
 
 /// A checkpoint file and the checksum of its bytes.
@@ -113,6 +134,16 @@ public enum ModelDescription: Codable, Equatable, Sendable {
         "batchNorm": "\(a.batchNorm)", "batchNormMomentum": "\(a.batchNormMomentum)",
         "preprocessing": "\(a.preprocessing)", "modelSeed": "\(seed)",
       ]
+    }
+  }
+}
+
+extension ModelDescription {
+  /// The settings in which `other` differs from this one, each as "name: this vs other".
+  public func differences(from other: ModelDescription) -> [String] {
+    let (mine, theirs) = (settings, other.settings)
+    return Set(mine.keys).union(theirs.keys).sorted().compactMap { key in
+      mine[key] == theirs[key] ? nil : "\(key): \(mine[key] ?? "-") vs \(theirs[key] ?? "-")"
     }
   }
 }

@@ -9,6 +9,9 @@ public enum CheckpointMismatch: Error, CustomStringConvertible {
   case wrongShape(name: String, expected: [Int], found: [Int], path: String)
   /// The file holds a model but no training resume point.
   case notResumable(path: String)
+  /// The file was written by a model of another configuration; `differences` lists each setting
+  /// as "name: checkpoint's vs this model's".
+  case otherModel(path: String, differences: [String])
 
   /// A sentence naming the tensor, the file and what was expected.
   public var description: String {
@@ -20,6 +23,9 @@ public enum CheckpointMismatch: Error, CustomStringConvertible {
     case .notResumable(let path):
       return "Checkpoint \(path) holds a model but no training position to resume from "
         + "(write it with saveTrainingCheckpoint)"
+    case .otherModel(let path, let differences):
+      return "Checkpoint \(path) was written by another model; its settings differ from this one's "
+        + "(checkpoint vs this model):\n  " + differences.joined(separator: "\n  ")
     }
   }
 }
@@ -58,6 +64,17 @@ extension DensityModel {
     let contents = try SafeTensors.read(from: url)
     try load(contents, path: url.path)
     return contents
+  }
+
+  /// Throws `CheckpointMismatch.otherModel` when `contents` records a model description that
+  /// differs from this model's (a file without one passes).
+  func checkSameModel(_ contents: SafeTensors.Contents, path: String) throws {
+    if let recorded = contents.metadata["model"],
+      let found = try? JSONDecoder().decode(ModelDescription.self, from: Data(recorded.utf8)),
+      case let differences = found.differences(from: modelDescription), !differences.isEmpty
+    {
+      throw CheckpointMismatch.otherModel(path: path, differences: differences)
+    }
   }
 
   /// Checks every name and shape of `contents` against the model, then copies the values in.

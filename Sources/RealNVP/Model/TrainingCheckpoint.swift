@@ -19,14 +19,17 @@ extension DensityModel {
     var meta = metadata
     meta["trainingPosition"] = String(decoding: try JSONEncoder().encode(resume.position), as: UTF8.self)
     meta["adamStep"] = "\(resume.optimizer.step)"
+    if let runID = resume.runID { meta["runID"] = runID }
     return try saveCheckpoint(to: url, metadata: meta, extraTensors: extra)
   }
 
   /// Loads the model's tensors from a file written by `saveTrainingCheckpoint` and returns the
-  /// resume point; a file without one (a plain checkpoint) is a `CheckpointMismatch`. Everything
-  /// is checked before the model changes.
+  /// resume point; a file without one (a plain checkpoint), or one written by a model with other
+  /// settings, is a `CheckpointMismatch` (`otherModel` lists the settings that differ).
+  /// Everything is checked before the model changes.
   public func loadTrainingCheckpoint(from url: URL) throws -> TrainingResume {
     let contents = try SafeTensors.read(from: url)
+    try checkSameModel(contents, path: url.path)
     guard let positionText = contents.metadata["trainingPosition"],
       let step = contents.metadata["adamStep"].flatMap(Int.init)
     else { throw CheckpointMismatch.notResumable(path: url.path) }
@@ -52,6 +55,7 @@ extension DensityModel {
     }
     try load(contents, path: url.path)
     return TrainingResume(
-      position: position, optimizer: Adam.State(step: step, firstMoments: first, secondMoments: second))
+      position: position, optimizer: Adam.State(step: step, firstMoments: first, secondMoments: second),
+      runID: contents.metadata["runID"])
   }
 }

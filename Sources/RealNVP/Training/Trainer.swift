@@ -14,7 +14,9 @@ import TensorCore
 ///
 /// `onCheckpoint` receives the run's resume point after every `checkpointEvery` optimizer steps
 /// (save it with `saveTrainingCheckpoint`); `resume` continues a run from such a point, with the
-/// model already loaded from the same file, exactly as if it had not stopped.
+/// model already loaded from the same file, exactly as if it had not stopped. The journal then
+/// continues the same run with a new segment. With `bestCheckpoint` and validation data, the
+/// model is also saved there after every epoch whose validation bits/dim beats all earlier ones.
 ///
 /// ```swift
 /// let data = Datasets.moons(count: 2000, noise: 0.05, seed: 0)
@@ -26,12 +28,19 @@ public func train(
   _ model: DensityModel, on data: TrainingData, validation: TrainingData? = nil, options: TrainingOptions,
   reporter: TrainingProgressReporter? = nil, configuration: String = "custom", note: String = "",
   tags: [String] = [], journal: Journal? = Journal.default, checkpoint: URL? = nil,
-  resume: TrainingResume? = nil, checkpointEvery: Int? = nil,
+  resume: TrainingResume? = nil, checkpointEvery: Int? = nil, bestCheckpoint: URL? = nil,
   onCheckpoint: (TrainingResume) -> Void = { _ in }
 ) throws -> TrainingHistory {
   let writer = journal.flatMap { journal in
-    reportJournalFailure {
-      try journal.begin(
+    warnOnFailure {
+      if let resume, let id = resume.runID, journal.runs.contains(where: { $0.id == id }) {
+        return try journal.continueRun(
+          id,
+          segment: RunSegment(
+            fromStep: resume.optimizer.step, finishedEpochs: resume.position.history.epochs.count,
+            environment: .current()))
+      }
+      return try journal.begin(
         RunRecord(
           id: Journal.makeRunID(configuration: configuration), configuration: configuration, note: note,
           tags: tags,
@@ -41,24 +50,42 @@ public func train(
           status: .incomplete, error: nil, epochs: [], checkpoint: nil))
     }
   }
+  let runID = writer?.id ?? resume?.runID
+  var best = resume?.position.history.epochs.compactMap(\.testBitsPerDim).min() ?? .infinity
   do {
     let history = try trainingLoop(
       model, on: data, validation: validation, options: options, reporter: reporter, resume: resume,
-      checkpointEvery: checkpointEvery, onCheckpoint: onCheckpoint
+      checkpointEvery: checkpointEvery,
+      onCheckpoint: { point in
+        var point = point
+        point.runID = runID
+        onCheckpoint(point)
+      }
     ) { epoch in
-      _ = writer.map { w in reportJournalFailure { try w.record(epoch) } }
+      var epoch = epoch
+      if let url = bestCheckpoint, let bits = epoch.testBitsPerDim, bits < best {
+        best = bits
+        epoch.bestCheckpoint = warnOnFailure("best checkpoint not written") {
+          try model.saveCheckpoint(
+            to: url,
+            metadata: [
+              "configuration": configuration, "epoch": "\(epoch.epoch)", "testBitsPerDim": "\(bits)",
+            ])
+        }
+      }
+      _ = writer.map { w in warnOnFailure { try w.record(epoch) } }
     }
     let saved = try checkpoint.map {
       try model.saveCheckpoint(to: $0, metadata: ["configuration": configuration])
     }
     _ = writer.map { w in
-      reportJournalFailure {
+      warnOnFailure {
         try w.finish(history.stopReason == .completed ? .completed : .interrupted, checkpoint: saved)
       }
     }
     return history
   } catch {
-    _ = writer.map { w in reportJournalFailure { try w.finish(.failed, error: "\(error)") } }
+    _ = writer.map { w in warnOnFailure { try w.finish(.failed, error: "\(error)") } }
     throw error
   }
 }
@@ -70,10 +97,10 @@ func fingerprint(of data: TrainingData) -> DatasetFingerprint {
     source: .inMemory(description: "\(type(of: data))"), count: data.count, sampleShape: [], checksum: "-")
 }
 
-/// Runs `body`; on error prints it to standard error and returns nil.
-private func reportJournalFailure<T>(_ body: () throws -> T) -> T? {
+/// Runs `body`; on error prints it to standard error, naming `what` failed, and returns nil.
+private func warnOnFailure<T>(_ what: String = "run journal", _ body: () throws -> T) -> T? {
   do { return try body() } catch {
-    FileHandle.standardError.write(Data("warning: run journal: \(error)\n".utf8))
+    FileHandle.standardError.write(Data("warning: \(what): \(error)\n".utf8))
     return nil
   }
 }
@@ -97,6 +124,7 @@ func trainingLoop(
     parameters: model.parameters, learningRate: options.learningRate,
     maxGradientNorm: options.maxGradientNorm, schedule: options.schedule)
   var at = resume?.position ?? TrainingPosition(seed: options.seed)
+  at.history.stopReason = .completed  // a resume point saved at an interrupt still says so
   if let resume { optimizer.restore(resume.optimizer) }
   defer { reporter?.finish(at.history) }
   let start = Date()

@@ -14,6 +14,9 @@ public struct EpochRecord: Equatable, Codable, Sendable {
   public var wallSeconds: Double
   /// Optimizer steps taken so far.
   public var steps: Int
+  /// The best-on-validation checkpoint written after this epoch, when its validation bits/dim
+  /// beat every earlier epoch's (journal records only).
+  public var bestCheckpoint: CheckpointReference?
 }
 
 /// Why training returned.

@@ -37,9 +37,12 @@ public struct TrainingResume: Equatable {
   public var position: TrainingPosition
   /// The optimizer's step count and moments.
   public var optimizer: Adam.State
+  /// The journal id of the run this point belongs to; a run resumed from it continues that
+  /// journal entry as a new segment.
+  public var runID: String?
 
   /// A resume point.
-  public init(position: TrainingPosition, optimizer: Adam.State) {
-    (self.position, self.optimizer) = (position, optimizer)
+  public init(position: TrainingPosition, optimizer: Adam.State, runID: String? = nil) {
+    (self.position, self.optimizer, self.runID) = (position, optimizer, runID)
   }
 }
