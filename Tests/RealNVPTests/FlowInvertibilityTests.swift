@@ -49,6 +49,15 @@ final class FlowInvertibilityTests: XCTestCase {
     }
   }
 
+  func testCouplingWithSeparateScaleAndShiftNetworks() {
+    var rng = RandomGenerator(seed: 12)
+    let net = SeparateResNetCouplingNetwork(
+      channels: 2, hidden: 4, blocks: 1, weightNorm: true, name: "n", using: &rng)
+    let coupling = AffineCoupling(mask: .checkerboard(parity: 1), network: net, channels: 2, name: "c")
+    perturb(coupling.parameters)
+    assertInvertsWithExactLogDet(coupling, image([3, 2, 4, 4]))
+  }
+
   func testChannelwiseCouplingsOfBothParities() {
     for parity in 0...1 {
       assertInvertsWithExactLogDet(

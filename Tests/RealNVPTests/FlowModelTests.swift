@@ -46,7 +46,8 @@ final class FlowModelTests: XCTestCase {
     let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       .appendingPathComponent("Fixtures/multiscale-8x8.safetensors")
     let architecture = Architecture(
-      channels: 1, height: 8, width: 8, scales: 1, residualBlocks: 1, hidden: 8, preprocessing: .paperLogit)
+      channels: 1, height: 8, width: 8, scales: 1, residualBlocks: 1, hidden: 8, preprocessing: .paperLogit,
+      couplingNetworks: .shared)
     let model = MultiScaleRealNVP(architecture, seed: 3)
     try model.loadCheckpoint(from: fixture)
     var pixels = RandomGenerator(seed: 4)
@@ -56,5 +57,32 @@ final class FlowModelTests: XCTestCase {
     // Printed by the earlier code for the same checkpoint, batch and noise.
     let recorded: [Float] = [343.371643, 349.693176, 344.773499, 346.642212, 350.454407, 345.376648]
     assertClose(nll.scalars, recorded, accuracy: 4e-3)
+  }
+
+  func testSeparateSAndTNetworksAreTheDefaultAndOldRecordsReadAsShared() throws {
+    let shape = Architecture(channels: 1, height: 4, width: 4, scales: 1, residualBlocks: 1, hidden: 4)
+    XCTAssertEqual(shape.couplingNetworks, .separate, "the post's separate s and t networks are the default")
+    var shared = shape
+    shared.couplingNetworks = .shared
+    let separateModel = MultiScaleRealNVP(shape, seed: 0)
+    let sharedModel = MultiScaleRealNVP(shared, seed: 0)
+    let names = separateModel.parameters.map(\.name)
+    XCTAssertTrue(
+      names.contains("coupling0.net.s.in.bias") && names.contains("coupling0.net.t.in.bias"), "\(names)")
+    // Two trunks of C outputs hold twice the trunk weights of one with 2C outputs, less the
+    // output layer's share that both have once.
+    func count(_ model: MultiScaleRealNVP, _ prefix: String) -> Int {
+      model.parameters.filter { $0.name.hasPrefix(prefix) && !$0.name.contains(".out.") }
+        .map(\.value.scalarCount).reduce(0, +)
+    }
+    XCTAssertEqual(count(separateModel, "coupling0.net"), 2 * count(sharedModel, "coupling0.net"))
+
+    var encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(shape)) as! [String: Any]
+    XCTAssertEqual(encoded["couplingNetworks"] as? String, "separate")
+    encoded.removeValue(forKey: "couplingNetworks")
+    let old = try JSONDecoder().decode(
+      Architecture.self, from: JSONSerialization.data(withJSONObject: encoded))
+    XCTAssertEqual(old.couplingNetworks, .shared, "records from before the choice describe a shared trunk")
+    XCTAssertEqual(old.hidden, 4)
   }
 }

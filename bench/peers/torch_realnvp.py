@@ -14,7 +14,8 @@ layer for layer, so that parameter counts, FLOPs and the loss agree:
   channel-wise parity 0 keeps the first half of the channels.
 - s/t network: weight-normed 3x3 conv C -> H; N blocks of [instance norm (affine) -> ReLU ->
   conv3x3 (wn) -> instance norm -> ReLU -> conv3x3 (wn)] + residual; instance norm -> ReLU ->
-  a plain, zero-initialized 3x3 conv H -> 2C (first C channels raw scale, last C shift).
+  a plain, zero-initialized 3x3 conv H -> 2C (first C channels raw scale, last C shift);
+  "mnist" has two such networks, H -> C each, one for s and one for t, as the post does.
 - Weight norm by hand: w = g * v / ||v|| per output channel, g initialized to ||v||. v and the
   biases start uniform in +-1/sqrt(fan-in) (PyTorch's default conv init).
 - FlowBatchNorm (momentum 0.005, eps 1e-5, no affine): in training the running averages first
@@ -51,9 +52,11 @@ FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
 # The mnist-bench and mnist configurations (Sources/RealNVP/Training/Configurations.swift).
 CONFIGS = {
     "mnist-bench": dict(channels=1, height=28, width=28, scales=2, residual_blocks=2, hidden=32,
-                        batch=64, learning_rate=5e-4, max_grad_norm=100.0, bn_momentum=0.005),
+                        batch=64, learning_rate=5e-4, max_grad_norm=100.0, bn_momentum=0.005,
+                        separate_st=False),
     "mnist": dict(channels=1, height=28, width=28, scales=2, residual_blocks=2, hidden=64,
-                  batch=50, learning_rate=5e-4, max_grad_norm=100.0, bn_momentum=0.005),
+                  batch=50, learning_rate=5e-4, max_grad_norm=100.0, bn_momentum=0.005,
+                  separate_st=True),
 }
 CONFIG = dict(CONFIGS["mnist-bench"])  # the one in use; main() replaces it from --config
 SCALE_REGULARIZATION = 5e-5
@@ -113,22 +116,44 @@ class ResidualBlock(nn.Module):
         return x + self.conv2(F.relu(self.norm2(self.conv1(F.relu(self.norm1(x))))))
 
 
-class ResNetCouplingNetwork(nn.Module):
-    """Input conv C -> H, residual blocks, norm + ReLU, zero-initialized conv H -> 2C."""
+class ResNet(nn.Module):
+    """Input conv C -> H, residual blocks, norm + ReLU, zero-initialized conv H -> outputs."""
 
-    def __init__(self, channels, hidden, blocks, weight_norm=True):
+    def __init__(self, channels, hidden, blocks, outputs, weight_norm=True):
         super().__init__()
         self.input_conv = Conv2d(channels, hidden, weight_norm)
         self.blocks = nn.ModuleList(ResidualBlock(hidden, weight_norm) for _ in range(blocks))
         self.output_norm = InstanceNorm2d(hidden)
-        self.output_conv = Conv2d(hidden, 2 * channels, weight_norm=False, zero=True)
+        self.output_conv = Conv2d(hidden, outputs, weight_norm=False, zero=True)
 
     def forward(self, x):
         h = self.input_conv(x)
         for block in self.blocks:
             h = block(h)
-        raw_scale, shift = self.output_conv(F.relu(self.output_norm(h))).chunk(2, dim=1)
+        return self.output_conv(F.relu(self.output_norm(h)))
+
+
+class ResNetCouplingNetwork(ResNet):
+    """One shared trunk with 2C outputs split into raw scale and shift."""
+
+    def __init__(self, channels, hidden, blocks, weight_norm=True):
+        super().__init__(channels, hidden, blocks, 2 * channels, weight_norm)
+
+    def forward(self, x):
+        raw_scale, shift = super().forward(x).chunk(2, dim=1)
         return raw_scale, shift
+
+
+class SeparateResNetCouplingNetwork(nn.Module):
+    """Separate s and t ResNets with C outputs each, as the post builds them."""
+
+    def __init__(self, channels, hidden, blocks, weight_norm=True):
+        super().__init__()
+        self.s = ResNet(channels, hidden, blocks, channels, weight_norm)
+        self.t = ResNet(channels, hidden, blocks, channels, weight_norm)
+
+    def forward(self, x):
+        return self.s(x), self.t(x)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -145,10 +170,11 @@ def coupling_mask(kind, parity, channels, height, width):
 
 
 class AffineCoupling(nn.Module):
-    def __init__(self, kind, parity, channels, height, width, hidden, blocks):
+    def __init__(self, kind, parity, channels, height, width, hidden, blocks, separate_st=False):
         super().__init__()
         self.register_buffer("mask", coupling_mask(kind, parity, channels, height, width))
-        self.net = ResNetCouplingNetwork(channels, hidden, blocks)
+        network = SeparateResNetCouplingNetwork if separate_st else ResNetCouplingNetwork
+        self.net = network(channels, hidden, blocks)
         self.scale = nn.Parameter(torch.ones(1, channels, 1, 1))
 
     def forward(self, x):
@@ -204,7 +230,8 @@ class FlowSequence(nn.ModuleList):
 # The model (Model/MultiScaleRealNVP.swift, Model/Preprocessing.swift, Model/Likelihood.swift)
 
 class MultiScaleRealNVP(nn.Module):
-    def __init__(self, channels, height, width, scales, residual_blocks, hidden, bn_momentum, **_):
+    def __init__(self, channels, height, width, scales, residual_blocks, hidden, bn_momentum,
+                 separate_st=False, **_):
         super().__init__()
         self.dimensions = channels * height * width
         self.couplings = []
@@ -212,7 +239,7 @@ class MultiScaleRealNVP(nn.Module):
         def stack(kind, count, c, h, w, hid):
             layers = []
             for i in range(count):
-                coupling = AffineCoupling(kind, i % 2, c, h, w, hid, residual_blocks)
+                coupling = AffineCoupling(kind, i % 2, c, h, w, hid, residual_blocks, separate_st)
                 self.couplings.append(coupling)
                 layers += [coupling, FlowBatchNorm(c, bn_momentum)]
             return layers

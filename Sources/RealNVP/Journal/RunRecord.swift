@@ -132,7 +132,8 @@ public enum ModelDescription: Codable, Equatable, Sendable {
         "scales": "\(a.scales)",
         "residualBlocks": "\(a.residualBlocks)", "hidden": "\(a.hidden)", "weightNorm": "\(a.weightNorm)",
         "batchNorm": "\(a.batchNorm)", "batchNormMomentum": "\(a.batchNormMomentum)",
-        "preprocessing": "\(a.preprocessing)", "modelSeed": "\(seed)",
+        "preprocessing": "\(a.preprocessing)", "couplingNetworks": a.couplingNetworks.rawValue,
+        "modelSeed": "\(seed)",
       ]
     }
   }

@@ -32,17 +32,17 @@ public final class ResidualBlock {
   }
 }
 
-/// The post's s/t network: input 3x3 conv to `hidden` channels, residual blocks, then
-/// norm + ReLU and a zero-initialized 3x3 conv to 2C channels (raw scale, shift).
-public final class ResNetCouplingNetwork: CouplingNetwork {
+/// A ResNet for images: input 3x3 conv to `hidden` channels, residual blocks, then norm + ReLU
+/// and a zero-initialized 3x3 conv to `outputs` channels (so a fresh coupling is the identity).
+public final class ResNet {
   let inputConv: Conv2d
   let blocks: [ResidualBlock]
   let outputNorm: InstanceNorm2d
   let outputConv: Conv2d
 
-  /// Creates the network for inputs of `channels` channels.
+  /// Creates the network from `channels` to `outputs` channels; parameters are named under `name`.
   public init(
-    channels: Int, hidden: Int, blocks: Int, weightNorm: Bool, name: String,
+    channels: Int, hidden: Int, blocks: Int, outputs: Int, weightNorm: Bool, name: String,
     using rng: inout RandomGenerator
   ) {
     inputConv = Conv2d(
@@ -52,21 +52,72 @@ public final class ResNetCouplingNetwork: CouplingNetwork {
       ResidualBlock(channels: hidden, weightNorm: weightNorm, name: "\(name).block\($0)", using: &rng)
     }
     outputNorm = InstanceNorm2d(channels: hidden, name: "\(name).outNorm")
-    outputConv = Conv2d(zeroInitializedFrom: hidden, to: 2 * channels, kernelSize: 3, name: "\(name).out")
+    outputConv = Conv2d(zeroInitializedFrom: hidden, to: outputs, kernelSize: 3, name: "\(name).out")
   }
 
-  /// Raw scale and shift, each [N, C, H, W].
-  public func callAsFunction(_ maskedInput: Tensor) -> (rawScale: Tensor, shift: Tensor) {
-    var h = inputConv(maskedInput)
+  /// The network's output, [N, outputs, H, W].
+  public func callAsFunction(_ x: Tensor) -> Tensor {
+    var h = inputConv(x)
     for block in blocks { h = block(h) }
-    let st = outputConv(outputNorm.withReLU(h)).chunked(2, axis: 1)
-    return (st[0], st[1])
+    return outputConv(outputNorm.withReLU(h))
   }
 
   /// Every layer's parameters, input to output.
   public var parameters: [Parameter] {
     inputConv.parameters + blocks.flatMap(\.parameters) + outputNorm.parameters + outputConv.parameters
   }
+}
+
+/// s and t from one ResNet trunk with 2C outputs (raw scale, then shift): half the parameters
+/// of `SeparateResNetCouplingNetwork` at the same width.
+public final class ResNetCouplingNetwork: CouplingNetwork {
+  let trunk: ResNet
+
+  /// Creates the network for inputs of `channels` channels.
+  public init(
+    channels: Int, hidden: Int, blocks: Int, weightNorm: Bool, name: String,
+    using rng: inout RandomGenerator
+  ) {
+    trunk = ResNet(
+      channels: channels, hidden: hidden, blocks: blocks, outputs: 2 * channels, weightNorm: weightNorm,
+      name: name, using: &rng)
+  }
+
+  /// Raw scale and shift, each [N, C, H, W].
+  public func callAsFunction(_ maskedInput: Tensor) -> (rawScale: Tensor, shift: Tensor) {
+    let st = trunk(maskedInput).chunked(2, axis: 1)
+    return (st[0], st[1])
+  }
+
+  /// The trunk's parameters.
+  public var parameters: [Parameter] { trunk.parameters }
+}
+
+/// s and t from two separate ResNets, as the post builds them (`NAME.s.*` and `NAME.t.*`).
+public final class SeparateResNetCouplingNetwork: CouplingNetwork {
+  let scaleNetwork: ResNet
+  let shiftNetwork: ResNet
+
+  /// Creates the two networks for inputs of `channels` channels (s drawn first, then t).
+  public init(
+    channels: Int, hidden: Int, blocks: Int, weightNorm: Bool, name: String,
+    using rng: inout RandomGenerator
+  ) {
+    scaleNetwork = ResNet(
+      channels: channels, hidden: hidden, blocks: blocks, outputs: channels, weightNorm: weightNorm,
+      name: "\(name).s", using: &rng)
+    shiftNetwork = ResNet(
+      channels: channels, hidden: hidden, blocks: blocks, outputs: channels, weightNorm: weightNorm,
+      name: "\(name).t", using: &rng)
+  }
+
+  /// Raw scale and shift, each [N, C, H, W].
+  public func callAsFunction(_ maskedInput: Tensor) -> (rawScale: Tensor, shift: Tensor) {
+    (scaleNetwork(maskedInput), shiftNetwork(maskedInput))
+  }
+
+  /// The s network's parameters, then the t network's.
+  public var parameters: [Parameter] { scaleNetwork.parameters + shiftNetwork.parameters }
 }
 
 // MARK: - MLP s/t network for 2D points

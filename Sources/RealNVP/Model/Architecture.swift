@@ -20,12 +20,22 @@ public struct Architecture: Equatable, Codable, Sendable {
   public var batchNormMomentum: Float
   /// The map from pixels to flow inputs.
   public var preprocessing: Preprocessing
+  /// Whether s and t come from separate ResNets (the post's) or from one shared trunk.
+  public var couplingNetworks: CouplingNetworks
+
+  /// How a coupling's s and t are computed.
+  public enum CouplingNetworks: String, Codable, Sendable {
+    /// Two ResNets, one for s and one for t, as the post builds them.
+    case separate
+    /// One ResNet with 2C outputs split into s and t: half the parameters and work.
+    case shared
+  }
 
   /// Creates an architecture; the defaults follow the post.
   public init(
     channels: Int, height: Int, width: Int, scales: Int, residualBlocks: Int, hidden: Int,
     weightNorm: Bool = true, batchNorm: Bool = true, batchNormMomentum: Float = 0.005,
-    preprocessing: Preprocessing = .paperLogit
+    preprocessing: Preprocessing = .paperLogit, couplingNetworks: CouplingNetworks = .separate
   ) {
     self.channels = channels
     self.height = height
@@ -37,6 +47,23 @@ public struct Architecture: Equatable, Codable, Sendable {
     self.batchNorm = batchNorm
     self.batchNormMomentum = batchNormMomentum
     self.preprocessing = preprocessing
+    self.couplingNetworks = couplingNetworks
+  }
+
+  /// Reads an architecture; one recorded before `couplingNetworks` existed had a shared trunk.
+  public init(from decoder: Decoder) throws {
+    let values = try decoder.container(keyedBy: CodingKeys.self)
+    channels = try values.decode(Int.self, forKey: .channels)
+    height = try values.decode(Int.self, forKey: .height)
+    width = try values.decode(Int.self, forKey: .width)
+    scales = try values.decode(Int.self, forKey: .scales)
+    residualBlocks = try values.decode(Int.self, forKey: .residualBlocks)
+    hidden = try values.decode(Int.self, forKey: .hidden)
+    weightNorm = try values.decode(Bool.self, forKey: .weightNorm)
+    batchNorm = try values.decode(Bool.self, forKey: .batchNorm)
+    batchNormMomentum = try values.decode(Float.self, forKey: .batchNormMomentum)
+    preprocessing = try values.decode(Preprocessing.self, forKey: .preprocessing)
+    couplingNetworks = try values.decodeIfPresent(CouplingNetworks.self, forKey: .couplingNetworks) ?? .shared
   }
 
   /// Dimensions of one image.

@@ -31,9 +31,17 @@ public final class MultiScaleRealNVP: FlowModel {
       var layers: [Flow] = []
       for mask in masks {
         let name = "coupling\(couplings.count)"
-        let net = ResNetCouplingNetwork(
-          channels: channels, hidden: hidden, blocks: a.residualBlocks, weightNorm: a.weightNorm,
-          name: "\(name).net", using: &rng)
+        let net: CouplingNetwork =
+          switch a.couplingNetworks {
+          case .separate:
+            SeparateResNetCouplingNetwork(
+              channels: channels, hidden: hidden, blocks: a.residualBlocks, weightNorm: a.weightNorm,
+              name: "\(name).net", using: &rng)
+          case .shared:
+            ResNetCouplingNetwork(
+              channels: channels, hidden: hidden, blocks: a.residualBlocks, weightNorm: a.weightNorm,
+              name: "\(name).net", using: &rng)
+          }
         let coupling = AffineCoupling(mask: mask, network: net, channels: channels, name: name)
         couplings.append(coupling)
         layers.append(coupling)
