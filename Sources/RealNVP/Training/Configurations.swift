@@ -38,7 +38,7 @@ public struct ExperimentConfiguration: Equatable, Sendable {
 
   // MARK: - Toy 2D
 
-  /// The post's toy experiments: 8 MLP couplings of 128 units, lr 5e-4.
+  /// The toy experiments: 8 MLP couplings of 128 units, lr 5e-4 (the post's code differs; see the README).
   public static let toy2d = ExperimentConfiguration(
     name: "toy2d", data: .toy("moons", count: 2000),
     model: .toy2D(couplings: 8, hidden: 128, batchNorm: false, seed: 0),
