@@ -51,10 +51,7 @@ public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
   precondition(
     a.rank == 2 && b.rank == 2 && a.shape[1] == b.shape[0],
     "matmul expects [m, k] x [k, n], got \(a.shape) x \(b.shape)")
-  return Tensor.record(BLAS.product(a, b), [a, b]) { g, wants in
-    [
-      wants[0] ? BLAS.product(g, b, transB: true) : nil,
-      wants[1] ? BLAS.product(a, transA: true, g) : nil,
-    ]
-  }
+  return Tensor.record(
+    BLAS.product(a, b), [a, b], gradients: { g in BLAS.product(g, b, transB: true) },
+    { g in BLAS.product(a, transA: true, g) })
 }

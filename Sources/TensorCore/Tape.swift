@@ -80,9 +80,37 @@ final class Tape {
 
 // MARK: - Recording
 
+// Every op records its backward rule where its forward pass is, in one file per op family:
+//
+//   Tensor+Arithmetic.swift  +, -, *, / (tensor and scalar operands), negation
+//   Tensor+Math.swift        exp, log, log1p, sqrt, pow, abs, squared, clamped, tanh, sigmoid,
+//                            relu, softplus, logSigmoid, where
+//   Tensor+Reduction.swift   sum (mean and variance are built from it)
+//   Tensor+Shape.swift       reshaped, permuted, expanded, rows, concatenated, split
+//   MatMul.swift             matmul
+//   Conv2D.swift             conv2d (input, weight and bias in one rule)
+//   Tensor+Image.swift       instance norm, with the optional fused ReLU (one rule)
+//
+// A new op is its forward pass plus one `record` call here below, and one finite-difference
+// check in Tests/TensorCoreTests/GradientTests.swift.
+
 extension Tensor {
+  /// Records a one-input op: `gradient` maps d loss / d output to d loss / d input.
+  static func record(_ output: Tensor, _ input: Tensor, gradient: @escaping (Tensor) -> Tensor) -> Tensor {
+    record(output, [input]) { g, _ in [gradient(g)] }
+  }
+
+  /// Records an op of several inputs with one gradient closure per input, in order; a closure
+  /// runs only when its input is tracked.
+  static func record(_ output: Tensor, _ inputs: [Tensor], gradients: ((Tensor) -> Tensor)...) -> Tensor {
+    precondition(
+      inputs.count == gradients.count, "\(inputs.count) inputs but \(gradients.count) gradient rules")
+    return record(output, inputs) { g, wants in zip(wants, gradients).map { $0 ? $1(g) : nil } }
+  }
+
   /// Returns `output`, recorded on the active tape as computed from `inputs` by `backward`
-  /// when at least one input is tracked; otherwise returns `output` untouched.
+  /// when at least one input is tracked; otherwise returns `output` untouched. For ops whose
+  /// input gradients share work (convolution, instance norm); the helpers above cover the rest.
   static func record(
     _ output: Tensor, _ inputs: [Tensor], backward: @escaping BackwardRule
   ) -> Tensor {

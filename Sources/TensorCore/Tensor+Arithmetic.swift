@@ -61,41 +61,35 @@ extension Tensor {
 extension Tensor {
   /// Element-wise sum with broadcasting.
   public static func + (a: Tensor, b: Tensor) -> Tensor {
-    record(zipMap(a, b, +), [a, b]) { g, wants in
-      [wants[0] ? g.reduced(toShape: a.shape) : nil, wants[1] ? g.reduced(toShape: b.shape) : nil]
-    }
+    record(
+      zipMap(a, b, +), [a, b], gradients: { g in g.reduced(toShape: a.shape) },
+      { g in g.reduced(toShape: b.shape) })
   }
 
   /// Element-wise difference with broadcasting.
   public static func - (a: Tensor, b: Tensor) -> Tensor {
-    record(zipMap(a, b, -), [a, b]) { g, wants in
-      [wants[0] ? g.reduced(toShape: a.shape) : nil, wants[1] ? (-g).reduced(toShape: b.shape) : nil]
-    }
+    record(
+      zipMap(a, b, -), [a, b], gradients: { g in g.reduced(toShape: a.shape) },
+      { g in (-g).reduced(toShape: b.shape) })
   }
 
   /// Element-wise product with broadcasting.
   public static func * (a: Tensor, b: Tensor) -> Tensor {
-    record(zipMap(a, b, *), [a, b]) { g, wants in
-      [
-        wants[0] ? (g * b).reduced(toShape: a.shape) : nil,
-        wants[1] ? (g * a).reduced(toShape: b.shape) : nil,
-      ]
-    }
+    record(
+      zipMap(a, b, *), [a, b], gradients: { g in (g * b).reduced(toShape: a.shape) },
+      { g in (g * a).reduced(toShape: b.shape) })
   }
 
   /// Element-wise quotient with broadcasting.
   public static func / (a: Tensor, b: Tensor) -> Tensor {
-    record(zipMap(a, b, /), [a, b]) { g, wants in
-      [
-        wants[0] ? (g / b).reduced(toShape: a.shape) : nil,
-        wants[1] ? (-g * a / (b * b)).reduced(toShape: b.shape) : nil,
-      ]
-    }
+    record(
+      zipMap(a, b, /), [a, b], gradients: { g in (g / b).reduced(toShape: a.shape) },
+      { g in (-g * a / (b * b)).reduced(toShape: b.shape) })
   }
 
   /// Negation.
   public static prefix func - (x: Tensor) -> Tensor {
-    record(x.map { -$0 }, [x]) { g, _ in [-g] }
+    record(x.map { -$0 }, x) { g in -g }
   }
 }
 
@@ -103,22 +97,22 @@ extension Tensor {
 
 extension Tensor {
   /// Adds a scalar to every element.
-  public static func + (a: Tensor, s: Float) -> Tensor { record(a.map { $0 + s }, [a]) { g, _ in [g] } }
+  public static func + (a: Tensor, s: Float) -> Tensor { record(a.map { $0 + s }, a) { g in g } }
   /// Adds a scalar to every element.
   public static func + (s: Float, a: Tensor) -> Tensor { a + s }
   /// Subtracts a scalar from every element.
   public static func - (a: Tensor, s: Float) -> Tensor { a + (-s) }
   /// Subtracts every element from a scalar.
-  public static func - (s: Float, a: Tensor) -> Tensor { record(a.map { s - $0 }, [a]) { g, _ in [-g] } }
+  public static func - (s: Float, a: Tensor) -> Tensor { record(a.map { s - $0 }, a) { g in -g } }
   /// Multiplies every element by a scalar.
-  public static func * (a: Tensor, s: Float) -> Tensor { record(a.map { $0 * s }, [a]) { g, _ in [g * s] } }
+  public static func * (a: Tensor, s: Float) -> Tensor { record(a.map { $0 * s }, a) { g in g * s } }
   /// Multiplies every element by a scalar.
   public static func * (s: Float, a: Tensor) -> Tensor { a * s }
   /// Divides every element by a scalar.
   public static func / (a: Tensor, s: Float) -> Tensor { a * (1 / s) }
   /// Divides a scalar by every element.
   public static func / (s: Float, a: Tensor) -> Tensor {
-    record(a.map { s / $0 }, [a]) { g, _ in [zipMap(g, a) { g, x in -s * g / (x * x) }] }
+    record(a.map { s / $0 }, a) { g in zipMap(g, a) { g, x in -s * g / (x * x) } }
   }
 
   /// In-place element-wise sum (recorded like `a = a + b`).

@@ -5,50 +5,50 @@ import Foundation
 /// Element-wise e^x.
 public func exp(_ x: Tensor) -> Tensor {
   let y = x.map { expf($0) }
-  return Tensor.record(y, [x]) { g, _ in [g * y] }
+  return Tensor.record(y, x) { g in g * y }
 }
 
 /// Element-wise natural logarithm.
 public func log(_ x: Tensor) -> Tensor {
-  Tensor.record(x.map { logf($0) }, [x]) { g, _ in [g / x] }
+  Tensor.record(x.map { logf($0) }, x) { g in g / x }
 }
 
 /// Element-wise log(1 + x), accurate for small x.
 public func log1p(_ x: Tensor) -> Tensor {
-  Tensor.record(x.map { log1pf($0) }, [x]) { g, _ in [Tensor.zipMap(g, x) { g, x in g / (1 + x) }] }
+  Tensor.record(x.map { log1pf($0) }, x) { g in Tensor.zipMap(g, x) { g, x in g / (1 + x) } }
 }
 
 /// Element-wise square root.
 public func sqrt(_ x: Tensor) -> Tensor {
   let y = x.map { sqrtf($0) }
-  return Tensor.record(y, [x]) { g, _ in [Tensor.zipMap(g, y) { g, y in g * 0.5 / y }] }
+  return Tensor.record(y, x) { g in Tensor.zipMap(g, y) { g, y in g * 0.5 / y } }
 }
 
 /// Element-wise x^p for a scalar exponent p.
 public func pow(_ x: Tensor, _ p: Float) -> Tensor {
-  Tensor.record(x.map { powf($0, p) }, [x]) { g, _ in
-    [Tensor.zipMap(g, x) { g, x in g * p * powf(x, p - 1) }]
+  Tensor.record(x.map { powf($0, p) }, x) { g in
+    Tensor.zipMap(g, x) { g, x in g * p * powf(x, p - 1) }
   }
 }
 
 /// Element-wise absolute value (gradient sign(x), 0 at 0).
 public func abs(_ x: Tensor) -> Tensor {
-  Tensor.record(x.map { Swift.abs($0) }, [x]) { g, _ in
-    [Tensor.zipMap(g, x) { g, x in x > 0 ? g : (x < 0 ? -g : 0) }]
+  Tensor.record(x.map { Swift.abs($0) }, x) { g in
+    Tensor.zipMap(g, x) { g, x in x > 0 ? g : (x < 0 ? -g : 0) }
   }
 }
 
 extension Tensor {
   /// Element-wise x^2.
   public func squared() -> Tensor {
-    Tensor.record(map { $0 * $0 }, [self]) { g, _ in [Tensor.zipMap(g, self) { g, x in 2 * g * x }] }
+    Tensor.record(map { $0 * $0 }, self) { g in Tensor.zipMap(g, self) { g, x in 2 * g * x } }
   }
 
   /// Element-wise clamp into [min, max] (gradient passes only inside the interval).
   public func clamped(min low: Float, max high: Float) -> Tensor {
     precondition(low <= high, "clamped(min:max:) needs min <= max, got \(low) > \(high)")
-    return Tensor.record(map { Swift.min(Swift.max($0, low), high) }, [self]) { g, _ in
-      [Tensor.zipMap(g, self) { g, x in x >= low && x <= high ? g : 0 }]
+    return Tensor.record(map { Swift.min(Swift.max($0, low), high) }, self) { g in
+      Tensor.zipMap(g, self) { g, x in x >= low && x <= high ? g : 0 }
     }
   }
 }
@@ -58,31 +58,31 @@ extension Tensor {
 /// Element-wise hyperbolic tangent.
 public func tanh(_ x: Tensor) -> Tensor {
   let y = x.map { tanhf($0) }
-  return Tensor.record(y, [x]) { g, _ in [Tensor.zipMap(g, y) { g, y in g * (1 - y * y) }] }
+  return Tensor.record(y, x) { g in Tensor.zipMap(g, y) { g, y in g * (1 - y * y) } }
 }
 
 /// Element-wise logistic function 1 / (1 + e^-x).
 public func sigmoid(_ x: Tensor) -> Tensor {
   let y = x.map { stableSigmoid($0) }
-  return Tensor.record(y, [x]) { g, _ in [Tensor.zipMap(g, y) { g, y in g * y * (1 - y) }] }
+  return Tensor.record(y, x) { g in Tensor.zipMap(g, y) { g, y in g * y * (1 - y) } }
 }
 
 /// Element-wise max(x, 0).
 public func relu(_ x: Tensor) -> Tensor {
-  Tensor.record(x.map { Swift.max($0, 0) }, [x]) { g, _ in [Tensor.zipMap(g, x) { g, x in x > 0 ? g : 0 }] }
+  Tensor.record(x.map { Swift.max($0, 0) }, x) { g in Tensor.zipMap(g, x) { g, x in x > 0 ? g : 0 } }
 }
 
 /// Element-wise log(1 + e^x), computed without overflow.
 public func softplus(_ x: Tensor) -> Tensor {
-  Tensor.record(x.map { stableSoftplus($0) }, [x]) { g, _ in
-    [Tensor.zipMap(g, x) { g, x in g * stableSigmoid(x) }]
+  Tensor.record(x.map { stableSoftplus($0) }, x) { g in
+    Tensor.zipMap(g, x) { g, x in g * stableSigmoid(x) }
   }
 }
 
 /// Element-wise log(sigmoid(x)) = -softplus(-x), computed without overflow.
 public func logSigmoid(_ x: Tensor) -> Tensor {
-  Tensor.record(x.map { -stableSoftplus(-$0) }, [x]) { g, _ in
-    [Tensor.zipMap(g, x) { g, x in g * stableSigmoid(-x) }]
+  Tensor.record(x.map { -stableSoftplus(-$0) }, x) { g in
+    Tensor.zipMap(g, x) { g, x in g * stableSigmoid(-x) }
   }
 }
 
@@ -112,12 +112,9 @@ extension Tensor {
       for i in range { out[i] = m[i] != 0 ? pa[i] : pb[i] }
     }
     withExtendedLifetime((fullMask, fullA, fullB)) {}
-    return record(result, [a, b]) { g, wants in
-      let zero = Tensor.zeros([])
-      return [
-        wants[0] ? Tensor.where(fullMask, g, zero).reduced(toShape: a.shape) : nil,
-        wants[1] ? Tensor.where(fullMask, zero, g).reduced(toShape: b.shape) : nil,
-      ]
-    }
+    return record(
+      result, [a, b],
+      gradients: { g in Tensor.where(fullMask, g, Tensor.zeros([])).reduced(toShape: a.shape) },
+      { g in Tensor.where(fullMask, Tensor.zeros([]), g).reduced(toShape: b.shape) })
   }
 }

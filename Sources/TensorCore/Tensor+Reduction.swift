@@ -23,8 +23,8 @@ extension Tensor {
   public func sum(axes: [Int], keepDims: Bool = false) -> Tensor {
     let axisSet = Set(axes.map(normalizedAxis))
     let kept = keptShape(axisSet)
-    let summed = Tensor.record(sumKernel(keptShape: kept), [self]) { g, _ in
-      [g.expandedCopy(to: self.shape)]
+    let summed = Tensor.record(sumKernel(keptShape: kept), self) { g in
+      g.expandedCopy(to: self.shape)
     }
     return keepDims
       ? summed : summed.reshaped(shape.indices.filter { !axisSet.contains($0) }.map { shape[$0] })

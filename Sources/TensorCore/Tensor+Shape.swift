@@ -15,7 +15,7 @@ extension Tensor {
       Tensor.elementCount(resolved) == scalarCount,
       "Cannot reshape a tensor of shape \(shape) (\(scalarCount) elements) to \(newShape)")
     let view = Tensor(shape: resolved, storage: storage)
-    return Tensor.record(view, [self]) { g, _ in [g.reshaped(self.shape)] }
+    return Tensor.record(view, self) { g in g.reshaped(self.shape) }
   }
 
   /// The tensor with its axes reordered: result dimension i is input dimension axes[i].
@@ -28,7 +28,7 @@ extension Tensor {
     let result = Tensor.stridedCopy(self, shape: axes.map { shape[$0] }, strides: axes.map { own[$0] })
     var inverse = [Int](repeating: 0, count: rank)
     for (i, axis) in axes.enumerated() { inverse[axis] = i }
-    return Tensor.record(result, [self]) { g, _ in [g.permuted(inverse)] }
+    return Tensor.record(result, self) { g in g.permuted(inverse) }
   }
 
   /// The tensor with its axes in reverse order (the matrix transpose for rank 2).
@@ -39,7 +39,7 @@ extension Tensor {
     precondition(
       Layout.broadcastShape(shape, target) == target,
       "Cannot broadcast shape \(shape) to \(target)")
-    return Tensor.record(expandedCopy(to: target), [self]) { g, _ in [g.reduced(toShape: self.shape)] }
+    return Tensor.record(expandedCopy(to: target), self) { g in g.reduced(toShape: self.shape) }
   }
 
   /// Unrecorded broadcast copy (returns self when the shape already matches).
@@ -63,11 +63,11 @@ extension Tensor {
     let rowSize = scalarCount / Swift.max(shape[0], 1)
     let result = Tensor(uninitializedShape: pieceShape)
     result.storage.base.update(from: storage.base + range.lowerBound * rowSize, count: result.scalarCount)
-    return Tensor.record(result, [self]) { g, _ in
+    return Tensor.record(result, self) { g in
       let full = Tensor.zeros(self.shape)
       full.storage.base.advanced(by: range.lowerBound * rowSize).update(
         from: g.storage.base, count: g.scalarCount)
-      return [full]
+      return full
     }
   }
 
@@ -118,10 +118,10 @@ extension Tensor {
       Tensor.copyBlocks(from: self, axisOffset: offset, into: piece, axisOffset: 0, span: size, axis: axis)
       let start = offset
       offset += size
-      return Tensor.record(piece, [self]) { g, _ in
+      return Tensor.record(piece, self) { g in
         let full = Tensor.zeros(self.shape)
         Tensor.copyBlocks(from: g, axisOffset: 0, into: full, axisOffset: start, span: size, axis: axis)
-        return [full]
+        return full
       }
     }
   }

@@ -1,20 +1,5 @@
-// MARK: - Parameters
-
-/// A trainable tensor with a name. Models list their parameters plainly as `[Parameter]`.
-public final class Parameter {
-  /// A human-readable name such as "coupling3.conv1.weight".
-  public let name: String
-  /// The current value; optimizers replace or update it.
-  public var value: Tensor
-
-  /// Creates a parameter holding `value`.
-  public init(_ value: Tensor, name: String) {
-    self.value = value.detached()
-    self.name = name
-  }
-}
-
-// MARK: - Gradients
+// Reverse-mode automatic differentiation: the entry points. The tape and the way ops record
+// their backward rules are in Tape.swift.
 
 /// Runs `f` with gradient recording on, returns f's value and d value / d parameter for each
 /// parameter (same order). Outside this call nothing is recorded (that is the no-gradient default).
