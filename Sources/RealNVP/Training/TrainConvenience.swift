@@ -1,13 +1,13 @@
 import Foundation
 
 /// The short form from the README:
-/// `let history = try train(&model, on: data, epochs: 200, batchSize: 256, learningRate: 5e-4)`.
+/// `let history = try train(model, on: data, epochs: 200, batchSize: 256, learningRate: 5e-4)`.
 ///
-/// Models are classes, so `inout` only mirrors the familiar Swift idiom; training updates the
-/// model in place either way. Records the run in `Journal.default` like the full form.
+/// Training updates the model (a class) in place. Records the run in `Journal.default` like
+/// the full form, `train(_:on:validation:options:...)`.
 @discardableResult
-public func train<Model: DensityModel>(
-  _ model: inout Model, on data: TrainingData, validation: TrainingData? = nil, epochs: Int, batchSize: Int,
+public func train(
+  _ model: DensityModel, on data: TrainingData, validation: TrainingData? = nil, epochs: Int, batchSize: Int,
   learningRate: Float = 5e-4, maxGradientNorm: Float? = nil, seed: UInt64 = 0, note: String = "",
   tags: [String] = []
 ) throws -> TrainingHistory {
