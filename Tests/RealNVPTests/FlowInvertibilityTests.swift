@@ -75,6 +75,19 @@ final class FlowInvertibilityTests: XCTestCase {
     }
   }
 
+  func testVectorCouplingsWithThePostsSeparateBoundedNetworks() {
+    for parity in 0...1 {
+      var rng = RandomGenerator(seed: 6)
+      let net = SeparateMLPCouplingNetwork(
+        dimensions: 2, hidden: 8, layers: 3, boundedShift: true, name: "n", using: &rng)
+      let coupling = AffineCoupling(mask: .vector(parity: parity), network: net, channels: 2, name: "c")
+      perturb(coupling.parameters, scale: 0.5)
+      assertInvertsWithExactLogDet(coupling, image([5, 2]))
+      let shift = withoutGradients { net(image([64, 2], seed: 9) * 30).shift }
+      XCTAssertLessThanOrEqual(shift.scalars.map(abs).max()!, 1, "tanh bounds the shift")
+    }
+  }
+
   func testSqueezeIsAVolumePreservingPermutation() {
     assertInvertsWithExactLogDet(Squeeze(), image([2, 1, 4, 4]))
   }

@@ -85,4 +85,36 @@ final class FlowModelTests: XCTestCase {
     XCTAssertEqual(old.couplingNetworks, .shared, "records from before the choice describe a shared trunk")
     XCTAssertEqual(old.hidden, 4)
   }
+
+  func testThePostsToyModelIsTheDefaultAndEarlierToyRecordsStillRead() throws {
+    let post = RealNVP2D(Toy2DArchitecture(), seed: 1)
+    XCTAssertEqual(post.couplings.count, 32)
+    let names = post.parameters.map(\.name)
+    XCTAssertTrue(
+      names.contains("coupling0.net.s.hidden2.weight") && names.contains("coupling0.net.t.out.bias"),
+      "\(names)")
+    XCTAssertEqual(ExperimentConfiguration.toy2d.model, post.modelDescription.with(seed: 0))
+
+    // A record written before the 2D architecture had a type.
+    let earlier = #"{"toy2D":{"batchNorm":true,"couplings":4,"hidden":16,"seed":7}}"#
+    let read = try JSONDecoder().decode(ModelDescription.self, from: Data(earlier.utf8))
+    XCTAssertEqual(read, RealNVP2D(couplings: 4, hidden: 16, batchNorm: true, seed: 7).modelDescription)
+    for description in [
+      read, post.modelDescription,
+      MultiScaleRealNVP.init(
+        Architecture(channels: 1, height: 4, width: 4, scales: 1, residualBlocks: 1, hidden: 4), seed: 2
+      ).modelDescription,
+    ] {
+      let again = try JSONDecoder().decode(ModelDescription.self, from: JSONEncoder().encode(description))
+      XCTAssertEqual(again, description)
+    }
+  }
+}
+
+extension ModelDescription {
+  fileprivate func with(seed: UInt64) -> ModelDescription {
+    var copy = self
+    copy.seed = seed
+    return copy
+  }
 }

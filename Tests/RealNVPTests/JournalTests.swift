@@ -32,7 +32,7 @@ final class JournalTests: XCTestCase {
     XCTAssertEqual(run.epochs.count, 2)
     XCTAssertEqual(run.note, "baseline")
     XCTAssertEqual(run.tags, ["first"])
-    XCTAssertEqual(run.model, .toy2D(couplings: 2, hidden: 8, batchNorm: false, seed: 3))
+    XCTAssertEqual(run.model, RealNVP2D(couplings: 2, hidden: 8, batchNorm: false, seed: 3).modelDescription)
     XCTAssertEqual(run.options.seed, 7)
     XCTAssertEqual(run.dataset.source, .toy(kind: "moons", count: 200, noise: 0.1, seed: 2))
     XCTAssertEqual(run.dataset.count, 200)

@@ -54,34 +54,79 @@ public final class SeparateResNetCouplingNetwork: CouplingNetwork {
   public var parameters: [Parameter] { scaleNetwork.parameters + shiftNetwork.parameters }
 }
 
-// MARK: - MLP s/t network for 2D points
+// MARK: - s/t networks for 2D points
 
-/// An MLP for vector data: `layers` hidden ReLU layers of `hidden` units and a zero-initialized
-/// output layer producing raw scale and shift.
-public final class MLPCouplingNetwork: CouplingNetwork {
+/// `layers` hidden ReLU layers of `hidden` units and a zero-initialized output layer.
+final class MLP {
   let hiddenLayers: [Linear]
   let output: Linear
 
-  /// Creates the network for `dimensions`-dimensional inputs.
-  public init(dimensions: Int, hidden: Int, layers: Int = 2, name: String, using rng: inout RandomGenerator) {
+  init(inputs: Int, hidden: Int, layers: Int, outputs: Int, name: String, using rng: inout RandomGenerator) {
     precondition(layers >= 1, "An MLP coupling network needs at least one hidden layer, got \(layers)")
     hiddenLayers = (0..<layers).map { i in
       Linear(
-        inFeatures: i == 0 ? dimensions : hidden, outFeatures: hidden, name: "\(name).hidden\(i)", using: &rng
-      )
+        inFeatures: i == 0 ? inputs : hidden, outFeatures: hidden, name: "\(name).hidden\(i)", using: &rng)
     }
     output = Linear(
-      inFeatures: hidden, outFeatures: 2 * dimensions, zeroInitialized: true, name: "\(name).out", using: &rng
-    )
+      inFeatures: hidden, outFeatures: outputs, zeroInitialized: true, name: "\(name).out", using: &rng)
+  }
+
+  func callAsFunction(_ x: Tensor) -> Tensor { output(hiddenLayers.reduce(x) { relu($1($0)) }) }
+
+  var parameters: [Parameter] { hiddenLayers.flatMap(\.parameters) + output.parameters }
+}
+
+/// One MLP for vector data whose output layer gives both the raw scale and the shift; with
+/// `boundedShift` the shift passes through tanh.
+public final class MLPCouplingNetwork: CouplingNetwork {
+  let network: MLP
+  let boundedShift: Bool
+
+  /// Creates the network for `dimensions`-dimensional inputs.
+  public init(
+    dimensions: Int, hidden: Int, layers: Int = 2, boundedShift: Bool = false, name: String,
+    using rng: inout RandomGenerator
+  ) {
+    network = MLP(
+      inputs: dimensions, hidden: hidden, layers: layers, outputs: 2 * dimensions, name: name, using: &rng)
+    self.boundedShift = boundedShift
   }
 
   /// Raw scale and shift, each [N, D].
   public func callAsFunction(_ maskedInput: Tensor) -> (rawScale: Tensor, shift: Tensor) {
-    let h = hiddenLayers.reduce(maskedInput) { relu($1($0)) }
-    let st = output(h).chunked(2, axis: 1)
-    return (st[0], st[1])
+    let st = network(maskedInput).chunked(2, axis: 1)
+    return (st[0], boundedShift ? tanh(st[1]) : st[1])
   }
 
   /// Hidden layers' then the output layer's parameters.
-  public var parameters: [Parameter] { hiddenLayers.flatMap(\.parameters) + output.parameters }
+  public var parameters: [Parameter] { network.parameters }
+}
+
+/// Separate s and t MLPs for vector data (`NAME.s.*`, `NAME.t.*`), as the post builds them;
+/// with `boundedShift` the shift passes through tanh, as the post's does.
+public final class SeparateMLPCouplingNetwork: CouplingNetwork {
+  let scaleNetwork: MLP
+  let shiftNetwork: MLP
+  let boundedShift: Bool
+
+  /// Creates the two networks for `dimensions`-dimensional inputs (s drawn first, then t).
+  public init(
+    dimensions: Int, hidden: Int, layers: Int = 3, boundedShift: Bool = true, name: String,
+    using rng: inout RandomGenerator
+  ) {
+    scaleNetwork = MLP(
+      inputs: dimensions, hidden: hidden, layers: layers, outputs: dimensions, name: "\(name).s", using: &rng)
+    shiftNetwork = MLP(
+      inputs: dimensions, hidden: hidden, layers: layers, outputs: dimensions, name: "\(name).t", using: &rng)
+    self.boundedShift = boundedShift
+  }
+
+  /// Raw scale and shift, each [N, D].
+  public func callAsFunction(_ maskedInput: Tensor) -> (rawScale: Tensor, shift: Tensor) {
+    let shift = shiftNetwork(maskedInput)
+    return (scaleNetwork(maskedInput), boundedShift ? tanh(shift) : shift)
+  }
+
+  /// The s network's parameters, then the t network's.
+  public var parameters: [Parameter] { scaleNetwork.parameters + shiftNetwork.parameters }
 }

@@ -4,25 +4,51 @@ import TensorCore
 /// and alternating [1, 0] / [0, 1] masks, optionally with batch norm between couplings, to a
 /// standard normal; points are continuous, so there is no preprocessing.
 public final class RealNVP2D: FlowModel {
-  /// Creates a model of `couplings` couplings whose MLPs have `hidden` units per layer.
-  public init(couplings count: Int = 8, hidden: Int = 128, batchNorm: Bool = false, seed: UInt64 = 0) {
-    precondition(count >= 1, "RealNVP2D needs at least one coupling, got \(count)")
+  /// What this model is.
+  public let architecture: Toy2DArchitecture
+
+  /// Builds the model with parameters drawn from `seed`.
+  public init(_ architecture: Toy2DArchitecture, seed: UInt64 = 0) {
+    let a = architecture
+    precondition(a.couplings >= 1, "RealNVP2D needs at least one coupling, got \(a.couplings)")
+    self.architecture = a
     var rng = RandomGenerator(seed: seed)
     var couplings: [AffineCoupling] = []
     var layers: [Flow] = []
-    for i in 0..<count {
-      let net = MLPCouplingNetwork(dimensions: 2, hidden: hidden, name: "coupling\(i).net", using: &rng)
+    for i in 0..<a.couplings {
+      let name = "coupling\(i).net"
+      let net: CouplingNetwork =
+        switch a.couplingNetworks {
+        case .separate:
+          SeparateMLPCouplingNetwork(
+            dimensions: 2, hidden: a.hidden, layers: a.hiddenLayers, boundedShift: a.boundedShift, name: name,
+            using: &rng)
+        case .shared:
+          MLPCouplingNetwork(
+            dimensions: 2, hidden: a.hidden, layers: a.hiddenLayers, boundedShift: a.boundedShift, name: name,
+            using: &rng)
+        }
       let coupling = AffineCoupling(
         mask: .vector(parity: i % 2), network: net, channels: 2, name: "coupling\(i)")
       couplings.append(coupling)
       layers.append(coupling)
-      if batchNorm && i < count - 1 {
+      if a.batchNorm && i < a.couplings - 1 {
         layers.append(FlowBatchNorm(channels: 2, vector: true, name: "batchNorm\(i)"))
       }
     }
     super.init(
       preprocessing: nil, flow: FlowSequence(layers), base: StandardNormal(shape: [2]), couplings: couplings,
-      sampleShape: [2], isQuantized: false,
-      modelDescription: .toy2D(couplings: count, hidden: hidden, batchNorm: batchNorm, seed: seed))
+      sampleShape: [2], isQuantized: false, modelDescription: .toy2D(a, seed: seed))
+  }
+
+  /// `couplings` couplings, each with one MLP of two hidden layers of `hidden` units giving
+  /// both s and t (the short form the quick start uses; the post's settings are
+  /// `Toy2DArchitecture()`).
+  public convenience init(couplings: Int = 8, hidden: Int = 128, batchNorm: Bool = false, seed: UInt64 = 0) {
+    self.init(
+      Toy2DArchitecture(
+        couplings: couplings, hidden: hidden, hiddenLayers: 2, couplingNetworks: .shared, boundedShift: false,
+        batchNorm: batchNorm),
+      seed: seed)
   }
 }

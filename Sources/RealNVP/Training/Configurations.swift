@@ -38,16 +38,21 @@ public struct ExperimentConfiguration: Equatable, Sendable {
 
   // MARK: - Toy 2D
 
-  /// The toy experiments: 8 MLP couplings of 128 units, lr 5e-4 (the post's code differs; see the README).
+  /// The post's toy experiments: 32 couplings with separate s and t MLPs of 3 hidden layers of
+  /// 20 units (t through tanh), 10,000 points, Adam lr 1e-3, batch 1000, 100 epochs.
   public static let toy2d = ExperimentConfiguration(
-    name: "toy2d", data: .toy("moons", count: 2000),
-    model: .toy2D(couplings: 8, hidden: 128, batchNorm: false, seed: 0),
-    options: TrainingOptions(epochs: 200, batchSize: 256, learningRate: 5e-4))
+    name: "toy2d", data: .toy("moons", count: 10000),
+    model: .toy2D(Toy2DArchitecture(), seed: 0),
+    options: TrainingOptions(epochs: 100, batchSize: 1000, learningRate: 1e-3))
 
   /// A minute on 2 cores.
   public static let toy2dQuick = ExperimentConfiguration(
     name: "toy2d-quick", data: .toy("moons", count: 2000),
-    model: .toy2D(couplings: 6, hidden: 64, batchNorm: false, seed: 0),
+    model: .toy2D(
+      Toy2DArchitecture(
+        couplings: 6, hidden: 64, hiddenLayers: 2, couplingNetworks: .shared, boundedShift: false,
+        batchNorm: false),
+      seed: 0),
     options: TrainingOptions(epochs: 40, batchSize: 200, learningRate: 2e-3))
 
   // MARK: - MNIST
