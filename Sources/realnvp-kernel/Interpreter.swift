@@ -12,7 +12,8 @@ func makeInterpreter() -> KernelInterpreter {
     .deletingLastPathComponent().path
   do {
     let configuration = try ExecutorConfiguration.fromBuildDirectory(buildDirectory)
-    return SwiftInterpreter(executor: try CellExecutor(configuration: configuration))
+    let version = ToolchainVersion(toolchainPath: configuration.toolchainPath)
+    return SwiftInterpreter(executor: try CellExecutor(configuration: configuration), version: version)
   } catch ExecutorError.missingToolchain(let path, let missing) {
     let reason = "\(ExecutorError.missingToolchain(path: path, missing: missing))"
     KernelLog.log("cannot compile cells: \(reason)")
@@ -24,15 +25,12 @@ func makeInterpreter() -> KernelInterpreter {
   }
 }
 
-/// Kernel info shared by both interpreters.
-func swiftKernelInfo(banner: String) -> KernelInfo {
+/// Kernel info shared by both interpreters; `swiftVersion` is the toolchain's (`6.3.1`).
+func swiftKernelInfo(banner: String, swiftVersion: String) -> KernelInfo {
   KernelInfo(
     implementation: "realnvp-kernel", implementationVersion: "0.1.0",
-    languageInfo: LanguageInfo(version: "6.3"), banner: banner,
-    helpLinks: [
-      HelpLink(text: "Swift", url: "https://www.swift.org/documentation/"),
-      HelpLink(text: "Real NVP (Dinh et al. 2016)", url: "https://arxiv.org/abs/1605.08803"),
-    ])
+    languageInfo: LanguageInfo(version: swiftVersion), banner: banner,
+    helpLinks: HelpLinks.all)
 }
 
 // MARK: - Swift cells
@@ -40,15 +38,18 @@ func swiftKernelInfo(banner: String) -> KernelInfo {
 /// Adapts the cell executor (which knows Swift, not Jupyter) to the kernel core.
 final class SwiftInterpreter: KernelInterpreter {
   private let executor: CellExecutor
+  private let version: ToolchainVersion
 
-  init(executor: CellExecutor) {
+  init(executor: CellExecutor, version: ToolchainVersion) {
     self.executor = executor
+    self.version = version
   }
 
   func kernelInfo() -> KernelInfo {
     swiftKernelInfo(
       banner:
-        "Swift (Real NVP): cells are compiled Swift with TensorCore, RealNVP and NotebookDisplay imported.")
+        "Swift (Real NVP): cells are compiled Swift with TensorCore, RealNVP and NotebookDisplay imported.",
+      swiftVersion: version.version())
   }
 
   func execute(_ request: ExecuteRequest, publish: @escaping (OutputEvent) -> Void) -> ExecuteOutcome {
@@ -163,7 +164,8 @@ final class UnavailableInterpreter: KernelInterpreter {
   }
 
   func kernelInfo() -> KernelInfo {
-    swiftKernelInfo(banner: "Swift (Real NVP): cells cannot run: \(reason)")
+    swiftKernelInfo(
+      banner: "Swift (Real NVP): cells cannot run: \(reason)", swiftVersion: ToolchainVersion.builtWith)
   }
 
   func execute(_ request: ExecuteRequest, publish: @escaping (OutputEvent) -> Void) -> ExecuteOutcome {
