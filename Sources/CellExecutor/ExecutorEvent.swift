@@ -7,11 +7,22 @@ public struct OutputBundle: Equatable, Sendable {
   public var data: [String: String]
   /// MIME type to metadata, e.g. `["image/png": ["width": 280]]`.
   public var metadata: [String: [String: Int]]
+  /// MIME type to JSON payload as compact JSON text, for JSON MIME types
+  /// (`application/json`, `application/vnd.vegalite.v5+json`, ...).
+  public var jsonData: [String: String]
+  /// Metadata entries that are not integers-only objects, as compact JSON text by key
+  /// (`["text/html": "{\"isolated\":true}"]`); they replace `metadata` of the same key.
+  public var jsonMetadata: [String: String]
 
   /// Creates a bundle from its parts.
-  public init(data: [String: String], metadata: [String: [String: Int]] = [:]) {
+  public init(
+    data: [String: String], metadata: [String: [String: Int]] = [:], jsonData: [String: String] = [:],
+    jsonMetadata: [String: String] = [:]
+  ) {
     self.data = data
     self.metadata = metadata
+    self.jsonData = jsonData
+    self.jsonMetadata = jsonMetadata
   }
 }
 

@@ -60,13 +60,12 @@ final class SwiftInterpreter: KernelInterpreter {
       case .stdout(let text): publish(.stream(.stdout, text))
       case .stderr(let text): publish(.stream(.stderr, text))
       case .display(let bundle, let id):
-        publish(.displayData(MimeOutput(strings: bundle.data, metadata: bundle.metadata, displayID: id)))
+        publish(.displayData(MimeOutput(bundle: bundle, displayID: id)))
       case .updateDisplay(let bundle, let id):
-        publish(
-          .updateDisplayData(MimeOutput(strings: bundle.data, metadata: bundle.metadata, displayID: id)))
+        publish(.updateDisplayData(MimeOutput(bundle: bundle, displayID: id)))
       case .clearOutput(let wait): publish(.clearOutput(wait: wait))
       case .result(let bundle):
-        publish(.executeResult(MimeOutput(strings: bundle.data, metadata: bundle.metadata, displayID: nil)))
+        publish(.executeResult(MimeOutput(bundle: bundle, displayID: nil)))
       }
     }
     switch outcome {
