@@ -114,18 +114,29 @@ public final class CellExecutor: @unchecked Sendable {
     setRunning(true)
     defer { setRunning(false) }
     if code.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return .success }
+    let commands: CellCommands
+    do {
+      commands = try CellMagic.parse(code)
+    } catch {
+      return .compileError(
+        CellError(ename: "UsageError", evalue: error.message, traceback: ["UsageError: \(error)"]))
+    }
     let number = nextCellNumber
     nextCellNumber += 1
-    let transformed = CellTransform.transform(code)
+    let transformed = CellTransform.transform(commands.swift)
     let imports = CellImports.lines(
       prelude: configuration.preludeModules, earlier: liveCells,
       ownNames: Set(transformed.declarations.map(\.name)))
     let library: String
     cancellation.reset()
     if currentInterruptDeadline() != nil { cancellation.cancel() }
+    let compileStart = Date()
     let compilation = compiler.compile(
       number: number, code: code, transformed: transformed, imports: imports)
     if takeInterruptRequest() { return .interrupted(Self.compileCancelled) }
+    if commands.timed, case .success = compilation {
+      onEvent(.stdout("Compile time: \(TimingText.format(Date().timeIntervalSince(compileStart)))\n"))
+    }
     switch compilation {
     case .failure(let error): return .compileError(error)
     case .success(let path): library = path

@@ -40,6 +40,7 @@ realnvp_set_top_level_error_hook { box in
   // The runtime passes the thrown value as the single-pointer box of an `any Error`.
   let error = unsafeBitCast(box, to: Error.self)
   let type = String(reflecting: Swift.type(of: error))
+  CellTiming.finishPending()
   pump.drain {
     writer.writeUnlocked(["kind": "thrown", "type": type, "message": String(describing: error)])
   }
@@ -71,6 +72,7 @@ func runCellOnItsOwnThread(at path: String) -> String? {
     { raw in
       let job = Unmanaged<Job>.fromOpaque(raw!).takeUnretainedValue()
       job.failure = runCell(at: job.path)
+      CellTiming.finishPending()  // `%time` to the end of the cell
       return nil
     }, context)
   guard status == 0 else {
