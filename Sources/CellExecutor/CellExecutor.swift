@@ -13,10 +13,10 @@ import Foundation
 /// `execute` runs one cell at a time; `interrupt` may be called from another thread.
 public final class CellExecutor: @unchecked Sendable {
   /// The configuration this executor runs with; its `workDirectory` is the private folder.
-  public private(set) var configuration: ExecutorConfiguration
+  public internal(set) var configuration: ExecutorConfiguration
   private var compiler: CellCompiler
   /// Lets `interrupt()` kill the toolchain program a compile is running.
-  private let cancellation = ToolCancellation()
+  let cancellation = ToolCancellation()
   /// Symbol graphs of the preloaded modules and of cells, for completion and inspection.
   private(set) var symbolIndex: SymbolIndex
   private var workFolder: WorkFolder
@@ -36,6 +36,8 @@ public final class CellExecutor: @unchecked Sendable {
   private var running = false
   private var interruptDeadline: Date?
   private var interruptRequested = false
+  /// The packages `%install` built and the executor loads (again after it is replaced).
+  var installed: InstalledPackages?
 
   /// Checks the toolchain, creates a private work folder (removing those of kernels that
   /// died) and starts the executor child process.
@@ -121,6 +123,10 @@ public final class CellExecutor: @unchecked Sendable {
       return .compileError(
         CellError(ename: "UsageError", evalue: error.message, traceback: ["UsageError: \(error)"]))
     }
+    if !commands.installs.isEmpty, let error = install(commands, onEvent: onEvent) {
+      return takeInterruptRequest() ? .interrupted(error) : .compileError(error)
+    }
+    if commands.swift.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return .success }
     let number = nextCellNumber
     nextCellNumber += 1
     let transformed = CellTransform.transform(commands.swift)
@@ -181,6 +187,11 @@ public final class CellExecutor: @unchecked Sendable {
     workFolder.remove()
     workFolder = try WorkFolder.create(in: configuration.workParent)
     configuration.workDirectory = workFolder.path
+    if let installed {
+      configuration.moduleSearchPaths.removeAll { installed.moduleSearchPaths.contains($0) }
+      configuration.loadedModules.removeAll { installed.modules.contains($0) }
+      self.installed = nil
+    }
     compiler = CellCompiler(configuration: configuration, cancellation: cancellation)
     symbolIndex = SymbolIndex(configuration: configuration)
     process = try ExecutorProcess(configuration: configuration)
@@ -217,6 +228,11 @@ public final class CellExecutor: @unchecked Sendable {
     stateLock.unlock()
   }
 
+  /// Makes the compiler see the configuration as it is now (after `%install` changed it).
+  func refreshCompiler() {
+    compiler = CellCompiler(configuration: configuration, cancellation: cancellation)
+  }
+
   /// Replaces the executor without taking the execution lock (the caller holds it).
   private func replaceProcess() {
     process?.terminate()
@@ -225,9 +241,13 @@ public final class CellExecutor: @unchecked Sendable {
     _ = startProcess()
   }
 
-  private func startProcess() -> CellError? {
+  /// Starts a new executor (loading installed packages into it); returns why it failed, or nil.
+  func startProcess() -> CellError? {
     do {
       process = try ExecutorProcess(configuration: configuration)
+      if let installed, let process, let failure = load(installed, into: process, onEvent: { _ in }) {
+        return failure
+      }
       return nil
     } catch {
       return CellError(ename: "ExecutorError", evalue: "\(error)", traceback: ["\(error)"])

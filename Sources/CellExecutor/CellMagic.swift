@@ -9,12 +9,20 @@ import Foundation
 ///   line, times the rest of the cell. Both print CPU and wall time, and the compile time.
 /// - `%timeit [-n N] [-r R] STMT` times one statement in loops; `%%timeit [-n N] [-r R]` as the
 ///   first line times the whole cell that way.
+/// - `%install '.package(...)' PRODUCT...`, `%install-location PATH` and
+///   `%install-swiftpm-flags FLAG...` build Swift packages for later cells (see `PackageInstaller`).
 public struct CellCommands: Equatable, Sendable {
   /// The cell as Swift: each command rewritten into code of the same width, or blanked, so that
   /// lines and columns of the user's code stay where they were.
   public var swift: String
   /// Whether `%time` or `%%time` is in the cell (the compile time is then reported too).
   public var timed: Bool
+  /// The packages named by `%install` lines, in order.
+  public var installs: [PackageRequest]
+  /// The folder named by `%install-location`, if any.
+  public var installLocation: String?
+  /// Extra `swift build` arguments named by `%install-swiftpm-flags`.
+  public var swiftPMFlags: [String]
 }
 
 /// A cell command that cannot run as written; the message says what was expected.
@@ -31,11 +39,14 @@ public struct CellCommandError: Error, Equatable, Sendable, CustomStringConverti
 /// Finds and rewrites a cell's `%` commands before the Swift compiler sees the cell.
 public enum CellMagic {
   /// The commands a cell understands, as the error for an unknown one lists them.
-  static let known = ["%time", "%%time", "%timeit", "%%timeit"]
+  static let known = [
+    "%time", "%%time", "%timeit", "%%timeit", "%install", "%install-location", "%install-swiftpm-flags",
+  ]
 
   /// Splits `code` into its commands and the Swift that is left.
   public static func parse(_ code: String) throws(CellCommandError) -> CellCommands {
-    var commands = CellCommands(swift: code, timed: false)
+    var commands = CellCommands(
+      swift: code, timed: false, installs: [], installLocation: nil, swiftPMFlags: [])
     guard code.utf8.first == UInt8(ascii: "%") || code.contains("\n%") else { return commands }
     var lines = code.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     var timing = TimingRewrite()
@@ -55,6 +66,19 @@ public enum CellMagic {
         }
         lines[index] = try timing.add(line: index, name: name, text: line)
         if name.hasSuffix("time") { commands.timed = true }
+      case "%install":
+        commands.installs.append(try PackageRequest.parse(rest, line: number))
+        lines[index] = ""
+      case "%install-location":
+        guard !rest.isEmpty else {
+          throw CellCommandError(
+            line: number, message: "%install-location expects a folder: %install-location PATH")
+        }
+        commands.installLocation = rest.trimmingCharacters(in: .whitespaces)
+        lines[index] = ""
+      case "%install-swiftpm-flags":
+        commands.swiftPMFlags += rest.split(whereSeparator: \.isWhitespace).map(String.init)
+        lines[index] = ""
       default:
         throw CellCommandError(
           line: number,

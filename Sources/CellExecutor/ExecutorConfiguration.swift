@@ -25,6 +25,9 @@ public struct ExecutorConfiguration: Sendable {
   /// Extra linker flags for every cell library (`-L...`, `-l...`); empty by default, since
   /// cells bind to the library symbols that the executor exports.
   public var extraLinkerFlags: [String]
+  /// Modules of libraries the executor loaded besides its own (packages from `%install`):
+  /// cells that import them bind to the loaded library instead of linking it.
+  public var loadedModules: [String] = []
 
   /// Creates a configuration; `toolchainPath` defaults to the one holding `swiftc` on PATH.
   public init(

@@ -8,7 +8,7 @@ import NotebookDisplay
 /// Every event is one JSON object with a `kind` key: `stdout`, `stderr` (with `text`),
 /// `display`, `update`, `result` (with `data`, `metadata`, optional `id`; a payload is a string,
 /// or a JSON value for JSON MIME types), `clear` (with `wait`), `ready`, `done` and `failed`
-/// (with `message`); for snapshots `restored` (with `pid`),
+/// (with `message`); `loaded` after a `load` command; for snapshots `restored` (with `pid`),
 /// `skipped` and `nosnapshot` (with `message`); `input` asks for a line of stdin.
 final class EventWriter: @unchecked Sendable {
   private let fd: Int32
