@@ -38,6 +38,8 @@ public final class CellExecutor: @unchecked Sendable {
   private var interruptRequested = false
   /// The packages `%install` built and the executor loads (again after it is replaced).
   var installed: InstalledPackages?
+  /// `sourcekit-lsp`, which completion and inspection ask before the symbol index.
+  let languageServer: NotebookLanguageServer
 
   /// Checks the toolchain, creates a private work folder (removing those of kernels that
   /// died) and starts the executor child process.
@@ -50,6 +52,8 @@ public final class CellExecutor: @unchecked Sendable {
     self.configuration = configuration
     compiler = CellCompiler(configuration: configuration, cancellation: cancellation)
     symbolIndex = SymbolIndex(configuration: configuration)
+    languageServer = NotebookLanguageServer(
+      executable: configuration.languageServerPath, deadline: configuration.languageServerDeadline)
     signal(SIGPIPE, SIG_IGN)
     // A snapshot that takes over is orphaned; as subreaper this process can wait for it.
     if realnvp_become_child_subreaper() != 0 {
@@ -67,6 +71,7 @@ public final class CellExecutor: @unchecked Sendable {
   }
 
   deinit {
+    languageServer.stop()
     process?.terminate()
     workFolder.remove()
   }
@@ -155,7 +160,7 @@ public final class CellExecutor: @unchecked Sendable {
     let compiled = CompiledCell(
       moduleName: "Cell_\(number)", libraryPath: library, declarations: transformed.declarations,
       needsWholeImport: transformed.needsWholeImport, documentation: transformed.documentation,
-      importLines: transformed.importLines)
+      importLines: transformed.importLines, source: commands.swift)
     return waitForCell(compiled, process: process, readInput: readInput, onEvent: onEvent)
   }
 
@@ -201,6 +206,7 @@ public final class CellExecutor: @unchecked Sendable {
   public func shutdown() {
     executionLock.lock()
     defer { executionLock.unlock() }
+    languageServer.stop()
     process?.send("exit")
     process?.terminate()
     process = nil
@@ -256,7 +262,8 @@ public final class CellExecutor: @unchecked Sendable {
 
   // MARK: - Interrupt state
 
-  private var liveCells: [CompiledCell] {
+  /// The cells alive in the current executor, oldest first.
+  var liveCells: [CompiledCell] {
     stateLock.lock()
     defer { stateLock.unlock() }
     return cells
