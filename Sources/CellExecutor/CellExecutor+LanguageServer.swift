@@ -31,6 +31,7 @@ extension CellExecutor {
     let items = (result as? [String: Any])?["items"] as? [[String: Any]] ?? result as? [[String: Any]] ?? []
     var range: (start: Int, end: Int)?
     var matches: [String] = []
+    var details: [CompletionDetail] = []
     var seen = Set<String>()
     for item in items {
       let edit = item["textEdit"] as? [String: Any]
@@ -41,9 +42,16 @@ extension CellExecutor {
       if range == nil { range = itemRange }
       guard let range, range == itemRange, seen.insert(text).inserted else { continue }
       matches.append(text)
+      let label = item["label"] as? String ?? text
+      let detail = item["detail"] as? String ?? ""
+      details.append(
+        CompletionDetail(
+          text: text, type: Self.jupyterKind(item["kind"] as? Int),
+          signature: detail.isEmpty ? label : "\(label) -> \(detail)"))
     }
     guard let range, !matches.isEmpty else { return nil }
-    return CompletionMatches(matches: matches, cursorStart: range.start, cursorEnd: range.end)
+    return CompletionMatches(
+      matches: matches, cursorStart: range.start, cursorEnd: range.end, details: details)
   }
 
   /// The hover text (signature and doc comment) at `cursor`, or the signature of the call the
@@ -77,6 +85,17 @@ extension CellExecutor {
   }
 
   // MARK: - Helpers
+
+  /// Jupyter's word for an LSP `CompletionItemKind`.
+  private static func jupyterKind(_ kind: Int?) -> String {
+    switch kind {
+    case 2, 3, 4: return "function"  // method, function, constructor
+    case 7, 8, 13, 22, 25: return "class"  // class, interface, enum, struct, type parameter
+    case 9: return "module"
+    case 14: return "keyword"
+    default: return "instance"  // fields, variables, properties, enum cases, constants
+    }
+  }
 
   /// A cell's scalar range from an LSP range, or nil when it is outside the cell.
   private static func scalarRange(_ value: Any?, in document: NotebookDocument) -> (start: Int, end: Int)? {

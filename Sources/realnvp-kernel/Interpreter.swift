@@ -122,7 +122,7 @@ final class SwiftInterpreter: KernelInterpreter {
           "NameError: no documentation found for '\(name)' (library symbols and cell globals are known)"
         ])
     }
-    return .okWithPage(["text/plain": text, "text/markdown": text])
+    return .okWithPage(["text/plain": InspectionText.plain(fromMarkdown: text), "text/markdown": text])
   }
 
   func isComplete(_ code: String) -> IsCompleteResult {
@@ -135,12 +135,24 @@ final class SwiftInterpreter: KernelInterpreter {
 
   func complete(_ code: String, cursorPos: Int) -> CompletionResult {
     let found = executor.completions(for: code, cursor: cursorPos)
+    var metadata: [String: JSONValue] = [:]
+    if !found.details.isEmpty {
+      metadata["_jupyter_types_experimental"] = .array(
+        found.details.map { detail in
+          [
+            "start": .int(found.cursorStart), "end": .int(found.cursorEnd), "text": .string(detail.text),
+            "type": .string(detail.type), "signature": .string(detail.signature),
+          ]
+        })
+    }
     return CompletionResult(
-      matches: found.matches, cursorStart: found.cursorStart, cursorEnd: found.cursorEnd)
+      matches: found.matches, cursorStart: found.cursorStart, cursorEnd: found.cursorEnd, metadata: metadata)
   }
 
   func inspect(_ code: String, cursorPos: Int, detailLevel: Int) -> [String: String]? {
-    executor.inspection(for: code, cursor: cursorPos).map { ["text/plain": $0, "text/markdown": $0] }
+    executor.inspection(for: code, cursor: cursorPos).map {
+      ["text/plain": InspectionText.plain(fromMarkdown: $0), "text/markdown": $0]
+    }
   }
 
   func interrupt() { executor.interrupt() }

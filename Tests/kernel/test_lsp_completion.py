@@ -102,6 +102,18 @@ def test_inspection_shows_signature_and_doc_comment(warm):
 
 
 @needs_lsp
+def test_matches_carry_kinds_and_signatures(warm):
+    content = complete(warm, "let pool = [1, 2]\npool.appe")
+    types = content["metadata"]["_jupyter_types_experimental"]
+    assert len(types) == len(content["matches"])
+    append = [t for t in types if t["text"].startswith("append")]
+    assert append and all(t["type"] == "function" for t in append)
+    assert any("Int" in t["signature"] for t in append), append
+    plain = inspect(warm, "let t = Tensor(zeros: [2])", len("let t = Tensor"))["data"]["text/plain"]
+    assert "struct Tensor" in plain and "```" not in plain
+
+
+@needs_lsp
 def test_completion_latency_after_warm_up(warm):
     times = []
     for i in range(15):
