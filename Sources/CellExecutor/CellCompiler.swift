@@ -57,7 +57,8 @@ struct CellCompiler {
     // Libraries the executor has loaded resolve at dlopen; only a cell importing a module
     // the executor lacks needs the object's autolink entries (an extra tool run, ~30 ms).
     var libraries = ["-lswiftCore", "-lswiftSwiftOnoneSupport"]
-    let loaded = Set(configuration.preludeModules).union(Self.executorModules)
+    let loaded = Set(configuration.preludeModules).union(Self.executorModules).union(
+      configuration.loadedModules)
     if transformed.importedModules.contains(where: { !loaded.contains($0) && !$0.hasPrefix("Cell_") }) {
       let autolink = run(
         usr + "/bin/swift-autolink-extract", [dir + "/main.o", "-o", dir + "/autolink"])

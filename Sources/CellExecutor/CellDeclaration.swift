@@ -33,6 +33,8 @@ struct CompiledCell: Sendable {
   var documentation: [String: String] = [:]
   /// Its own `import` statements, repeated in later cells.
   var importLines: [String] = []
+  /// Its Swift code as compiled (commands rewritten), for the language server's document.
+  var source = ""
 }
 
 // MARK: - Import lines

@@ -23,10 +23,22 @@ extension CellExecutor {
     "Equatable", "Hashable", "Comparable", "Codable", "CustomStringConvertible",
   ]
 
-  /// Completion candidates at `cursor` (Unicode scalars): after a dot, members of the type
-  /// (or of the variable's type) when it is known; else keywords, the preloaded modules'
-  /// public names and the globals of earlier cells.
+  /// Completion candidates at `cursor` (Unicode scalars): from `sourcekit-lsp` when it answers
+  /// within its deadline, else from the symbol index (`indexCompletions`).
   public func completions(for code: String, cursor: Int) -> CompletionMatches {
+    languageServerCompletions(for: code, cursor: cursor) ?? indexCompletions(for: code, cursor: cursor)
+  }
+
+  /// The signature and doc comment at `cursor`: from `sourcekit-lsp` when it answers within its
+  /// deadline, else from the symbol index (`indexInspection`).
+  public func inspection(for code: String, cursor: Int) -> String? {
+    languageServerInspection(for: code, cursor: cursor) ?? indexInspection(for: code, cursor: cursor)
+  }
+
+  /// Completion candidates from the symbol index: after a dot, members of the type (or of the
+  /// variable's type) when it is known; else keywords, the preloaded modules' public names and
+  /// the globals of earlier cells.
+  func indexCompletions(for code: String, cursor: Int) -> CompletionMatches {
     let scalars = Array(code.unicodeScalars.prefix(max(0, cursor)))
     var start = scalars.count
     while start > 0 && Self.isIdentifier(scalars[start - 1]) { start -= 1 }
@@ -45,8 +57,9 @@ extension CellExecutor {
     return CompletionMatches(matches: matches, cursorStart: start, cursorEnd: scalars.count)
   }
 
-  /// The declaration and doc comment of the name at `cursor`, or nil when it is unknown.
-  public func inspection(for code: String, cursor: Int) -> String? {
+  /// The declaration and doc comment of the name at `cursor` from the symbol index, or nil
+  /// when it is unknown.
+  func indexInspection(for code: String, cursor: Int) -> String? {
     let scalars = Array(code.unicodeScalars)
     var start = min(max(0, cursor), scalars.count)
     var end = start

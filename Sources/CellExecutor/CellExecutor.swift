@@ -13,10 +13,10 @@ import Foundation
 /// `execute` runs one cell at a time; `interrupt` may be called from another thread.
 public final class CellExecutor: @unchecked Sendable {
   /// The configuration this executor runs with; its `workDirectory` is the private folder.
-  public private(set) var configuration: ExecutorConfiguration
+  public internal(set) var configuration: ExecutorConfiguration
   private var compiler: CellCompiler
   /// Lets `interrupt()` kill the toolchain program a compile is running.
-  private let cancellation = ToolCancellation()
+  let cancellation = ToolCancellation()
   /// Symbol graphs of the preloaded modules and of cells, for completion and inspection.
   private(set) var symbolIndex: SymbolIndex
   private var workFolder: WorkFolder
@@ -36,6 +36,10 @@ public final class CellExecutor: @unchecked Sendable {
   private var running = false
   private var interruptDeadline: Date?
   private var interruptRequested = false
+  /// The packages `%install` built and the executor loads (again after it is replaced).
+  var installed: InstalledPackages?
+  /// `sourcekit-lsp`, which completion and inspection ask before the symbol index.
+  let languageServer: NotebookLanguageServer
 
   /// Checks the toolchain, creates a private work folder (removing those of kernels that
   /// died) and starts the executor child process.
@@ -48,6 +52,8 @@ public final class CellExecutor: @unchecked Sendable {
     self.configuration = configuration
     compiler = CellCompiler(configuration: configuration, cancellation: cancellation)
     symbolIndex = SymbolIndex(configuration: configuration)
+    languageServer = NotebookLanguageServer(
+      executable: configuration.languageServerPath, deadline: configuration.languageServerDeadline)
     signal(SIGPIPE, SIG_IGN)
     // A snapshot that takes over is orphaned; as subreaper this process can wait for it.
     if realnvp_become_child_subreaper() != 0 {
@@ -65,6 +71,7 @@ public final class CellExecutor: @unchecked Sendable {
   }
 
   deinit {
+    languageServer.stop()
     process?.terminate()
     workFolder.remove()
   }
@@ -114,18 +121,33 @@ public final class CellExecutor: @unchecked Sendable {
     setRunning(true)
     defer { setRunning(false) }
     if code.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return .success }
+    let commands: CellCommands
+    do {
+      commands = try CellMagic.parse(code)
+    } catch {
+      return .compileError(
+        CellError(ename: "UsageError", evalue: error.message, traceback: ["UsageError: \(error)"]))
+    }
+    if !commands.installs.isEmpty, let error = install(commands, onEvent: onEvent) {
+      return takeInterruptRequest() ? .interrupted(error) : .compileError(error)
+    }
+    if commands.swift.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return .success }
     let number = nextCellNumber
     nextCellNumber += 1
-    let transformed = CellTransform.transform(code)
+    let transformed = CellTransform.transform(commands.swift)
     let imports = CellImports.lines(
       prelude: configuration.preludeModules, earlier: liveCells,
       ownNames: Set(transformed.declarations.map(\.name)))
     let library: String
     cancellation.reset()
     if currentInterruptDeadline() != nil { cancellation.cancel() }
+    let compileStart = Date()
     let compilation = compiler.compile(
       number: number, code: code, transformed: transformed, imports: imports)
     if takeInterruptRequest() { return .interrupted(Self.compileCancelled) }
+    if commands.timed, case .success = compilation {
+      onEvent(.stdout("Compile time: \(TimingText.format(Date().timeIntervalSince(compileStart)))\n"))
+    }
     switch compilation {
     case .failure(let error): return .compileError(error)
     case .success(let path): library = path
@@ -138,7 +160,7 @@ public final class CellExecutor: @unchecked Sendable {
     let compiled = CompiledCell(
       moduleName: "Cell_\(number)", libraryPath: library, declarations: transformed.declarations,
       needsWholeImport: transformed.needsWholeImport, documentation: transformed.documentation,
-      importLines: transformed.importLines)
+      importLines: transformed.importLines, source: commands.swift)
     return waitForCell(compiled, process: process, readInput: readInput, onEvent: onEvent)
   }
 
@@ -170,6 +192,11 @@ public final class CellExecutor: @unchecked Sendable {
     workFolder.remove()
     workFolder = try WorkFolder.create(in: configuration.workParent)
     configuration.workDirectory = workFolder.path
+    if let installed {
+      configuration.moduleSearchPaths.removeAll { installed.moduleSearchPaths.contains($0) }
+      configuration.loadedModules.removeAll { installed.modules.contains($0) }
+      self.installed = nil
+    }
     compiler = CellCompiler(configuration: configuration, cancellation: cancellation)
     symbolIndex = SymbolIndex(configuration: configuration)
     process = try ExecutorProcess(configuration: configuration)
@@ -179,6 +206,7 @@ public final class CellExecutor: @unchecked Sendable {
   public func shutdown() {
     executionLock.lock()
     defer { executionLock.unlock() }
+    languageServer.stop()
     process?.send("exit")
     process?.terminate()
     process = nil
@@ -206,6 +234,11 @@ public final class CellExecutor: @unchecked Sendable {
     stateLock.unlock()
   }
 
+  /// Makes the compiler see the configuration as it is now (after `%install` changed it).
+  func refreshCompiler() {
+    compiler = CellCompiler(configuration: configuration, cancellation: cancellation)
+  }
+
   /// Replaces the executor without taking the execution lock (the caller holds it).
   private func replaceProcess() {
     process?.terminate()
@@ -214,9 +247,13 @@ public final class CellExecutor: @unchecked Sendable {
     _ = startProcess()
   }
 
-  private func startProcess() -> CellError? {
+  /// Starts a new executor (loading installed packages into it); returns why it failed, or nil.
+  func startProcess() -> CellError? {
     do {
       process = try ExecutorProcess(configuration: configuration)
+      if let installed, let process, let failure = load(installed, into: process, onEvent: { _ in }) {
+        return failure
+      }
       return nil
     } catch {
       return CellError(ename: "ExecutorError", evalue: "\(error)", traceback: ["\(error)"])
@@ -225,7 +262,8 @@ public final class CellExecutor: @unchecked Sendable {
 
   // MARK: - Interrupt state
 
-  private var liveCells: [CompiledCell] {
+  /// The cells alive in the current executor, oldest first.
+  var liveCells: [CompiledCell] {
     stateLock.lock()
     defer { stateLock.unlock() }
     return cells

@@ -29,13 +29,45 @@ enum EventDecoding {
       ])
   }
 
-  private static func bundle(from object: [String: Any]) -> OutputBundle {
-    let data = object["data"] as? [String: String] ?? [:]
-    var metadata: [String: [String: Int]] = [:]
-    for (mime, value) in object["metadata"] as? [String: Any] ?? [:] {
-      guard let entries = value as? [String: Any] else { continue }
-      metadata[mime] = entries.compactMapValues { ($0 as? NSNumber)?.intValue }
+  /// A bundle from an event's `data` and `metadata`: string payloads as they are, any other
+  /// payload as JSON text; integer-only metadata objects as integers, the rest as JSON text.
+  static func bundle(from object: [String: Any]) -> OutputBundle {
+    var bundle = OutputBundle(data: [:])
+    for (mime, value) in object["data"] as? [String: Any] ?? [:] {
+      if let text = value as? String {
+        bundle.data[mime] = text
+      } else if let json = jsonText(value) {
+        bundle.jsonData[mime] = json
+      }
     }
-    return OutputBundle(data: data, metadata: metadata)
+    for (key, value) in object["metadata"] as? [String: Any] ?? [:] {
+      if let entries = value as? [String: Any], let integers = integerEntries(entries) {
+        bundle.metadata[key] = integers
+      } else if let json = jsonText(value) {
+        bundle.jsonMetadata[key] = json
+      }
+    }
+    return bundle
+  }
+
+  /// The entries if every one is a whole number (not a Boolean), else nil.
+  private static func integerEntries(_ entries: [String: Any]) -> [String: Int]? {
+    var result: [String: Int] = [:]
+    for (name, value) in entries {
+      guard let number = value as? NSNumber, !isBoolean(number), let whole = Int(exactly: number.doubleValue)
+      else { return nil }
+      result[name] = whole
+    }
+    return result
+  }
+
+  private static func isBoolean(_ number: NSNumber) -> Bool {
+    String(cString: number.objCType) == "c"
+  }
+
+  private static func jsonText(_ value: Any) -> String? {
+    guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed])
+    else { return nil }
+    return String(decoding: data, as: UTF8.self)
   }
 }

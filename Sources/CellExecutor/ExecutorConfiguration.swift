@@ -25,6 +25,14 @@ public struct ExecutorConfiguration: Sendable {
   /// Extra linker flags for every cell library (`-L...`, `-l...`); empty by default, since
   /// cells bind to the library symbols that the executor exports.
   public var extraLinkerFlags: [String]
+  /// Modules of libraries the executor loaded besides its own (packages from `%install`):
+  /// cells that import them bind to the loaded library instead of linking it.
+  public var loadedModules: [String] = []
+  /// The `sourcekit-lsp` that completion and inspection ask first, or nil for the symbol index
+  /// alone: `$REALNVP_SOURCEKIT_LSP` when set (empty turns it off), else the toolchain's.
+  public var languageServerPath: String?
+  /// Seconds a completion or inspection may wait for `sourcekit-lsp` before the index answers.
+  public var languageServerDeadline: Double = 1
 
   /// Creates a configuration; `toolchainPath` defaults to the one holding `swiftc` on PATH.
   public init(
@@ -39,6 +47,7 @@ public struct ExecutorConfiguration: Sendable {
     self.preludeModules = preludeModules
     self.workParent = workParent
     self.toolchainPath = toolchainPath ?? Self.defaultToolchainPath()
+    self.languageServerPath = Self.defaultLanguageServerPath(toolchainPath: self.toolchainPath)
     self.interruptGracePeriod = interruptGracePeriod
     self.extraCompilerFlags = extraCompilerFlags
     self.extraLinkerFlags = extraLinkerFlags
@@ -95,6 +104,16 @@ public struct ExecutorConfiguration: Sendable {
       }
     }
     return "/opt/swift/usr"
+  }
+
+  /// `$REALNVP_SOURCEKIT_LSP` if set (nil when empty), else `bin/sourcekit-lsp` of the
+  /// toolchain when it is there.
+  static func defaultLanguageServerPath(toolchainPath: String) -> String? {
+    if let chosen = ProcessInfo.processInfo.environment["REALNVP_SOURCEKIT_LSP"] {
+      return chosen.isEmpty ? nil : chosen
+    }
+    let bundled = toolchainPath + "/bin/sourcekit-lsp"
+    return FileManager.default.isExecutableFile(atPath: bundled) ? bundled : nil
   }
 
   private static func packageRoot(above start: URL) -> URL? {

@@ -7,11 +7,22 @@ public struct OutputBundle: Equatable, Sendable {
   public var data: [String: String]
   /// MIME type to metadata, e.g. `["image/png": ["width": 280]]`.
   public var metadata: [String: [String: Int]]
+  /// MIME type to JSON payload as compact JSON text, for JSON MIME types
+  /// (`application/json`, `application/vnd.vegalite.v5+json`, ...).
+  public var jsonData: [String: String]
+  /// Metadata entries that are not integers-only objects, as compact JSON text by key
+  /// (`["text/html": "{\"isolated\":true}"]`); they replace `metadata` of the same key.
+  public var jsonMetadata: [String: String]
 
   /// Creates a bundle from its parts.
-  public init(data: [String: String], metadata: [String: [String: Int]] = [:]) {
+  public init(
+    data: [String: String], metadata: [String: [String: Int]] = [:], jsonData: [String: String] = [:],
+    jsonMetadata: [String: String] = [:]
+  ) {
     self.data = data
     self.metadata = metadata
+    self.jsonData = jsonData
+    self.jsonMetadata = jsonMetadata
   }
 }
 
@@ -90,11 +101,32 @@ public struct CompletionMatches: Equatable, Sendable {
   public var cursorStart: Int
   /// End of the replaced range, in Unicode scalars from the start of the code.
   public var cursorEnd: Int
+  /// Per match, when known: its kind in Jupyter's words (`function`, `class`, `instance`,
+  /// `keyword`, `module`) and its signature or type; empty when there are none.
+  public var details: [CompletionDetail]
 
   /// Creates a set of matches.
-  public init(matches: [String], cursorStart: Int, cursorEnd: Int) {
+  public init(matches: [String], cursorStart: Int, cursorEnd: Int, details: [CompletionDetail] = []) {
     self.matches = matches
     self.cursorStart = cursorStart
     self.cursorEnd = cursorEnd
+    self.details = details
+  }
+}
+
+/// What a completion front end may show next to a match.
+public struct CompletionDetail: Equatable, Sendable {
+  /// The match it describes.
+  public var text: String
+  /// Jupyter's kind of the match (`function`, `class`, `instance`, `keyword`, `module`).
+  public var type: String
+  /// The signature or type, e.g. `append(_ newElement: Int)` or `Int`.
+  public var signature: String
+
+  /// Creates a detail from its parts.
+  public init(text: String, type: String, signature: String) {
+    self.text = text
+    self.type = type
+    self.signature = signature
   }
 }

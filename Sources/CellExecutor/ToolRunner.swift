@@ -8,9 +8,11 @@ import Foundation
 /// cell runs three tools, so this waits with `waitpid` instead.
 enum ToolRunner {
   /// Runs `tool` with `arguments`; returns its exit status and its stdout and stderr together.
-  /// While it runs, `cancellation` (if any) can kill it.
+  /// While it runs, `cancellation` (if any) can kill it, and `onOutput` gets the
+  /// output as it comes, in chunks.
   static func run(
-    _ tool: String, _ arguments: [String], cancellation: ToolCancellation? = nil
+    _ tool: String, _ arguments: [String], cancellation: ToolCancellation? = nil,
+    onOutput: (String) -> Void = { _ in }
   ) -> (status: Int32, output: String) {
     var ends: [Int32] = [0, 0]
     guard pipe(&ends) == 0 else { return (127, "pipe() failed (errno \(errno))") }
@@ -40,6 +42,7 @@ enum ToolRunner {
       if count < 0 && errno == EINTR { continue }
       if count <= 0 { break }
       output.append(contentsOf: chunk[0..<count])
+      onOutput(String(decoding: chunk[0..<count], as: UTF8.self))
     }
     close(ends[0])
     var exitStatus: Int32 = 0

@@ -6,9 +6,10 @@ import NotebookDisplay
 /// Writes events to the kernel as JSON lines on one file descriptor, one writer at a time.
 ///
 /// Every event is one JSON object with a `kind` key: `stdout`, `stderr` (with `text`),
-/// `display`, `update`, `result` (with `data`, `metadata`, optional `id`), `clear` (with
-/// `wait`), `ready`, `done` and `failed` (with `message`); for snapshots `restored` (with
-/// `pid`), `skipped` and `nosnapshot` (with `message`); `input` asks for a line of stdin.
+/// `display`, `update`, `result` (with `data`, `metadata`, optional `id`; a payload is a string,
+/// or a JSON value for JSON MIME types), `clear` (with `wait`), `ready`, `done` and `failed`
+/// (with `message`); `loaded` after a `load` command; for snapshots `restored` (with `pid`),
+/// `skipped` and `nosnapshot` (with `message`); `input` asks for a line of stdin.
 final class EventWriter: @unchecked Sendable {
   private let fd: Int32
   private let lock = NSLock()
@@ -69,7 +70,20 @@ extension DisplayEvent {
     }
   }
 
+  /// The bundle as `data` and `metadata` objects: JSON payloads as JSON values next to the
+  /// strings, JSON metadata merged over the integer metadata of the same MIME type.
   private static func bundleObject(_ bundle: MimeBundle, kind: String) -> [String: Any] {
-    ["kind": kind, "data": bundle.data, "metadata": bundle.metadata]
+    var data: [String: Any] = bundle.data
+    for (mime, value) in bundle.json { data[mime] = value.jsonObject }
+    var metadata: [String: Any] = bundle.metadata
+    for (key, value) in bundle.jsonMetadata {
+      if case .object(let members) = value, var merged = metadata[key] as? [String: Any] {
+        for (name, member) in members { merged[name] = member.jsonObject }
+        metadata[key] = merged
+      } else {
+        metadata[key] = value.jsonObject
+      }
+    }
+    return ["kind": kind, "data": data, "metadata": metadata]
   }
 }

@@ -5,10 +5,10 @@ import RealNVP
 import TensorCore
 
 // The notebook executor: the kernel starts it with descriptor 3 for events (JSON lines out),
-// 4 for commands (lines in: "run <path of a cell library>"), 5 for crash reports and 6 for
-// replies to input requests (StandardInput.swift). It dlopens each compiled cell with
-// RTLD_GLOBAL, so later cells bind to earlier cells' globals and every cell binds to this
-// process's one copy of the library (exported dynamically).
+// 4 for commands (lines in: "run <path of a cell library>", "load <path of a library>"), 5 for
+// crash reports and 6 for replies to input requests (StandardInput.swift). It dlopens each
+// compiled cell with RTLD_GLOBAL, so later cells bind to earlier cells' globals and every cell
+// binds to this process's one copy of the library (exported dynamically).
 // Before each cell it forks a snapshot of itself (Snapshot.swift): if the cell kills the
 // process, the snapshot carries on and reports `restored` with its pid.
 
@@ -40,6 +40,7 @@ realnvp_set_top_level_error_hook { box in
   // The runtime passes the thrown value as the single-pointer box of an `any Error`.
   let error = unsafeBitCast(box, to: Error.self)
   let type = String(reflecting: Swift.type(of: error))
+  CellTiming.finishPending()
   pump.drain {
     writer.writeUnlocked(["kind": "thrown", "type": type, "message": String(describing: error)])
   }
@@ -71,6 +72,7 @@ func runCellOnItsOwnThread(at path: String) -> String? {
     { raw in
       let job = Unmanaged<Job>.fromOpaque(raw!).takeUnretainedValue()
       job.failure = runCell(at: job.path)
+      CellTiming.finishPending()  // `%time` to the end of the cell
       return nil
     }, context)
   guard status == 0 else {
@@ -156,6 +158,19 @@ func awaitCommand(milliseconds: Int32) -> Bool {
   return false
 }
 
+/// Loads a library of installed packages for good (`load <path>`): the spare snapshot, taken
+/// without it, is dropped first, so that a cell that fails later rolls back to a state that
+/// has it. Answers `loaded`, or `failed` with dlerror's message.
+func loadLibrary(at path: String) {
+  spare?.discard()
+  spare = nil
+  if dlopen(path, RTLD_NOW | RTLD_GLOBAL) != nil {
+    writer.write(["kind": "loaded"])
+  } else {
+    writer.write(["kind": "failed", "message": "could not load \(path): \(String(cString: dlerror()))"])
+  }
+}
+
 var buffered: [UInt8] = []
 var chunk = [UInt8](repeating: 0, count: 4096)
 commandLoop: while true {
@@ -163,6 +178,10 @@ commandLoop: while true {
     let line = String(decoding: buffered[..<newline], as: UTF8.self)
     buffered.removeSubrange(...newline)
     if line == "exit" { break commandLoop }
+    if line.hasPrefix("load ") {
+      loadLibrary(at: String(line.dropFirst(5)))
+      continue
+    }
     guard line.hasPrefix("run ") else {
       writer.write(["kind": "failed", "message": "unknown command: \(line)"])
       continue

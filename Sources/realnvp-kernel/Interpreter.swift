@@ -12,7 +12,8 @@ func makeInterpreter() -> KernelInterpreter {
     .deletingLastPathComponent().path
   do {
     let configuration = try ExecutorConfiguration.fromBuildDirectory(buildDirectory)
-    return SwiftInterpreter(executor: try CellExecutor(configuration: configuration))
+    let version = ToolchainVersion(toolchainPath: configuration.toolchainPath)
+    return SwiftInterpreter(executor: try CellExecutor(configuration: configuration), version: version)
   } catch ExecutorError.missingToolchain(let path, let missing) {
     let reason = "\(ExecutorError.missingToolchain(path: path, missing: missing))"
     KernelLog.log("cannot compile cells: \(reason)")
@@ -24,15 +25,12 @@ func makeInterpreter() -> KernelInterpreter {
   }
 }
 
-/// Kernel info shared by both interpreters.
-func swiftKernelInfo(banner: String) -> KernelInfo {
+/// Kernel info shared by both interpreters; `swiftVersion` is the toolchain's (`6.3.1`).
+func swiftKernelInfo(banner: String, swiftVersion: String) -> KernelInfo {
   KernelInfo(
     implementation: "realnvp-kernel", implementationVersion: "0.1.0",
-    languageInfo: LanguageInfo(version: "6.3"), banner: banner,
-    helpLinks: [
-      HelpLink(text: "Swift", url: "https://www.swift.org/documentation/"),
-      HelpLink(text: "Real NVP (Dinh et al. 2016)", url: "https://arxiv.org/abs/1605.08803"),
-    ])
+    languageInfo: LanguageInfo(version: swiftVersion), banner: banner,
+    helpLinks: HelpLinks.all)
 }
 
 // MARK: - Swift cells
@@ -40,15 +38,18 @@ func swiftKernelInfo(banner: String) -> KernelInfo {
 /// Adapts the cell executor (which knows Swift, not Jupyter) to the kernel core.
 final class SwiftInterpreter: KernelInterpreter {
   private let executor: CellExecutor
+  private let version: ToolchainVersion
 
-  init(executor: CellExecutor) {
+  init(executor: CellExecutor, version: ToolchainVersion) {
     self.executor = executor
+    self.version = version
   }
 
   func kernelInfo() -> KernelInfo {
     swiftKernelInfo(
       banner:
-        "Swift (Real NVP): cells are compiled Swift with TensorCore, RealNVP and NotebookDisplay imported.")
+        "Swift (Real NVP): cells are compiled Swift with TensorCore, RealNVP and NotebookDisplay imported.",
+      swiftVersion: version.version())
   }
 
   func execute(_ request: ExecuteRequest, publish: @escaping (OutputEvent) -> Void) -> ExecuteOutcome {
@@ -59,13 +60,12 @@ final class SwiftInterpreter: KernelInterpreter {
       case .stdout(let text): publish(.stream(.stdout, text))
       case .stderr(let text): publish(.stream(.stderr, text))
       case .display(let bundle, let id):
-        publish(.displayData(MimeOutput(strings: bundle.data, metadata: bundle.metadata, displayID: id)))
+        publish(.displayData(MimeOutput(bundle: bundle, displayID: id)))
       case .updateDisplay(let bundle, let id):
-        publish(
-          .updateDisplayData(MimeOutput(strings: bundle.data, metadata: bundle.metadata, displayID: id)))
+        publish(.updateDisplayData(MimeOutput(bundle: bundle, displayID: id)))
       case .clearOutput(let wait): publish(.clearOutput(wait: wait))
       case .result(let bundle):
-        publish(.executeResult(MimeOutput(strings: bundle.data, metadata: bundle.metadata, displayID: nil)))
+        publish(.executeResult(MimeOutput(bundle: bundle, displayID: nil)))
       }
     }
     switch outcome {
@@ -122,7 +122,7 @@ final class SwiftInterpreter: KernelInterpreter {
           "NameError: no documentation found for '\(name)' (library symbols and cell globals are known)"
         ])
     }
-    return .okWithPage(["text/plain": text, "text/markdown": text])
+    return .okWithPage(["text/plain": InspectionText.plain(fromMarkdown: text), "text/markdown": text])
   }
 
   func isComplete(_ code: String) -> IsCompleteResult {
@@ -135,12 +135,24 @@ final class SwiftInterpreter: KernelInterpreter {
 
   func complete(_ code: String, cursorPos: Int) -> CompletionResult {
     let found = executor.completions(for: code, cursor: cursorPos)
+    var metadata: [String: JSONValue] = [:]
+    if !found.details.isEmpty {
+      metadata["_jupyter_types_experimental"] = .array(
+        found.details.map { detail in
+          [
+            "start": .int(found.cursorStart), "end": .int(found.cursorEnd), "text": .string(detail.text),
+            "type": .string(detail.type), "signature": .string(detail.signature),
+          ]
+        })
+    }
     return CompletionResult(
-      matches: found.matches, cursorStart: found.cursorStart, cursorEnd: found.cursorEnd)
+      matches: found.matches, cursorStart: found.cursorStart, cursorEnd: found.cursorEnd, metadata: metadata)
   }
 
   func inspect(_ code: String, cursorPos: Int, detailLevel: Int) -> [String: String]? {
-    executor.inspection(for: code, cursor: cursorPos).map { ["text/plain": $0, "text/markdown": $0] }
+    executor.inspection(for: code, cursor: cursorPos).map {
+      ["text/plain": InspectionText.plain(fromMarkdown: $0), "text/markdown": $0]
+    }
   }
 
   func interrupt() { executor.interrupt() }
@@ -163,7 +175,8 @@ final class UnavailableInterpreter: KernelInterpreter {
   }
 
   func kernelInfo() -> KernelInfo {
-    swiftKernelInfo(banner: "Swift (Real NVP): cells cannot run: \(reason)")
+    swiftKernelInfo(
+      banner: "Swift (Real NVP): cells cannot run: \(reason)", swiftVersion: ToolchainVersion.builtWith)
   }
 
   func execute(_ request: ExecuteRequest, publish: @escaping (OutputEvent) -> Void) -> ExecuteOutcome {

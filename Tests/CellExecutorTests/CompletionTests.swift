@@ -2,12 +2,15 @@ import XCTest
 
 @testable import CellExecutor
 
-/// Completion and inspection from the preloaded modules' and cells' symbol graphs.
+/// Completion and inspection from the preloaded modules' and cells' symbol graphs (the
+/// fallback when sourcekit-lsp is missing, which is what these executors are configured with).
 final class CompletionTests: XCTestCase {
   private var executor: CellExecutor!
 
   override func setUpWithError() throws {
-    executor = try CellExecutor(configuration: try BuiltProducts.configuration())
+    var configuration = try BuiltProducts.configuration()
+    configuration.languageServerPath = nil
+    executor = try CellExecutor(configuration: configuration)
   }
 
   override func tearDown() {
