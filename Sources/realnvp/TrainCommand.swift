@@ -109,7 +109,10 @@ struct TrainCommand: ParsableCommand {
     let model = experiment.makeModel()
     let point = try resumed.flatMap { try ResumeSource.load(into: model, from: $0.checkpoint) }
     let say = { (line: String) in if isLeader { print(line) } }
-    say("Training \(name): \(train.count) samples, \(model.parameters.count) parameter tensors")
+    let scalars = model.parameters.reduce(0) { $0 + $1.value.scalarCount }
+    say(
+      "Training \(name): \(train.count) samples, \(model.parameters.count) parameter tensors (\(scalars) parameters)"
+    )
     if let group {
       say(
         "Data-parallel on \(group.worldSize) ranks, \(experiment.options.batchSize / group.worldSize) samples each per step"
