@@ -37,6 +37,9 @@ struct TrainCommand: ParsableCommand {
       """)
   var batchSize: Int?
 
+  @Option(help: "Validate on at most this many test samples (default: the configuration's).")
+  var maxValidationSamples: Int?
+
   @Option(help: "At most this many optimizer steps per epoch (default: every full batch).")
   var maxStepsPerEpoch: Int?
 
@@ -94,6 +97,7 @@ struct TrainCommand: ParsableCommand {
     if let epochs { experiment.options.epochs = epochs }
     if let maxStepsPerEpoch { experiment.options.maxStepsPerEpoch = maxStepsPerEpoch }
     if let batchSize { experiment.options.batchSize = batchSize }
+    if let maxValidationSamples { experiment.options.maxValidationSamples = maxValidationSamples }
     if let seed {
       experiment.model.seed = seed
       experiment.options.seed = seed
