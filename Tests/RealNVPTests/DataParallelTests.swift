@@ -31,33 +31,62 @@ final class DataParallelTests: XCTestCase {
   func testTwoRanksMatchOneProcessWithTheWholeBatch() throws {
     let whole = makeModel()
     let wholeHistory = try train(whole, on: data, options: options, journal: nil)
-    let exchange = SharedMemoryExchange(size: 2)
-    let results = RankResults()
-    let done = DispatchGroup()
-    for rank in 0..<2 {
-      done.enter()
-      let thread = Thread { [data, options] in
-        let model = self.makeModel()
-        let history = try! train(
-          model, on: data, options: options, journal: nil, group: ThreadRank(rank: rank, exchange: exchange))
-        results.set(rank, self.outcome(model, history))
-        done.leave()
-      }
-      thread.stackSize = 16 << 20
-      thread.start()
+    let results = onTwoThreadRanks { group in
+      let model = self.makeModel()
+      let history = try train(model, on: self.data, options: self.options, journal: nil, group: group)
+      return self.outcome(model, history)
     }
-    done.wait()
     var half = options
     half.batchSize = 16
     let halfModel = makeModel()
     let halfHistory = try train(halfModel, on: data, options: half, journal: nil)
 
     let expected = outcome(whole, wholeHistory)
-    let (first, second) = (results.get(0), results.get(1))
+    let (first, second) = (try results[0].get(), try results[1].get())
     XCTAssertEqual(worstDifference(first, second), 0, "every rank holds the same state")
     XCTAssertLessThan(worstDifference(first, expected), 1e-4)
     XCTAssertGreaterThan(
       worstDifference(Array(outcome(halfModel, halfHistory).dropLast()), Array(expected.dropLast())), 1e-2)
+  }
+
+  /// Ranks that would start from different resume points refuse to train, each naming itself.
+  func testRanksStartingFromDifferentPointsRefuse() throws {
+    var point: TrainingResume?
+    try train(makeModel(), on: data, options: options, journal: nil, checkpointEvery: 2) {
+      point = point ?? $0
+    }
+    let results = onTwoThreadRanks { group in
+      try train(
+        self.makeModel(), on: self.data, options: self.options, journal: nil,
+        resume: group.rank == 1 ? point : nil, group: group)
+    }
+    for (rank, result) in results.enumerated() {
+      XCTAssertThrowsError(try result.get()) { error in
+        guard case TrainingError.ranksDisagree(let named, let step, _, _) = error else {
+          return XCTFail("rank \(rank): got \(error)")
+        }
+        XCTAssertEqual(named, rank)
+        XCTAssertEqual(step, rank == 1 ? 2 : 0)
+      }
+    }
+  }
+
+  /// Runs `body` on two threads, each a rank of one group, and returns what each returned.
+  private func onTwoThreadRanks<T>(_ body: @escaping (any ReplicaGroup) throws -> T) -> [Result<T, Error>] {
+    let exchange = SharedMemoryExchange(size: 2)
+    let results = RankResults<T>()
+    let done = DispatchGroup()
+    for rank in 0..<2 {
+      done.enter()
+      let thread = Thread {
+        results.set(rank, Result { try body(ThreadRank(rank: rank, exchange: exchange)) })
+        done.leave()
+      }
+      thread.stackSize = 16 << 20
+      thread.start()
+    }
+    done.wait()
+    return [results.get(0)!, results.get(1)!]
   }
 
   private func worstDifference(_ a: [[Float]], _ b: [[Float]]) -> Float {
@@ -66,13 +95,13 @@ final class DataParallelTests: XCTestCase {
   }
 }
 
-/// What each rank's thread left.
-final class RankResults: @unchecked Sendable {
+/// What each rank's thread returned.
+final class RankResults<T>: @unchecked Sendable {
   private let lock = NSLock()
-  private var values: [Int: [[Float]]] = [:]
+  private var values: [Int: Result<T, Error>] = [:]
 
-  func set(_ rank: Int, _ value: [[Float]]) { lock.withLock { values[rank] = value } }
-  func get(_ rank: Int) -> [[Float]] { lock.withLock { values[rank] ?? [] } }
+  func set(_ rank: Int, _ value: Result<T, Error>) { lock.withLock { values[rank] = value } }
+  func get(_ rank: Int) -> Result<T, Error>? { lock.withLock { values[rank] } }
 }
 
 /// Sums buffers across threads: each caller adds its values and waits until all have.

@@ -144,6 +144,7 @@ func trainingLoop(
   var at = resume?.position ?? TrainingPosition(seed: options.seed)
   at.history.stopReason = .completed  // a resume point saved at an interrupt still says so
   if let resume { optimizer.restore(resume.optimizer) }
+  if let group { try checkSameStart(group, step: optimizer.step, epoch: at.epoch, batch: at.batch) }
   defer { reporter?.finish(at.history) }
   let start = Date()
 
@@ -221,6 +222,19 @@ func trainingLoop(
     }
   }
   return at.history
+}
+
+/// Throws `TrainingError.ranksDisagree` unless every rank of `group` starts at the same step,
+/// epoch and batch (each rank checks that the sums of the values and of their squares are N times
+/// its own, which holds only when all are equal).
+private func checkSameStart(_ group: any ReplicaGroup, step: Int, epoch: Int, batch: Int) throws {
+  let values = [step, epoch, batch].map(Float.init)
+  let sums = group.allreduceSum(values + values.map { $0 * $0 }, purpose: .loss)
+  let ranks = Float(group.worldSize)
+  let own = values + values.map { $0 * $0 }
+  guard zip(sums, own).allSatisfy({ $0 == ranks * $1 }) else {
+    throw TrainingError.ranksDisagree(rank: group.rank, step: step, epoch: epoch, batch: batch)
+  }
 }
 
 /// Mean bits/dim of `data` in inference mode (dequantization noise from a fixed seed).

@@ -69,6 +69,8 @@ public enum TrainingError: Error, CustomStringConvertible {
   case notEnoughData(count: Int, batchSize: Int)
   /// Data-parallel training with a global batch that the ranks cannot share equally.
   case batchNotDivisible(batchSize: Int, worldSize: Int)
+  /// Data-parallel ranks that start from different points (different resume checkpoints).
+  case ranksDisagree(rank: Int, step: Int, epoch: Int, batch: Int)
 
   /// A sentence naming what went wrong.
   public var description: String {
@@ -81,6 +83,9 @@ public enum TrainingError: Error, CustomStringConvertible {
     case .batchNotDivisible(let batchSize, let worldSize):
       return "The global batch of \(batchSize) does not split into \(worldSize) equal shards, one per rank; "
         + "choose a batch size that is a multiple of \(worldSize)."
+    case .ranksDisagree(let rank, let step, let epoch, let batch):
+      return "Rank \(rank) starts at step \(step) (epoch \(epoch), batch \(batch)), but not every rank does; "
+        + "give every rank the same resume checkpoint."
     }
   }
 }
