@@ -40,10 +40,10 @@ public func train(
   let isLeader = group?.isLeader ?? true
   let (journal, checkpoint, bestCheckpoint) =
     isLeader ? (journal, checkpoint, bestCheckpoint) : (nil, nil, nil)
-  var environment = RunEnvironment.current()
-  environment.worldSize = group?.worldSize
   let writer = journal.flatMap { journal in
-    warnOnFailure {
+    var environment = RunEnvironment.current()
+    environment.worldSize = group?.worldSize
+    return warnOnFailure {
       if let resume, let id = resume.runID, journal.runs.contains(where: { $0.id == id }) {
         return try journal.continueRun(
           id,
