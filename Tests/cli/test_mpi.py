@@ -37,9 +37,10 @@ TRAIN = ["train", "--config", "mnist-quick", "--epochs", "2", "--max-steps-per-e
 LOSS_RELATIVE = 5e-4  # per-epoch train loss, train and test bits/dim
 STATISTICS = 1e-3  # batch norm running mean and variance: |a - b| <= STATISTICS * (1 + |b|)
 PARAMETERS = 5e-3  # absolute, for parameters with a gradient (lr = 1e-3)
-# Biases of convolutions that an instance norm follows have a gradient that is zero in exact
-# arithmetic (the norm removes any per-channel constant), so Adam turns their rounding noise into
-# moves of up to lr per step in either run; they do not change the model and are not compared.
+# The biases of the ResNets' input and block convolutions reach the output only through instance
+# norms, which remove any per-channel constant, so their gradient is zero in exact arithmetic and
+# Adam turns its rounding noise into moves of up to lr per step in either run; they do not change
+# the model and are not compared.
 NO_GRADIENT = re.compile(r"\.(in|conv\d)\.bias$")
 
 
