@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // MARK: - Public products
@@ -24,15 +24,24 @@ let systemLibraries: [Target] = [
   .target(name: "CCellSupport", path: "Sources/CCellSupport"),
   // prctl for the kernel: it reaps executors whose parent (an earlier executor) died.
   .target(name: "CProcessControl", path: "Sources/CProcessControl"),
+  // Open MPI, for data-parallel training; only with the MPI trait.
+  .systemLibrary(
+    name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 ]
 
 // MARK: - Libraries (dependencies point one way:
-// TensorCore <- RealNVP <- NotebookDisplay <- CellExecutor <- realnvp-kernel)
+// TensorCore <- RealNVP <- NotebookDisplay <- CellExecutor <- realnvp-kernel;
+// RealNVP <- DataParallel <- realnvp)
 
 let libraries: [Target] = [
   .target(name: "TensorCore", dependencies: ["CDNNL"]),
   .target(name: "RealNVP", dependencies: ["TensorCore", "CZlib", "CPNG", "CJPEG"]),
   .target(name: "NotebookDisplay", dependencies: ["RealNVP", "CPNG", "CZlib"]),
+  // The MPI communicator behind RealNVP's ReplicaGroup; without the MPI trait it only detects
+  // a launch under mpirun and says how to build with MPI.
+  .target(
+    name: "DataParallel",
+    dependencies: ["RealNVP", .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
   .target(
     name: "CellExecutor",
     dependencies: [
@@ -51,7 +60,7 @@ let executables: [Target] = [
   .executableTarget(
     name: "realnvp",
     dependencies: [
-      "TensorCore", "RealNVP", "NotebookDisplay",
+      "TensorCore", "RealNVP", "NotebookDisplay", "DataParallel",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
   .executableTarget(
@@ -85,6 +94,11 @@ let package = Package(
   name: "swift-realnvp-kernel",
   platforms: [.macOS(.v13)],
   products: products,
+  traits: [
+    // Data-parallel training under mpirun: `swift build -c release --traits MPI` (needs
+    // Debian's libopenmpi-dev). Off by default, so the package builds without MPI.
+    .trait(name: "MPI", description: "Data-parallel training with Open MPI (libopenmpi-dev).")
+  ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),

@@ -4,7 +4,7 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 SYSTEM_PACKAGES=(libzmq3-dev libdnnl-dev dataset-fashion-mnist zlib1g-dev libpng-dev libjpeg-dev
-  python3-venv)
+  python3-venv libopenmpi-dev openmpi-bin)
 PYTHON_TOOLS=(jupyter_client jupyter_kernel_test nbclient nbformat nbconvert ipykernel pytest pillow)
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -41,10 +41,16 @@ install_python_tools() {
   fi
 }
 
-# Release build of the library, the kernel, its executor and the realnvp tool.
+# Release build of the library, the kernel, its executor and the realnvp tool; with the MPI
+# trait (data-parallel training under mpirun) when Open MPI's development files are installed.
 build_release() {
-  step "Swift: release build"
-  (cd "$ROOT" && swift build -c release)
+  if pkg-config --exists ompi-c 2>/dev/null; then
+    step "Swift: release build with MPI (--traits MPI)"
+    (cd "$ROOT" && swift build -c release --traits MPI)
+  else
+    step "Swift: release build (no Open MPI found: without the MPI trait)"
+    (cd "$ROOT" && swift build -c release)
+  fi
 }
 
 # Kernelspec into the virtual environment (sys-prefix), so the venv's jupyter finds it.

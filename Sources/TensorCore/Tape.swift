@@ -85,7 +85,7 @@ final class Tape {
 //   Tensor+Arithmetic.swift  +, -, *, / (tensor and scalar operands), negation
 //   Tensor+Math.swift        exp, log, log1p, sqrt, pow, abs, squared, clamped, tanh, sigmoid,
 //                            relu, softplus, logSigmoid, where
-//   Tensor+Reduction.swift   sum (mean and variance are built from it)
+//   Tensor+Reduction.swift   sum (mean and variance are built from it), sum across processes
 //   Tensor+Shape.swift       reshaped, permuted, expanded, rows, concatenated, split
 //   MatMul.swift             matmul
 //   Conv2D.swift             conv2d (input, weight and bias in one rule)

@@ -124,3 +124,21 @@ func rowSum(_ values: UnsafePointer<Float>, count: Int) -> Double {
   }
   return total
 }
+
+// MARK: - Sum across processes
+
+extension Tensor {
+  /// `sum(self)`, where `sum` adds this tensor to its copies in other processes (an allreduce):
+  /// a linear map that is its own adjoint, so the backward pass sums the upstream gradient the
+  /// same way. Every process must call it in the same order, forward and backward.
+  ///
+  /// ```swift
+  /// let total = localSum.summedAcrossProcesses { group.allreduced($0) }
+  /// ```
+  public func summedAcrossProcesses(_ sum: @escaping (Tensor) -> Tensor) -> Tensor {
+    let output = withoutGradients { sum(self.detached()) }
+    precondition(
+      output.shape == shape, "A sum across processes must keep the shape \(shape), got \(output.shape)")
+    return Tensor.record(output, self) { g in sum(g) }
+  }
+}

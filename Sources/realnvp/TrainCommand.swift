@@ -1,11 +1,13 @@
 import ArgumentParser
+import DataParallel
 import Foundation
 import NotebookDisplay
 import RealNVP
 import TensorCore
 
 /// `realnvp train --config NAME`: trains a named configuration with progress on the terminal,
-/// records the run in the journal and writes a checkpoint.
+/// records the run in the journal and writes a checkpoint. Under `mpirun -np N` (a build with
+/// the MPI trait) the N ranks train it data-parallel; rank 0 prints, journals and checkpoints.
 struct TrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train", abstract: "Train a named configuration; record the run; write a checkpoint.")
@@ -27,6 +29,16 @@ struct TrainCommand: ParsableCommand {
 
   @Option(help: "Epochs (default: the configuration's).")
   var epochs: Int?
+
+  @Option(
+    help: """
+      Samples per optimizer step over all ranks (default: the configuration's); under mpirun each \
+      rank takes an equal share.
+      """)
+  var batchSize: Int?
+
+  @Option(help: "Validate on at most this many test samples (default: the configuration's).")
+  var maxValidationSamples: Int?
 
   @Option(help: "At most this many optimizer steps per epoch (default: every full batch).")
   var maxStepsPerEpoch: Int?
@@ -65,6 +77,8 @@ struct TrainCommand: ParsableCommand {
 
   func run() throws {
     ComputeThreads.count = threads
+    let group = try Launch.replicaGroup()
+    let isLeader = group?.isLeader ?? true
     let journalStore = journal.map { Journal(path: $0) } ?? Journal.default
     let directory = URL(fileURLWithPath: checkpointDirectory)
     let resumed = try resume.map {
@@ -82,6 +96,8 @@ struct TrainCommand: ParsableCommand {
     }
     if let epochs { experiment.options.epochs = epochs }
     if let maxStepsPerEpoch { experiment.options.maxStepsPerEpoch = maxStepsPerEpoch }
+    if let batchSize { experiment.options.batchSize = batchSize }
+    if let maxValidationSamples { experiment.options.maxValidationSamples = maxValidationSamples }
     if let seed {
       experiment.model.seed = seed
       experiment.options.seed = seed
@@ -96,13 +112,22 @@ struct TrainCommand: ParsableCommand {
     }
     let model = experiment.makeModel()
     let point = try resumed.flatMap { try ResumeSource.load(into: model, from: $0.checkpoint) }
-    print("Training \(name): \(train.count) samples, \(model.parameters.count) parameter tensors")
+    let say = { (line: String) in if isLeader { print(line) } }
+    let scalars = model.parameters.reduce(0) { $0 + $1.value.scalarCount }
+    say(
+      "Training \(name): \(train.count) samples, \(model.parameters.count) parameter tensors (\(scalars) parameters)"
+    )
+    if let group {
+      say(
+        "Data-parallel on \(group.worldSize) ranks, \(experiment.options.batchSize / group.worldSize) samples each per step"
+      )
+    }
     if let point {
-      print(
+      say(
         "Resuming\(point.runID.map { " run \($0)" } ?? "") at epoch \(point.position.epoch), "
           + "batch \(point.position.batch) (step \(point.optimizer.step))")
     }
-    DefaultTrainingProgress.showProgressBars()
+    if isLeader { DefaultTrainingProgress.showProgressBars() }
     StopSignals.requestInterruption()
     let url = directory.appendingPathComponent("\(name).safetensors")
     let resumeURL = directory.appendingPathComponent("\(name).resume.safetensors")
@@ -110,7 +135,7 @@ struct TrainCommand: ParsableCommand {
     let history = try RealNVP.train(
       model, on: train, validation: test, options: experiment.options, configuration: name, note: note,
       journal: journalStore, checkpoint: url, resume: point, checkpointEvery: checkpointEvery,
-      bestCheckpoint: bestURL
+      bestCheckpoint: bestURL, group: group
     ) { point in
       do {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -119,6 +144,15 @@ struct TrainCommand: ParsableCommand {
         FileHandle.standardError.write(Data("warning: resume checkpoint not written: \(error)\n".utf8))
       }
     }
+    if let group {
+      if let line = CommunicationReport.summary(
+        of: group, history: history, batchSize: experiment.options.batchSize)
+      {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+      }
+      CommunicationReport.finish(group)
+    }
+    guard isLeader else { return }
     print(history.table.table.plainText())
     print("Checkpoint: \(url.path)")
     print("Resume checkpoint: \(resumeURL.path)")

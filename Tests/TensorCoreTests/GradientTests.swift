@@ -156,3 +156,13 @@ final class GradientTests: XCTestCase {
     checker.check([v, g]) { weightNormalized($0[0], $0[1]) }
   }
 }
+
+// MARK: - Sum across processes
+
+extension GradientTests {
+  /// Two identical processes in one: the sum across them doubles, and so does its gradient.
+  func testSumAcrossProcesses() {
+    let x = randomTensor([2, 3], seed: 30)
+    checker.check([x]) { xs in xs[0].summedAcrossProcesses { $0 * 2 } * xs[0] }
+  }
+}

@@ -43,8 +43,7 @@ public final class FlowBatchNorm: Flow {
       let axes = reductionAxes(x)
       let count = Float(axes.map { x.shape[$0] }.reduce(1, *))
       precondition(count > 1, "Batch norm in training needs more than one value per channel, got \(x.shape)")
-      let batchMean = x.mean(axes: axes, keepDims: true)
-      let unbiased = x.variance(axes: axes, keepDims: true) * (count / (count - 1))
+      let (batchMean, unbiased) = batchMoments(x, axes: axes, count: count)
       mean = (1 - momentum) * mean + momentum * batchMean
       variance = (1 - momentum) * variance + momentum * unbiased
       runningMean.value = mean.detached()
@@ -53,6 +52,23 @@ public final class FlowBatchNorm: Flow {
     let logScale = -0.5 * log(variance + epsilon)
     let logDet = logScale.sum() * sitesPerChannel(x)
     return ((x - mean) * exp(logScale), constantLogAbsDet(logDet, count: x.shape[0]))
+  }
+
+  /// The batch mean and unbiased variance per channel. In data-parallel training they are over
+  /// the global batch: sums across the group's ranks (whose shards are equally large), with
+  /// gradients summed back across them, so that every rank normalizes exactly as one process
+  /// holding the whole batch would.
+  private func batchMoments(_ x: Tensor, axes: [Int], count: Float) -> (mean: Tensor, unbiased: Tensor) {
+    guard let group = CurrentReplicaGroup.group, group.worldSize > 1 else {
+      return (
+        x.mean(axes: axes, keepDims: true), x.variance(axes: axes, keepDims: true) * (count / (count - 1))
+      )
+    }
+    let total = count * Float(group.worldSize)
+    let acrossRanks = { (t: Tensor) in group.allreduceSum(t, purpose: .batchNorm) }
+    let mean = x.sum(axes: axes, keepDims: true).summedAcrossProcesses(acrossRanks) * (1 / total)
+    let squares = (x - mean).squared().sum(axes: axes, keepDims: true).summedAcrossProcesses(acrossRanks)
+    return (mean, squares * (1 / (total - 1)))
   }
 
   /// x = y * sqrt(var + eps) + mean with the running statistics; log|det| = 1/2 sum log(var + eps).

@@ -24,6 +24,8 @@ public struct RunEnvironment: Codable, Equatable, Sendable {
   public var machine: String
   /// Operating system and kernel.
   public var system: String
+  /// Processes training the run data-parallel (`mpirun -np N`); nil for one process.
+  public var worldSize: Int? = nil
 
   /// Reads the environment of this process.
   public static func current() -> RunEnvironment {
@@ -48,6 +50,7 @@ public struct RunEnvironment: Codable, Equatable, Sendable {
     check("threads", "\(threads)", "\(other.threads)")
     check("machine", machine, other.machine)
     check("system", system, other.system)
+    check("worldSize", "\(worldSize ?? 1)", "\(other.worldSize ?? 1)")
     return out
   }
 

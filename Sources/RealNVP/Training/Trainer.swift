@@ -18,6 +18,12 @@ import TensorCore
 /// continues the same run with a new segment. With `bestCheckpoint` and validation data, the
 /// model is also saved there after every epoch whose validation bits/dim beats all earlier ones.
 ///
+/// With `group` (data-parallel training: every rank calls `train` with the same model, data and
+/// options) `options.batchSize` is the global batch: every rank walks the same batch order, takes
+/// its equal shard of each batch, and the ranks average gradients and share batch norm's batch
+/// statistics, so that every rank holds the parameters one process would train with the whole
+/// batch. Only rank 0 writes the journal (which records the world size) and checkpoints.
+///
 /// ```swift
 /// let data = Datasets.moons(count: 2000, noise: 0.05, seed: 0)
 /// let model = RealNVP2D(couplings: 8, hidden: 128)
@@ -29,23 +35,28 @@ public func train(
   reporter: TrainingProgressReporter? = nil, configuration: String = "custom", note: String = "",
   tags: [String] = [], journal: Journal? = Journal.default, checkpoint: URL? = nil,
   resume: TrainingResume? = nil, checkpointEvery: Int? = nil, bestCheckpoint: URL? = nil,
-  onCheckpoint: (TrainingResume) -> Void = { _ in }
+  group: (any ReplicaGroup)? = nil, onCheckpoint: (TrainingResume) -> Void = { _ in }
 ) throws -> TrainingHistory {
+  let isLeader = group?.isLeader ?? true
+  let (journal, checkpoint, bestCheckpoint) =
+    isLeader ? (journal, checkpoint, bestCheckpoint) : (nil, nil, nil)
   let writer = journal.flatMap { journal in
-    warnOnFailure {
+    var environment = RunEnvironment.current()
+    environment.worldSize = group?.worldSize
+    return warnOnFailure {
       if let resume, let id = resume.runID, journal.runs.contains(where: { $0.id == id }) {
         return try journal.continueRun(
           id,
           segment: RunSegment(
             fromStep: resume.optimizer.step, finishedEpochs: resume.position.history.epochs.count,
-            environment: .current()))
+            environment: environment))
       }
       return try journal.begin(
         RunRecord(
           id: Journal.makeRunID(configuration: configuration), configuration: configuration, note: note,
           tags: tags,
           model: model.modelDescription, options: options, dataset: fingerprint(of: data),
-          validation: validation.map(fingerprint(of:)), environment: .current(), startedAt: Date(),
+          validation: validation.map(fingerprint(of:)), environment: environment, startedAt: Date(),
           endedAt: nil,
           status: .incomplete, error: nil, epochs: [], checkpoint: nil))
     }
@@ -55,8 +66,9 @@ public func train(
   do {
     let history = try trainingLoop(
       model, on: data, validation: validation, options: options, reporter: reporter, resume: resume,
-      checkpointEvery: checkpointEvery,
+      checkpointEvery: checkpointEvery, group: group,
       onCheckpoint: { point in
+        guard isLeader else { return }
         var point = point
         point.runID = runID
         onCheckpoint(point)
@@ -109,15 +121,21 @@ private func warnOnFailure<T>(_ what: String = "run journal", _ body: () throws 
 ///
 /// With `resume` it continues a run from that point (the model must already hold the run's
 /// tensors from the same point); with `checkpointEvery` it hands `onCheckpoint` the resume point
-/// after every that many optimizer steps, and once more when an interrupt stops the run.
+/// after every that many optimizer steps, and once more when an interrupt stops the run. With
+/// `group` every step is one rank's share of a data-parallel step (see `train`).
 func trainingLoop(
   _ model: DensityModel, on data: TrainingData, validation: TrainingData?, options: TrainingOptions,
   reporter: TrainingProgressReporter?, resume: TrainingResume? = nil, checkpointEvery: Int? = nil,
-  onCheckpoint: (TrainingResume) -> Void = { _ in }, onEpoch: (EpochRecord) -> Void
+  group: (any ReplicaGroup)? = nil, onCheckpoint: (TrainingResume) -> Void = { _ in },
+  onEpoch: (EpochRecord) -> Void
 ) throws -> TrainingHistory {
   guard data.count >= options.batchSize else {
     throw TrainingError.notEnoughData(count: data.count, batchSize: options.batchSize)
   }
+  if let group, options.batchSize % group.worldSize != 0 {
+    throw TrainingError.batchNotDivisible(batchSize: options.batchSize, worldSize: group.worldSize)
+  }
+  var stopAgreed = false
   let stepsPerEpoch = min(data.count / options.batchSize, options.maxStepsPerEpoch ?? Int.max)
   let reporter = reporter ?? DefaultTrainingProgress.makeReporter?(stepsPerEpoch * options.epochs)
   let optimizer = Adam(
@@ -126,6 +144,7 @@ func trainingLoop(
   var at = resume?.position ?? TrainingPosition(seed: options.seed)
   at.history.stopReason = .completed  // a resume point saved at an interrupt still says so
   if let resume { optimizer.restore(resume.optimizer) }
+  if let group { try checkSameStart(group, step: optimizer.step, epoch: at.epoch, batch: at.batch) }
   defer { reporter?.finish(at.history) }
   let start = Date()
 
@@ -134,7 +153,7 @@ func trainingLoop(
     var orderAfterEpoch = at.order
     let order = orderAfterEpoch.permutation(data.count)
     while at.batch < stepsPerEpoch {
-      if Interruption.isRequested {
+      if group == nil ? Interruption.isRequested : stopAgreed {
         at.history.stopReason = .interrupted
         if checkpointEvery != nil { onCheckpoint(TrainingResume(position: at, optimizer: optimizer.state)) }
         break epochs
@@ -144,12 +163,20 @@ func trainingLoop(
       if options.horizontalFlips { batch = randomHorizontalFlips(batch, using: &at.flips) }
       let savedBuffers = model.buffers.map(\.value)
       var nll = Float.nan
-      let (loss, gradients) = valueAndGradient(at: model.parameters) {
-        let meanNLL = model.negativeLogLikelihood(batch, training: true, using: &at.noise).mean()
-        nll = meanNLL.item()
-        return meanNLL + model.regularization
+      var lossValue = Float.nan
+      var gradients: [Tensor]
+      if let group {
+        let shard = ReplicaShard(batch: batch, model: model, group: group, noise: &at.noise)
+        (lossValue, nll, gradients, stopAgreed) = shard.lossAndAveragedGradients()
+      } else {
+        let loss: Tensor
+        (loss, gradients) = valueAndGradient(at: model.parameters) {
+          let meanNLL = model.negativeLogLikelihood(batch, training: true, using: &at.noise).mean()
+          nll = meanNLL.item()
+          return meanNLL + model.regularization
+        }
+        lossValue = loss.item()
       }
-      let lossValue = loss.item()
       let norm = globalNorm(gradients)
       let step = optimizer.step + 1
       guard lossValue.isFinite, norm.isFinite else {
@@ -195,6 +222,19 @@ func trainingLoop(
     }
   }
   return at.history
+}
+
+/// Throws `TrainingError.ranksDisagree` unless every rank of `group` starts at the same step,
+/// epoch and batch (each rank checks that the sums of the values and of their squares are N times
+/// its own, which holds only when all are equal).
+private func checkSameStart(_ group: any ReplicaGroup, step: Int, epoch: Int, batch: Int) throws {
+  let values = [step, epoch, batch].map(Float.init)
+  let sums = group.allreduceSum(values + values.map { $0 * $0 }, purpose: .loss)
+  let ranks = Float(group.worldSize)
+  let own = values + values.map { $0 * $0 }
+  guard zip(sums, own).allSatisfy({ $0 == ranks * $1 }) else {
+    throw TrainingError.ranksDisagree(rank: group.rank, step: step, epoch: epoch, batch: batch)
+  }
 }
 
 /// Mean bits/dim of `data` in inference mode (dequantization noise from a fixed seed).

@@ -67,6 +67,10 @@ public enum TrainingError: Error, CustomStringConvertible {
   case nonFinite(step: Int, loss: Float, gradientNorm: Float)
   /// The data has fewer samples than one batch.
   case notEnoughData(count: Int, batchSize: Int)
+  /// Data-parallel training with a global batch that the ranks cannot share equally.
+  case batchNotDivisible(batchSize: Int, worldSize: Int)
+  /// Data-parallel ranks that start from different points (different resume checkpoints).
+  case ranksDisagree(rank: Int, step: Int, epoch: Int, batch: Int)
 
   /// A sentence naming what went wrong.
   public var description: String {
@@ -76,6 +80,12 @@ public enum TrainingError: Error, CustomStringConvertible {
         + "Parameters keep their values from step \(step - 1); try a lower learning rate or gradient clipping."
     case .notEnoughData(let count, let batchSize):
       return "Training needs at least one batch of \(batchSize) samples, but the data has \(count)."
+    case .batchNotDivisible(let batchSize, let worldSize):
+      return "The global batch of \(batchSize) does not split into \(worldSize) equal shards, one per rank; "
+        + "choose a batch size that is a multiple of \(worldSize)."
+    case .ranksDisagree(let rank, let step, let epoch, let batch):
+      return "Rank \(rank) starts at step \(step) (epoch \(epoch), batch \(batch)), but not every rank does; "
+        + "give every rank the same resume checkpoint."
     }
   }
 }

@@ -1,0 +1,85 @@
+#if MPI
+  import CMPI
+  import Foundation
+  import RealNVP
+
+  /// The ranks of MPI_COMM_WORLD as a replica group (Open MPI).
+  ///
+  /// Every allreduce is nonblocking (MPI_Iallreduce) and polled against a deadline: when it
+  /// has not completed within `timeoutSeconds` (another rank died or hangs), this rank prints
+  /// which rank it is and what it waited for, and aborts the whole job with MPI_Abort, so that
+  /// a job never hangs silently. The deadline is `REALNVP_MPI_TIMEOUT` seconds, 120 by default.
+  public final class MPIReplicaGroup: ReplicaGroup, @unchecked Sendable {
+    /// This process's rank in MPI_COMM_WORLD.
+    public let rank: Int
+    /// The size of MPI_COMM_WORLD.
+    public let worldSize: Int
+    /// How long one collective may take before the job is aborted.
+    public let timeoutSeconds: Double
+    /// Seconds spent in allreduce calls, by purpose (this rank's view; only the caller's thread
+    /// touches it).
+    public private(set) var seconds: [CollectivePurpose: Double] = [:]
+    /// Allreduce calls made, by purpose.
+    public private(set) var calls: [CollectivePurpose: Int] = [:]
+
+    private nonisolated(unsafe) static var shared: MPIReplicaGroup?
+
+    /// The world, initializing MPI on first use.
+    public static func world() throws -> MPIReplicaGroup {
+      if let shared { return shared }
+      let code = MPI_Init(nil, nil)
+      guard code == MPI_SUCCESS else { throw LaunchError.mpiFailed(call: "MPI_Init", code: code) }
+      var rank: Int32 = 0
+      var size: Int32 = 0
+      MPI_Comm_rank(cmpi_comm_world(), &rank)
+      MPI_Comm_size(cmpi_comm_world(), &size)
+      let timeout = ProcessInfo.processInfo.environment["REALNVP_MPI_TIMEOUT"].flatMap(Double.init) ?? 120
+      let group = MPIReplicaGroup(rank: Int(rank), worldSize: Int(size), timeoutSeconds: timeout)
+      shared = group
+      return group
+    }
+
+    private init(rank: Int, worldSize: Int, timeoutSeconds: Double) {
+      (self.rank, self.worldSize, self.timeoutSeconds) = (rank, worldSize, timeoutSeconds)
+    }
+
+    /// Sums `buffer` over all ranks in place; aborts the job after `timeoutSeconds`.
+    public func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>, purpose: CollectivePurpose) {
+      let start = Date()
+      var request = cmpi_request_null()
+      let code = MPI_Iallreduce(
+        cmpi_in_place(), buffer.baseAddress, Int32(buffer.count), cmpi_float(), cmpi_sum(),
+        cmpi_comm_world(), &request)
+      if code != MPI_SUCCESS { abort("MPI_Iallreduce (\(purpose.rawValue)) failed with code \(code)") }
+      var done: Int32 = 0
+      var polls = 0
+      while done == 0 {
+        MPI_Test(&request, &done, cmpi_status_ignore())
+        if done != 0 { break }
+        polls += 1
+        // Spin briefly (a peer is usually close behind), then poll every 0.1 ms.
+        if polls > 2000 { usleep(100) } else { sched_yield() }
+        if polls % 1000 == 0, Date().timeIntervalSince(start) > timeoutSeconds {
+          abort(
+            "allreduce of \(purpose.rawValue) did not complete within \(Int(timeoutSeconds)) s: "
+              + "another rank died or hangs")
+        }
+      }
+      seconds[purpose, default: 0] += Date().timeIntervalSince(start)
+      calls[purpose, default: 0] += 1
+    }
+
+    /// Shuts MPI down; call once, after the last collective.
+    public func finalize() {
+      MPI_Finalize()
+    }
+
+    /// Prints "rank R of N: message" to standard error and ends every rank of the job.
+    private func abort(_ message: String) -> Never {
+      FileHandle.standardError.write(
+        Data("rank \(rank) of \(worldSize): \(message); aborting the job.\n".utf8))
+      MPI_Abort(cmpi_comm_world(), 3)
+      exit(3)
+    }
+  }
+#endif

@@ -1,0 +1,90 @@
+import TensorCore
+
+/// The processes that train one model together, data-parallel: each holds the same model, takes
+/// its shard of every global batch, and they sum gradients and batch statistics across the group.
+///
+/// The library needs only these calls; an MPI communicator (the `DataParallel` module, built
+/// with the `MPI` trait) or `SingleProcessGroup` provides them. Every rank must make the same
+/// collective calls in the same order.
+public protocol ReplicaGroup: AnyObject, Sendable {
+  /// This process's index, 0..<worldSize; rank 0 writes checkpoints and the journal.
+  var rank: Int { get }
+  /// The number of processes.
+  var worldSize: Int { get }
+  /// Replaces every element of `buffer` with its sum over all ranks (an allreduce); blocks until
+  /// every rank has contributed. `purpose` names the call in timings and error messages.
+  func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>, purpose: CollectivePurpose)
+}
+
+/// What a collective call is for, in timings and in the message of one that times out.
+public enum CollectivePurpose: String, CaseIterable, Sendable {
+  /// Averaging the gradients of one step.
+  case gradients
+  /// Batch norm's batch sums in the forward pass, or their gradients in the backward pass.
+  case batchNorm = "batch norm"
+  /// The step's loss and the ranks' stop requests.
+  case loss
+}
+
+extension ReplicaGroup {
+  /// Whether this is the rank that writes checkpoints and the journal.
+  public var isLeader: Bool { rank == 0 }
+
+  /// `values` summed over all ranks.
+  public func allreduceSum(_ values: [Float], purpose: CollectivePurpose) -> [Float] {
+    var values = values
+    values.withUnsafeMutableBufferPointer { allreduceSum($0, purpose: purpose) }
+    return values
+  }
+
+  /// `tensor` summed over all ranks, with the same shape.
+  public func allreduceSum(_ tensor: Tensor, purpose: CollectivePurpose) -> Tensor {
+    Tensor(shape: tensor.shape, scalars: allreduceSum(tensor.scalars, purpose: purpose))
+  }
+
+  /// Averages `gradients` over the ranks: one flat buffer, summed in buckets of at most
+  /// `bucketElements` floats (4 MB by default), then divided by the world size.
+  public func averaged(_ gradients: [Tensor], bucketElements: Int = 1 << 20) -> [Tensor] {
+    precondition(bucketElements > 0, "Buckets need at least one element, got \(bucketElements)")
+    var flat = [Float]()
+    flat.reserveCapacity(gradients.reduce(0) { $0 + $1.scalarCount })
+    for gradient in gradients { flat.append(contentsOf: gradient.scalars) }
+    flat.withUnsafeMutableBufferPointer { all in
+      var start = 0
+      while start < all.count {
+        let end = min(start + bucketElements, all.count)
+        allreduceSum(UnsafeMutableBufferPointer(rebasing: all[start..<end]), purpose: .gradients)
+        start = end
+      }
+    }
+    let scale = 1 / Float(worldSize)
+    var offset = 0
+    return gradients.map { gradient in
+      let count = gradient.scalarCount
+      defer { offset += count }
+      return Tensor(shape: gradient.shape, scalars: flat[offset..<(offset + count)].map { $0 * scale })
+    }
+  }
+}
+
+/// The group of one process: every sum is the value itself. Training with it takes the
+/// data-parallel code path and gives exactly the results of training without a group.
+public final class SingleProcessGroup: ReplicaGroup {
+  /// Always 0.
+  public let rank = 0
+  /// Always 1.
+  public let worldSize = 1
+
+  /// The group of this process alone.
+  public init() {}
+
+  /// Leaves `buffer` as it is.
+  public func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>, purpose: CollectivePurpose) {}
+}
+
+/// The group the running training step belongs to, for layers that reduce over the whole
+/// global batch (batch norm). Nil outside data-parallel training.
+public enum CurrentReplicaGroup {
+  /// Set by the training loop around each step.
+  @TaskLocal public static var group: (any ReplicaGroup)?
+}
