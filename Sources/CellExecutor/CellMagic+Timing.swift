@@ -137,6 +137,8 @@ struct TimingRewrite {
 // MARK: - Durations as text
 
 /// Durations written the way IPython writes them, for the lines the kernel adds itself.
+/// The compile time's format. The same rule as `CellTiming.format` in NotebookDisplay, which
+/// formats the run times inside the executor; this module does not link the library.
 enum TimingText {
   /// Seconds with three significant digits and a unit (`1.23 ms`, `0.456 s` as `456 ms`).
   static func format(_ seconds: Double) -> String {
