@@ -7,8 +7,10 @@
   ///
   /// Every allreduce is nonblocking (MPI_Iallreduce) and polled against a deadline: when it
   /// has not completed within `timeoutSeconds` (another rank died or hangs), this rank prints
-  /// which rank it is and what it waited for, and aborts the whole job with MPI_Abort, so that
-  /// a job never hangs silently. The deadline is `REALNVP_MPI_TIMEOUT` seconds, 120 by default.
+  /// which rank it is, what it waited for and which ranks never reached that allreduce, and
+  /// aborts the whole job with MPI_Abort, so that a job never hangs silently. Before each
+  /// allreduce every rank sends the others a small arrival notice, which is how the missing
+  /// ranks are known. The deadline is `REALNVP_MPI_TIMEOUT` seconds, 120 by default.
   public final class MPIReplicaGroup: ReplicaGroup, @unchecked Sendable {
     /// This process's rank in MPI_COMM_WORLD.
     public let rank: Int
@@ -23,6 +25,10 @@
     public private(set) var calls: [CollectivePurpose: Int] = [:]
 
     private nonisolated(unsafe) static var shared: MPIReplicaGroup?
+    /// Allreduces begun so far; the arrival notices of the current one carry it.
+    private var sequence = 0
+    /// Arrival notices still being sent, with the buffers they send from.
+    private var pendingNotices: [(request: MPI_Request?, payload: UnsafeMutablePointer<Int64>)] = []
 
     /// The world, initializing MPI on first use.
     public static func world() throws -> MPIReplicaGroup {
@@ -46,6 +52,7 @@
     /// Sums `buffer` over all ranks in place; aborts the job after `timeoutSeconds`.
     public func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>, purpose: CollectivePurpose) {
       let start = Date()
+      let tag = announceArrival()
       var request = cmpi_request_null()
       let code = MPI_Iallreduce(
         cmpi_in_place(), buffer.baseAddress, Int32(buffer.count), cmpi_float(), cmpi_sum(),
@@ -62,15 +69,67 @@
         if polls % 1000 == 0, Date().timeIntervalSince(start) > timeoutSeconds {
           abort(
             "allreduce of \(purpose.rawValue) did not complete within \(Int(timeoutSeconds)) s: "
-              + "another rank died or hangs")
+              + missingRanks(tag: tag))
         }
       }
+      collectArrivals(tag: tag)
       seconds[purpose, default: 0] += Date().timeIntervalSince(start)
       calls[purpose, default: 0] += 1
     }
 
+    // MARK: - Arrival notices
+
+    /// Sends every other rank a notice that this rank reached the next allreduce; returns its tag.
+    private func announceArrival() -> Int32 {
+      pendingNotices.removeAll { notice in
+        var request = notice.request
+        var done: Int32 = 0
+        MPI_Test(&request, &done, cmpi_status_ignore())
+        if done != 0 { notice.payload.deallocate() }
+        return done != 0
+      }
+      sequence += 1
+      let tag = Int32(sequence % 30000) + 1  // MPI promises tags up to 32767
+      for peer in 0..<worldSize where peer != rank {
+        let payload = UnsafeMutablePointer<Int64>.allocate(capacity: 1)
+        payload.pointee = Int64(sequence)
+        var request = cmpi_request_null()
+        MPI_Isend(payload, 1, cmpi_int64(), Int32(peer), tag, cmpi_comm_world(), &request)
+        pendingNotices.append((request, payload))
+      }
+      return tag
+    }
+
+    /// Receives the other ranks' notices for the allreduce just completed (each rank sent its
+    /// notice before joining it, so they are all there).
+    private func collectArrivals(tag: Int32) {
+      for peer in 0..<worldSize where peer != rank {
+        var sequenceNumber: Int64 = 0
+        MPI_Recv(&sequenceNumber, 1, cmpi_int64(), Int32(peer), tag, cmpi_comm_world(), cmpi_status_ignore())
+      }
+    }
+
+    /// Which ranks sent no notice for the allreduce with `tag`, in words.
+    private func missingRanks(tag: Int32) -> String {
+      let missing = (0..<worldSize).filter { peer in
+        guard peer != rank else { return false }
+        var arrived: Int32 = 0
+        MPI_Iprobe(Int32(peer), tag, cmpi_comm_world(), &arrived, cmpi_status_ignore())
+        return arrived == 0
+      }
+      if missing.isEmpty { return "every rank reached it, so one stopped inside it" }
+      let names = missing.map(String.init).joined(separator: ", ")
+      return "rank\(missing.count > 1 ? "s" : "") \(names) never reached it (died or hangs)"
+    }
+
     /// Shuts MPI down; call once, after the last collective.
     public func finalize() {
+      for notice in pendingNotices {
+        var request = notice.request
+        MPI_Wait(&request, cmpi_status_ignore())
+        notice.payload.deallocate()
+      }
+      pendingNotices.removeAll()
       MPI_Finalize()
     }
 

@@ -173,6 +173,9 @@ def test_a_rank_that_hangs_or_dies_ends_the_job_and_the_run_resumes(tmp_path, fa
     assert job.returncode != 0
     if failure == "hang":
         assert "rank 0 of 2: allreduce" in err and "did not complete within 10 s" in err, err
+        # Rank 1 is usually stopped between two allreduces, and then named; when it is stopped
+        # inside one, every rank had reached it and the message says so.
+        assert "rank 1 never reached it" in err or "every rank reached it" in err, err
     else:
         assert "rank 1" in err, err
 
