@@ -1,5 +1,12 @@
-// prctl is variadic, which Swift cannot call; this wraps the one use the kernel has for it.
+// prctl is variadic, which Swift cannot call, and pipe2 needs _GNU_SOURCE; these wrap the uses
+// the kernel has for them.
+#define _GNU_SOURCE
 #include "CProcessControl.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+int realnvp_cloexec_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 
 #if defined(__linux__)
 #include <sys/prctl.h>

@@ -1,3 +1,4 @@
+import CProcessControl
 import Foundation
 
 // MARK: - The executor child process
@@ -192,7 +193,9 @@ final class ExecutorProcess {
   /// A close-on-exec pipe whose descriptors are above 10 (so dup2 onto 3...5 is never a no-op).
   private static func makePipe() throws -> (read: Int32, write: Int32) {
     var ends: [Int32] = [0, 0]
-    guard pipe(&ends) == 0 else { throw ExecutorError.startFailed("pipe() failed (errno \(errno))") }
+    guard realnvp_cloexec_pipe(&ends) == 0 else {
+      throw ExecutorError.startFailed("pipe() failed (errno \(errno))")
+    }
     let read = fcntl(ends[0], F_DUPFD_CLOEXEC, 10), write = fcntl(ends[1], F_DUPFD_CLOEXEC, 10)
     close(ends[0])
     close(ends[1])

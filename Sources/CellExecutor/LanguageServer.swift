@@ -1,3 +1,4 @@
+import CProcessControl
 import Foundation
 
 // MARK: - A language server process
@@ -29,11 +30,10 @@ final class LanguageServer: @unchecked Sendable {
   init(executable: String) throws {
     var toServer: [Int32] = [0, 0]
     var fromServer: [Int32] = [0, 0]
-    guard pipe(&toServer) == 0, pipe(&fromServer) == 0 else {
+    // Close-on-exec from the start: no program another thread starts may inherit these ends.
+    guard realnvp_cloexec_pipe(&toServer) == 0, realnvp_cloexec_pipe(&fromServer) == 0 else {
       throw ExecutorError.startFailed("pipe() failed for \(executable) (errno \(errno))")
     }
-    _ = fcntl(toServer[1], F_SETFD, FD_CLOEXEC)
-    _ = fcntl(fromServer[0], F_SETFD, FD_CLOEXEC)
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }

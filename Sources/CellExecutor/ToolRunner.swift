@@ -1,3 +1,4 @@
+import CProcessControl
 import Foundation
 
 // MARK: - Running toolchain programs
@@ -14,9 +15,10 @@ enum ToolRunner {
     _ tool: String, _ arguments: [String], cancellation: ToolCancellation? = nil,
     onOutput: (String) -> Void = { _ in }
   ) -> (status: Int32, output: String) {
+    // Both ends close on exec, so that a program another thread starts meanwhile (the language
+    // server, a compile) never holds the write end open and keeps the read below from ending.
     var ends: [Int32] = [0, 0]
-    guard pipe(&ends) == 0 else { return (127, "pipe() failed (errno \(errno))") }
-    _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
+    guard realnvp_cloexec_pipe(&ends) == 0 else { return (127, "pipe() failed (errno \(errno))") }
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }

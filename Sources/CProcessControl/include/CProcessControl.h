@@ -6,4 +6,8 @@
 /// Returns 0 on success, -1 (with errno) where the system does not support it.
 int realnvp_become_child_subreaper(void);
 
+/// pipe(2) with both ends close-on-exec from the start (pipe2 with O_CLOEXEC), so that no
+/// program another thread starts can inherit them. Returns 0, or -1 with errno.
+int realnvp_cloexec_pipe(int fds[2]);
+
 #endif
