@@ -68,3 +68,18 @@ def start_kernel(**manager_options) -> tuple[KernelManager, object]:
     kc.start_channels()
     kc.wait_for_ready(timeout=TIMEOUT)
     return km, kc
+
+
+def stdout_text(messages: list[dict]) -> str:
+    """Everything a cell printed to stdout, in order."""
+    return "".join(
+        m["content"]["text"]
+        for m in messages
+        if m["msg_type"] == "stream" and m["content"]["name"] == "stdout"
+    )
+
+
+def result_text(messages: list[dict]) -> str | None:
+    """The text/plain of a cell's last execute_result, or None."""
+    results = [m["content"] for m in messages if m["msg_type"] == "execute_result"]
+    return results[-1]["data"]["text/plain"] if results else None

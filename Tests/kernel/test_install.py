@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from kernel_helpers import execute, start_kernel
+from kernel_helpers import execute, result_text, start_kernel, stdout_text
 
 NUMERICS = "%install '.package(url: \"https://github.com/apple/swift-numerics\", from: \"1.1.1\")' Numerics"
 INSTALL_TIMEOUT = 900
@@ -33,19 +33,6 @@ def run(kc, code: str) -> tuple[dict, list[dict]]:
         return execute(kc, code)
     finally:
         kernel_helpers.TIMEOUT = saved
-
-
-def stdout_text(messages: list[dict]) -> str:
-    return "".join(
-        m["content"]["text"]
-        for m in messages
-        if m["msg_type"] == "stream" and m["content"]["name"] == "stdout"
-    )
-
-
-def result_text(messages: list[dict]) -> str | None:
-    results = [m["content"] for m in messages if m["msg_type"] == "execute_result"]
-    return results[-1]["data"]["text/plain"] if results else None
 
 
 @pytest.fixture(scope="module")

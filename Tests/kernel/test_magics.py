@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kernel_helpers import execute
+from kernel_helpers import execute, result_text, stdout_text
 
 TIME_LINES = re.compile(
     r"CPU times: user [\d.]+ (s|ms|µs|ns), sys [\d.]+ (s|ms|µs|ns), total [\d.]+ (s|ms|µs|ns)\n"
@@ -15,19 +15,6 @@ TIMEIT_LINE = re.compile(
     r"([\d,]+) loops? each\)"
 )
 SCALE = {"s": 1.0, "ms": 1e-3, "µs": 1e-6, "ns": 1e-9}
-
-
-def stdout_text(messages: list[dict]) -> str:
-    return "".join(
-        m["content"]["text"]
-        for m in messages
-        if m["msg_type"] == "stream" and m["content"]["name"] == "stdout"
-    )
-
-
-def result_text(messages: list[dict]) -> str | None:
-    results = [m["content"] for m in messages if m["msg_type"] == "execute_result"]
-    return results[-1]["data"]["text/plain"] if results else None
 
 
 def wall_seconds(text: str) -> float:
