@@ -9,20 +9,7 @@ from __future__ import annotations
 
 import time
 
-from kernel_helpers import execute, iopub_until_idle, reply_for
-
-
-def result_text(messages: list[dict]) -> str | None:
-    results = [m["content"] for m in messages if m["msg_type"] == "execute_result"]
-    return results[-1]["data"]["text/plain"] if results else None
-
-
-def stdout_text(messages: list[dict]) -> str:
-    return "".join(
-        m["content"]["text"]
-        for m in messages
-        if m["msg_type"] == "stream" and m["content"]["name"] == "stdout"
-    )
+from kernel_helpers import execute, iopub_until_idle, reply_for, result_text, stdout_text
 
 
 def value_of(kc, expression: str) -> str | None:

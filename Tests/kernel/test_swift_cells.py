@@ -9,21 +9,12 @@ import time
 
 import pytest
 
-from kernel_helpers import execute, iopub_until_idle, reply_for
+from kernel_helpers import execute, iopub_until_idle, reply_for, result_text, stdout_text
 
 
 
 def outputs(messages: list[dict], msg_type: str) -> list[dict]:
     return [m["content"] for m in messages if m["msg_type"] == msg_type]
-
-
-def stdout_text(messages: list[dict]) -> str:
-    return "".join(c["text"] for c in outputs(messages, "stream") if c["name"] == "stdout")
-
-
-def result_text(messages: list[dict]) -> str | None:
-    results = outputs(messages, "execute_result")
-    return results[-1]["data"]["text/plain"] if results else None
 
 
 def test_state_persists_across_cells(kernel):

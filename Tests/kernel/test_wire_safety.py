@@ -10,12 +10,7 @@ from pathlib import Path
 
 import zmq
 
-from kernel_helpers import endpoint, execute, iopub_until_idle, reply_for
-
-
-def result_text(messages: list[dict]) -> str | None:
-    results = [m["content"] for m in messages if m["msg_type"] == "execute_result"]
-    return results[-1]["data"]["text/plain"] if results else None
+from kernel_helpers import endpoint, execute, iopub_until_idle, reply_for, result_text
 
 
 def raw_shell(km) -> zmq.Socket:
