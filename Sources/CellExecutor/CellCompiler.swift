@@ -9,6 +9,8 @@ struct CellCompiler {
   let configuration: ExecutorConfiguration
   /// Lets an interrupt kill the tool a compile is running.
   let cancellation: ToolCancellation
+  /// The linker's command line, learned from the driver on the first link.
+  let linkerCommand = LinkerCommandCache()
 
   /// Directory holding the `.swiftmodule` of every compiled cell.
   var cellModulesDirectory: String { configuration.workDirectory + "/modules" }
@@ -40,10 +42,14 @@ struct CellCompiler {
     var frontend = [
       "-frontend", "-c", dir + "/main.swift", "-module-name", name, "-disable-objc-interop",
       "-Onone", "-suppress-warnings", "-no-color-diagnostics", "-diagnostic-style", "llvm",
-      "-emit-module-path", cellModulesDirectory + "/\(name).swiftmodule",
-      "-emit-module-doc-path", cellModulesDirectory + "/\(name).swiftdoc", "-o", dir + "/main.o",
-      "-I", cellModulesDirectory,
+      "-o", dir + "/main.o", "-I", cellModulesDirectory,
     ]
+    if transformed.declaresAnything {  // later cells import nothing from a cell of statements
+      frontend += [
+        "-emit-module-path", cellModulesDirectory + "/\(name).swiftmodule",
+        "-emit-module-doc-path", cellModulesDirectory + "/\(name).swiftdoc",
+      ]
+    }
     for path in configuration.moduleSearchPaths { frontend += ["-I", path] }
     frontend += configuration.extraCompilerFlags
     let compiled = run(usr + "/bin/swift-frontend", frontend)
@@ -55,22 +61,17 @@ struct CellCompiler {
     }
     let library = dir + "/lib\(name).so"
     // Libraries the executor has loaded resolve at dlopen; only a cell importing a module
-    // the executor lacks needs the object's autolink entries (an extra tool run, ~30 ms).
-    var libraries = ["-lswiftCore", "-lswiftSwiftOnoneSupport"]
+    // the executor lacks needs the object's autolink entries (an extra tool run, ~30 ms),
+    // and that rare cell is linked through the driver, which reads their response file.
     let loaded = Set(configuration.preludeModules).union(Self.executorModules).union(
       configuration.loadedModules)
+    var autolink: [String]?
     if transformed.importedModules.contains(where: { !loaded.contains($0) && !$0.hasPrefix("Cell_") }) {
-      let autolink = run(
+      let extracted = run(
         usr + "/bin/swift-autolink-extract", [dir + "/main.o", "-o", dir + "/autolink"])
-      if autolink.status == 0 { libraries = ["@" + dir + "/autolink"] }
+      if extracted.status == 0 { autolink = ["@" + dir + "/autolink"] }
     }
-    let runtime = usr + "/lib/swift/linux"
-    let linked = run(
-      usr + "/bin/clang",
-      [
-        "-shared", "-Xlinker", "-rpath", "-Xlinker", runtime, runtime + "/\(Self.architecture)/swiftrt.o",
-        dir + "/main.o", "-L", runtime, "-o", library,
-      ] + libraries + configuration.extraLinkerFlags)
+    let linked = link(object: dir + "/main.o", into: library, autolink: autolink)
     guard linked.status == 0 else {
       return .failure(
         CellError(
@@ -78,6 +79,31 @@ struct CellCompiler {
           traceback: linked.output.components(separatedBy: "\n")))
     }
     return .success(library)
+  }
+
+  /// Links `object` into the shared library `library`: with the linker alone (its command
+  /// learned from the driver on the first call), or through the clang driver when `autolink`
+  /// names a response file or the driver's command could not be learned.
+  private func link(object: String, into library: String, autolink: [String]?) -> (
+    status: Int32, output: String
+  ) {
+    let clang = configuration.toolchainPath + "/bin/clang"
+    let runtime = configuration.toolchainPath + "/lib/swift/linux"
+    let driverArguments = { (libraries: [String]) in
+      [
+        "-shared", "-Xlinker", "-rpath", "-Xlinker", runtime, runtime + "/\(Self.architecture)/swiftrt.o",
+        object, "-L", runtime, "-o", library,
+      ] + libraries + configuration.extraLinkerFlags
+    }
+    let libraries = ["-lswiftCore", "-lswiftSwiftOnoneSupport"]
+    if let autolink { return run(clang, driverArguments(autolink)) }
+    let command = linkerCommand.command {
+      let printed = run(clang, ["-###"] + driverArguments([LinkerCommand.librariesMarker]))
+      guard printed.status == 0 else { return nil }
+      return LinkerCommand.parse(driverOutput: printed.output, object: object, output: library)
+    }
+    guard let command else { return run(clang, driverArguments(libraries)) }
+    return run(command.linker, command.arguments(object: object, output: library, libraries: libraries))
   }
 
   /// Modules whose libraries the executor process always has loaded.

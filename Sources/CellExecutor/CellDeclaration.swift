@@ -29,6 +29,8 @@ struct CompiledCell: Sendable {
   var declarations: [CellDeclaration]
   /// Whether it must be imported as a whole (operators, actors, extensions only).
   var needsWholeImport: Bool
+  /// Whether it declares anything; later cells import only cells that do.
+  var declaresAnything = true
   /// Doc comments of its top-level names.
   var documentation: [String: String] = [:]
   /// Its own `import` statements, repeated in later cells.
@@ -50,7 +52,7 @@ enum CellImports {
     for line in earlier.flatMap(\.importLines) where !lines.contains(line) { lines.append(line) }
     var claimed = ownNames
     var scoped: [[String]] = []
-    for cell in earlier.reversed() {
+    for cell in earlier.reversed() where cell.declaresAnything {
       var cellLines: [String] = []
       for declaration in cell.declarations where !claimed.contains(declaration.name) {
         cellLines.append("import \(declaration.kind.rawValue) \(cell.moduleName).\(declaration.name)")

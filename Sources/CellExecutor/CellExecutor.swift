@@ -159,8 +159,8 @@ public final class CellExecutor: @unchecked Sendable {
     }
     let compiled = CompiledCell(
       moduleName: "Cell_\(number)", libraryPath: library, declarations: transformed.declarations,
-      needsWholeImport: transformed.needsWholeImport, documentation: transformed.documentation,
-      importLines: transformed.importLines, source: commands.swift)
+      needsWholeImport: transformed.needsWholeImport, declaresAnything: transformed.declaresAnything,
+      documentation: transformed.documentation, importLines: transformed.importLines, source: commands.swift)
     return waitForCell(compiled, process: process, readInput: readInput, onEvent: onEvent)
   }
 

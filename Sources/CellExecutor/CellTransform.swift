@@ -13,6 +13,9 @@ public struct TransformedCell: Equatable, Sendable {
   public var needsWholeImport: Bool
   /// Whether the final expression was wrapped in `publishCellResult(...)`.
   public var wrapsResult: Bool
+  /// Whether the cell declares anything at top level besides imports; a cell of statements
+  /// alone gets no module interface, and later cells do not import it.
+  public var declaresAnything = true
   /// Doc comments (`///`) of top-level names, by name.
   public var documentation: [String: String]
   /// The cell's own `import` statements; later cells repeat them, as a notebook user expects.
@@ -41,8 +44,10 @@ public enum CellTransform {
     var documentation: [String: String] = [:]
     var importLines: [String] = []
     var importedModules: [String] = []
+    var declaresAnything = false
     for item in tree.statements {
       guard case .decl(let decl) = item.item else { continue }
+      if !decl.is(ImportDeclSyntax.self) { declaresAnything = true }
       if let importDecl = decl.as(ImportDeclSyntax.self) {
         importLines.append(importDecl.trimmedDescription)
         if let module = importDecl.path.first?.name.text { importedModules.append(module) }
@@ -78,7 +83,7 @@ public enum CellTransform {
     let (body, map) = edits.apply(to: code, tree: tree)
     return TransformedCell(
       body: body, declarations: unique, needsWholeImport: wholeImport,
-      wrapsResult: wrapsResult, documentation: documentation,
+      wrapsResult: wrapsResult, declaresAnything: declaresAnything, documentation: documentation,
       importLines: importLines, importedModules: importedModules, columnMap: map)
   }
 

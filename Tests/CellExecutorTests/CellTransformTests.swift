@@ -93,6 +93,26 @@ final class CellTransformTests: XCTestCase {
       ["import RealNVP", "import var Cell_2.x", "import Cell_3"])
   }
 
+  /// A cell of statements (and imports) alone declares nothing, so later cells skip it; a
+  /// cell with any other top-level declaration, even one hidden in `#if`, still counts.
+  func testCellsOfStatementsAloneAreNotImported() {
+    for statements in ["1 + 1", "import Foundation\nprint(1)", "for i in 0..<2 { print(i) }"] {
+      XCTAssertFalse(CellTransform.transform(statements).declaresAnything, statements)
+    }
+    for declaring in ["let a = 1", "#if true\nlet b = 2\n#endif", "extension Int {}", "struct S {}"] {
+      XCTAssertTrue(CellTransform.transform(declaring).declaresAnything, declaring)
+    }
+    let statements = CompiledCell(
+      moduleName: "Cell_1", libraryPath: "", declarations: [], needsWholeImport: false,
+      declaresAnything: false,
+      importLines: ["import Foundation"])
+    let hidden = CompiledCell(
+      moduleName: "Cell_2", libraryPath: "", declarations: [], needsWholeImport: false)
+    XCTAssertEqual(
+      CellImports.lines(prelude: [], earlier: [statements, hidden], ownNames: []),
+      ["import Foundation", "import Cell_2"])
+  }
+
   func testDiagnosticsParsing() {
     let output =
       "<cell 4>:2:17: error: cannot find 'q' in scope\n  q\n  ^\nmain.swift:1:8: error: no such module 'Nope'"
