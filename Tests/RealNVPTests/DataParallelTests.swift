@@ -49,6 +49,33 @@ final class DataParallelTests: XCTestCase {
       worstDifference(Array(outcome(halfModel, halfHistory).dropLast()), Array(expected.dropLast())), 1e-2)
   }
 
+  /// Two ranks evaluate alternate batches, and both return exactly the one-process number.
+  func testTwoRanksShareTheValidationAndAgreeWithOneProcess() throws {
+    let model = MultiScaleRealNVP(
+      Architecture(channels: 1, height: 4, width: 4, scales: 1, residualBlocks: 1, hidden: 4), seed: 0)
+    XCTAssertTrue(model.isQuantized, "the noise must be drawn for every batch on every rank")
+    var rng = RandomGenerator(seed: 5)
+    let pixels = Tensor.uniform([40, 1, 4, 4], low: 0, high: 256, using: &rng).scalars.map {
+      $0.rounded(.down)
+    }
+    let validation = TensorData(Tensor(shape: [40, 1, 4, 4], scalars: pixels))
+    let expected = evaluateBitsPerDimension(model, on: validation, batchSize: 8, seed: 3)
+    let results = onTwoThreadRanks { group in
+      let shares = batchNegativeLogLikelihoods(
+        model, on: validation, batchSize: 8, total: 40, seed: 3, group: group)
+      let bits = evaluateBitsPerDimension(model, on: validation, batchSize: 8, seed: 3, group: group)
+      return (shares, bits)
+    }
+    for rank in 0..<2 {
+      let (shares, bits) = try results[rank].get()
+      XCTAssertEqual(bits, expected, "rank \(rank)")
+      XCTAssertEqual(shares.count, 5)
+      for (index, share) in shares.enumerated() {
+        if index % 2 == rank { XCTAssertGreaterThan(share, 0) } else { XCTAssertEqual(share, 0) }
+      }
+    }
+  }
+
   /// Ranks that would start from different resume points refuse to train, each naming itself.
   func testRanksStartingFromDifferentPointsRefuse() throws {
     var point: TrainingResume?

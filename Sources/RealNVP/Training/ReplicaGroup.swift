@@ -24,6 +24,8 @@ public enum CollectivePurpose: String, CaseIterable, Sendable {
   case batchNorm = "batch norm"
   /// The step's loss and the ranks' stop requests.
   case loss
+  /// The batch sums of an evaluation shared between the ranks.
+  case validation
 }
 
 extension ReplicaGroup {

@@ -203,7 +203,7 @@ func trainingLoop(
     let trainSeconds = Date().timeIntervalSince(epochStart)
     let testBits = validation.map {
       evaluateBitsPerDimension(
-        model, on: $0, batchSize: options.batchSize, limit: options.maxValidationSamples)
+        model, on: $0, batchSize: options.batchSize, limit: options.maxValidationSamples, group: group)
     }
     at.history.epochs.append(
       EpochRecord(
@@ -238,23 +238,46 @@ private func checkSameStart(_ group: any ReplicaGroup, step: Int, epoch: Int, ba
 }
 
 /// Mean bits/dim of `data` in inference mode (dequantization noise from a fixed seed).
+///
+/// With `group` the ranks share the work: batch i is evaluated by rank i mod N, and every rank
+/// returns the same number as one process would (each rank draws every batch's noise, so the
+/// noise does not depend on N, and the batch sums are added in the same order). Every rank of
+/// the group must call it with the same arguments. Models other than a `FlowModel` are
+/// evaluated in full on every rank.
 public func evaluateBitsPerDimension(
-  _ model: DensityModel, on data: TrainingData, batchSize: Int = 256, limit: Int? = nil, seed: UInt64 = 1
+  _ model: DensityModel, on data: TrainingData, batchSize: Int = 256, limit: Int? = nil, seed: UInt64 = 1,
+  group: (any ReplicaGroup)? = nil
 ) -> Float {
   let total = min(data.count, limit ?? Int.max)
   precondition(total > 0, "Evaluation needs at least one sample")
-  var rng = RandomGenerator(seed: seed)
-  var sum: Double = 0
-  var start = 0
-  while start < total {
-    let end = min(start + batchSize, total)
-    let nll = withoutGradients {
-      model.negativeLogLikelihood(data.batch(Array(start..<end)), training: false, using: &rng).sum().item()
-    }
-    sum += Double(nll)
-    start = end
+  var sums = batchNegativeLogLikelihoods(
+    model, on: data, batchSize: batchSize, total: total, seed: seed, group: group)
+  if let group, group.worldSize > 1, model is FlowModel {
+    sums = group.allreduceSum(sums, purpose: .validation)
   }
+  let sum = sums.reduce(0.0) { $0 + Double($1) }
   return bitsPerDimension(negativeLogLikelihood: Float(sum / Double(total)), dimensions: model.dimensions)
+}
+
+/// The summed -log p of each batch of the first `total` samples, in order; with a group of
+/// several ranks and a `FlowModel`, 0 for the batches other ranks evaluate.
+func batchNegativeLogLikelihoods(
+  _ model: DensityModel, on data: TrainingData, batchSize: Int, total: Int, seed: UInt64,
+  group: (any ReplicaGroup)?
+) -> [Float] {
+  var rng = RandomGenerator(seed: seed)
+  let flowModel = (group?.worldSize ?? 1) > 1 ? model as? FlowModel : nil
+  return stride(from: 0, to: total, by: batchSize).enumerated().map { index, start in
+    let batch = data.batch(Array(start..<min(start + batchSize, total)))
+    return withoutGradients {
+      guard let flowModel, let group else {
+        return model.negativeLogLikelihood(batch, training: false, using: &rng).sum().item()
+      }
+      let dequantized = flowModel.isQuantized ? dequantize(batch, using: &rng) : batch
+      guard index % group.worldSize == group.rank else { return 0 }
+      return flowModel.negativeLogLikelihood(dequantized: dequantized, training: false).sum().item()
+    }
+  }
 }
 
 /// Flips each image of [N, C, H, W] left-right with probability 1/2.
