@@ -10,10 +10,17 @@
 /// ```
 /// A non-scalar value is treated as the sum of its elements. Parameters that `f` does not use
 /// get zero gradients. Gradients of gradients are not supported.
+///
+/// `onGradient`, when given, sees each parameter's gradient (with its index in `parameters`) as
+/// soon as the backward pass has finished with that parameter, before the pass ends; roughly
+/// the reverse of the order the forward pass used them. Data-parallel training starts sending
+/// gradients there while the rest of the backward pass runs. Every index comes exactly once,
+/// in the same order on every call for the same computation.
 public func valueAndGradient(
-  at parameters: [Parameter], _ f: () throws -> Tensor
+  at parameters: [Parameter], onGradient: ((_ index: Int, _ gradient: Tensor) -> Void)? = nil,
+  _ f: () throws -> Tensor
 ) rethrows -> (value: Tensor, gradients: [Tensor]) {
-  try withTape { tape in
+  try withTape(onFinal: onGradient) { tape in
     var leaves: [ObjectIdentifier: Tensor] = [:]
     for parameter in parameters where leaves[ObjectIdentifier(parameter)] == nil {
       let leaf = tape.leaf(parameter.value)
@@ -49,7 +56,7 @@ public func withoutGradients<R>(_ body: () throws -> R) rethrows -> R {
 /// Installs a fresh tape, runs `body` (which returns the value and the leaves), then runs the
 /// backward pass with recording off and restores the previous state.
 private func withTape(
-  _ body: (Tape) throws -> (Tensor, [Tensor])
+  onFinal: ((Int, Tensor) -> Void)? = nil, _ body: (Tape) throws -> (Tensor, [Tensor])
 ) rethrows -> (value: Tensor, gradients: [Tensor]) {
   let context = ThreadContext.current
   let saved = (context.tape, context.pauseDepth)
@@ -59,6 +66,6 @@ private func withTape(
   defer { (context.tape, context.pauseDepth) = saved }
   let (value, leaves) = try body(tape)
   context.pauseDepth = 1
-  let gradients = tape.gradients(of: value, leaves: leaves)
+  let gradients = tape.gradients(of: value, leaves: leaves, onFinal: onFinal)
   return (value.detached(), gradients)
 }

@@ -55,26 +55,71 @@ final class Tape {
   }
 
   /// Walks the tape backwards from `output` and returns d output / d leaf for each leaf.
-  func gradients(of output: Tensor, leaves: [Tensor]) -> [Tensor] {
+  ///
+  /// `onFinal`, when given, sees each leaf's gradient (by its position in `leaves`) as soon as
+  /// the walk has passed every op that uses that leaf, while the rest of the walk is still to
+  /// come; leaves that nothing uses come last, with zero gradients. The order is the same for
+  /// every run of the same computation.
+  func gradients(
+    of output: Tensor, leaves: [Tensor], onFinal: ((_ position: Int, _ gradient: Tensor) -> Void)? = nil
+  ) -> [Tensor] {
+    let finalAfter = onFinal.map { _ in leavesFinalAfterEachNode(leaves) } ?? [:]
     var grads = [Tensor?](repeating: nil, count: nodes.count)
+    var finished = [Tensor?](repeating: nil, count: leaves.count)
     if let start = index(of: output) { grads[start] = Tensor.ones(output.shape) }
     for i in stride(from: nodes.count - 1, through: 0, by: -1) {
-      guard let backward = nodes[i].backward, let grad = grads[i] else { continue }
-      grads[i] = nil  // frees memory as we go
-      let inputs = nodes[i].inputs
-      let inputGrads = backward(grad, inputs.map { $0 != nil })
-      for (input, inputGrad) in zip(inputs, inputGrads) {
-        guard let input, let inputGrad else { continue }
-        precondition(
-          inputGrad.shape == nodes[input].shape,
-          "Backward rule returned a gradient of shape \(inputGrad.shape) for an input of shape "
-            + "\(nodes[input].shape)")
-        grads[input] = grads[input].map { $0 + inputGrad } ?? inputGrad
+      if let backward = nodes[i].backward, let grad = grads[i] {
+        grads[i] = nil  // frees memory as we go
+        let inputs = nodes[i].inputs
+        let inputGrads = backward(grad, inputs.map { $0 != nil })
+        for (input, inputGrad) in zip(inputs, inputGrads) {
+          guard let input, let inputGrad else { continue }
+          precondition(
+            inputGrad.shape == nodes[input].shape,
+            "Backward rule returned a gradient of shape \(inputGrad.shape) for an input of shape "
+              + "\(nodes[input].shape)")
+          grads[input] = grads[input].map { $0 + inputGrad } ?? inputGrad
+        }
+      }
+      for position in finalAfter[i] ?? [] {
+        let final = accumulated(for: leaves[position], in: grads)
+        finished[position] = final
+        onFinal?(position, final)
       }
     }
-    return leaves.map { leaf in
-      index(of: leaf).flatMap { grads[$0] } ?? Tensor.zeros(leaf.shape)
+    return leaves.indices.map { position in
+      if let final = finished[position] { return final }
+      let final = accumulated(for: leaves[position], in: grads)
+      onFinal?(position, final)
+      return final
     }
+  }
+
+  /// The gradient accumulated for `leaf`, or zeros when nothing reached it.
+  private func accumulated(for leaf: Tensor, in grads: [Tensor?]) -> Tensor {
+    index(of: leaf).flatMap { grads[$0] } ?? Tensor.zeros(leaf.shape)
+  }
+
+  /// For each node, the positions in `leaves` of the leaves whose last use (in the backward
+  /// walk, the lowest-numbered op that takes them) is that node. A leaf that appears twice in
+  /// `leaves` is listed once, at its first position; unused leaves are not listed.
+  private func leavesFinalAfterEachNode(_ leaves: [Tensor]) -> [Int: [Int]] {
+    var lastUse = [Int: Int]()  // leaf node -> lowest consumer node
+    let leafNodes = Set(leaves.compactMap { index(of: $0) })
+    for (node, entry) in nodes.enumerated() {
+      for case let input? in entry.inputs where leafNodes.contains(input) && lastUse[input] == nil {
+        lastUse[input] = node
+      }
+    }
+    var result = [Int: [Int]]()
+    var seen = Set<Int>()
+    for (position, leaf) in leaves.enumerated() {
+      guard let node = index(of: leaf), let consumer = lastUse[node], seen.insert(node).inserted else {
+        continue
+      }
+      result[consumer, default: []].append(position)
+    }
+    return result
   }
 }
 

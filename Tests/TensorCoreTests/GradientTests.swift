@@ -166,3 +166,39 @@ extension GradientTests {
     checker.check([x]) { xs in xs[0].summedAcrossProcesses { $0 * 2 } * xs[0] }
   }
 }
+
+// MARK: - Gradients as they become final
+
+extension GradientTests {
+  /// In a chain of three layers, the last layer's parameter is final first; each gradient
+  /// handed out early equals the returned one, every index comes once, and an unused parameter
+  /// comes last with zeros.
+  func testEachParameterGradientArrivesOnceTheBackwardPassIsDoneWithIt() {
+    let first = Parameter(randomTensor([3], seed: 31), name: "first")
+    let second = Parameter(randomTensor([3], seed: 32), name: "second")
+    let third = Parameter(randomTensor([3], seed: 33), name: "third")
+    let unused = Parameter(randomTensor([2], seed: 34), name: "unused")
+    let x = randomTensor([3], seed: 35)
+    var arrived: [(index: Int, gradient: Tensor, backwardOpsLeft: Int)] = []
+    var backwardOpsRun = 0
+    let parameters = [first, unused, second, third, first]
+    let (_, gradients) = valueAndGradient(
+      at: parameters,
+      onGradient: { arrived.append(($0, $1, backwardOpsRun)) }
+    ) {
+      let hidden = tanh(tanh(x * first.value) * second.value)
+      let counted = Tensor.record(hidden, hidden) { g in
+        backwardOpsRun += 1
+        return g
+      }
+      return (counted * third.value).sum()
+    }
+    XCTAssertEqual(arrived.map(\.index), [3, 2, 0, 1, 4])
+    XCTAssertEqual(
+      arrived[0].backwardOpsLeft, 0, "the last layer's gradient comes before the counted op runs")
+    XCTAssertEqual(arrived[1].backwardOpsLeft, 1)
+    for (index, gradient, _) in arrived { XCTAssertEqual(gradient.scalars, gradients[index].scalars) }
+    XCTAssertEqual(gradients[1].scalars, [0, 0])
+    XCTAssertEqual(gradients[4].scalars, gradients[0].scalars)
+  }
+}
