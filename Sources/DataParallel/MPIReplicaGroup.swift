@@ -18,10 +18,10 @@
     public let worldSize: Int
     /// How long one collective may take before the job is aborted.
     public let timeoutSeconds: Double
-    /// Seconds spent in allreduce calls, by purpose (this rank's view; only the caller's thread
-    /// touches it).
+    /// Seconds this rank spent blocked in allreduces (starting them and waiting for them), by
+    /// purpose; only the caller's thread touches it.
     public private(set) var seconds: [CollectivePurpose: Double] = [:]
-    /// Allreduce calls made, by purpose.
+    /// Allreduces started, by purpose.
     public private(set) var calls: [CollectivePurpose: Int] = [:]
 
     private nonisolated(unsafe) static var shared: MPIReplicaGroup?
@@ -51,6 +51,14 @@
 
     /// Sums `buffer` over all ranks in place; aborts the job after `timeoutSeconds`.
     public func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>, purpose: CollectivePurpose) {
+      startAllreduceSum(buffer, purpose: purpose).wait()
+    }
+
+    /// Starts an MPI_Iallreduce of `buffer` and returns it; `wait()` aborts the job when it has
+    /// not completed within `timeoutSeconds`.
+    public func startAllreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>, purpose: CollectivePurpose)
+      -> any PendingCollective
+    {
       let start = Date()
       let tag = announceArrival()
       var request = cmpi_request_null()
@@ -58,6 +66,21 @@
         cmpi_in_place(), buffer.baseAddress, Int32(buffer.count), cmpi_float(), cmpi_sum(),
         cmpi_comm_world(), &request)
       if code != MPI_SUCCESS { abort("MPI_Iallreduce (\(purpose.rawValue)) failed with code \(code)") }
+      seconds[purpose, default: 0] += Date().timeIntervalSince(start)
+      calls[purpose, default: 0] += 1
+      return MPIPendingAllreduce(group: self, request: request, tag: tag, purpose: purpose)
+    }
+
+    /// Whether gradient buckets are sent during the backward pass: yes unless
+    /// `REALNVP_MPI_OVERLAP` is 0.
+    public var overlapsGradientExchange: Bool {
+      ProcessInfo.processInfo.environment["REALNVP_MPI_OVERLAP"] != "0"
+    }
+
+    /// Polls `request` until it completes, counting the time as `purpose`'s; aborts the job
+    /// after `timeoutSeconds` of waiting.
+    fileprivate func wait(for request: inout MPI_Request?, tag: Int32, purpose: CollectivePurpose) {
+      let start = Date()
       var done: Int32 = 0
       var polls = 0
       while done == 0 {
@@ -74,7 +97,14 @@
       }
       collectArrivals(tag: tag)
       seconds[purpose, default: 0] += Date().timeIntervalSince(start)
-      calls[purpose, default: 0] += 1
+    }
+
+    /// Whether `request` has completed, without waiting.
+    fileprivate func test(_ request: inout MPI_Request?, tag: Int32) -> Bool {
+      var done: Int32 = 0
+      MPI_Test(&request, &done, cmpi_status_ignore())
+      if done != 0 { collectArrivals(tag: tag) }
+      return done != 0
     }
 
     // MARK: - Arrival notices
@@ -139,6 +169,32 @@
         Data("rank \(rank) of \(worldSize): \(message); aborting the job.\n".utf8))
       MPI_Abort(cmpi_comm_world(), 3)
       exit(3)
+    }
+  }
+
+  /// An allreduce started by `MPIReplicaGroup`, still to be waited for.
+  final class MPIPendingAllreduce: PendingCollective {
+    private let group: MPIReplicaGroup
+    private var request: MPI_Request?
+    private let tag: Int32
+    private let purpose: CollectivePurpose
+    private var completed = false
+
+    fileprivate init(group: MPIReplicaGroup, request: MPI_Request?, tag: Int32, purpose: CollectivePurpose) {
+      (self.group, self.request, self.tag, self.purpose) = (group, request, tag, purpose)
+    }
+
+    /// Whether the allreduce has completed; lets MPI's progress engine move it on.
+    func test() -> Bool {
+      if !completed { completed = group.test(&request, tag: tag) }
+      return completed
+    }
+
+    /// Waits for the allreduce (the job is aborted if it hangs).
+    func wait() {
+      guard !completed else { return }
+      group.wait(for: &request, tag: tag, purpose: purpose)
+      completed = true
     }
   }
 #endif

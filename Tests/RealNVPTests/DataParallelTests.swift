@@ -76,6 +76,30 @@ final class DataParallelTests: XCTestCase {
     }
   }
 
+  /// With small buckets, allreduces start while the backward pass runs, no bucket is larger
+  /// than asked, every float is sent once, and the averages are the gradients themselves when
+  /// both (simulated) ranks hold the same ones.
+  func testGradientBucketsStartDuringTheBackwardPass() {
+    let model = makeModel()
+    let parameters = model.parameters
+    let group = RecordingGroup()
+    let exchange = GradientExchange(
+      group: group, elementCounts: parameters.map(\.value.scalarCount), bucketElements: 100)
+    var rng = RandomGenerator(seed: 1)
+    let batch = data.batch(Array(0..<32))
+    let (_, gradients) = valueAndGradient(at: parameters, onGradient: exchange.add) {
+      model.negativeLogLikelihood(batch, training: true, using: &rng).mean()
+    }
+    let startedDuringBackward = group.bucketSizes.count
+    let averaged = exchange.finish()
+    let total = parameters.reduce(0) { $0 + $1.value.scalarCount }
+    XCTAssertGreaterThan(startedDuringBackward, total / 100 / 2)
+    XCTAssertLessThanOrEqual(group.bucketSizes.max() ?? 0, 100)
+    XCTAssertEqual(group.bucketSizes.reduce(0, +), total)
+    XCTAssertEqual(averaged.map(\.shape), gradients.map(\.shape))
+    for (a, b) in zip(averaged, gradients) { XCTAssertEqual(a.scalars, b.scalars) }
+  }
+
   /// Ranks that would start from different resume points refuse to train, each naming itself.
   func testRanksStartingFromDifferentPointsRefuse() throws {
     var point: TrainingResume?
@@ -98,15 +122,32 @@ final class DataParallelTests: XCTestCase {
     }
   }
 
+  /// Sending the buckets after the backward pass instead of during it changes nothing but the
+  /// order the floats travel in: both ranks end bit for bit where overlapping ranks end.
+  func testBucketsAfterTheBackwardPassGiveTheSameResult() throws {
+    let outcomes = [true, false].map { overlap in
+      onTwoThreadRanks(overlapping: overlap) { group in
+        let model = self.makeModel()
+        let history = try train(model, on: self.data, options: self.options, journal: nil, group: group)
+        return self.outcome(model, history)
+      }
+    }
+    XCTAssertEqual(try outcomes[1][0].get(), try outcomes[0][0].get())
+    XCTAssertEqual(try outcomes[1][1].get(), try outcomes[0][1].get())
+  }
+
   /// Runs `body` on two threads, each a rank of one group, and returns what each returned.
-  private func onTwoThreadRanks<T>(_ body: @escaping (any ReplicaGroup) throws -> T) -> [Result<T, Error>] {
+  private func onTwoThreadRanks<T>(
+    overlapping: Bool = true, _ body: @escaping (any ReplicaGroup) throws -> T
+  ) -> [Result<T, Error>] {
     let exchange = SharedMemoryExchange(size: 2)
     let results = RankResults<T>()
     let done = DispatchGroup()
     for rank in 0..<2 {
       done.enter()
       let thread = Thread {
-        results.set(rank, Result { try body(ThreadRank(rank: rank, exchange: exchange)) })
+        results.set(
+          rank, Result { try body(ThreadRank(rank: rank, exchange: exchange, overlaps: overlapping)) })
         done.leave()
       }
       thread.stackSize = 16 << 20
@@ -164,10 +205,26 @@ final class ThreadRank: ReplicaGroup, @unchecked Sendable {
   let exchange: SharedMemoryExchange
   var worldSize: Int { exchange.size }
 
-  init(rank: Int, exchange: SharedMemoryExchange) { (self.rank, self.exchange) = (rank, exchange) }
+  let overlapsGradientExchange: Bool
+
+  init(rank: Int, exchange: SharedMemoryExchange, overlaps: Bool = true) {
+    (self.rank, self.exchange, overlapsGradientExchange) = (rank, exchange, overlaps)
+  }
 
   func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>, purpose: CollectivePurpose) {
     let summed = exchange.allreduceSum(Array(buffer))
     for i in buffer.indices { buffer[i] = summed[i] }
+  }
+}
+
+/// A group of two identical ranks in one process: every sum doubles; records bucket sizes.
+final class RecordingGroup: ReplicaGroup, @unchecked Sendable {
+  let rank = 0
+  let worldSize = 2
+  private(set) var bucketSizes: [Int] = []
+
+  func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>, purpose: CollectivePurpose) {
+    if purpose == .gradients { bucketSizes.append(buffer.count) }
+    for i in buffer.indices { buffer[i] *= 2 }
   }
 }

@@ -14,6 +14,32 @@ public protocol ReplicaGroup: AnyObject, Sendable {
   /// Replaces every element of `buffer` with its sum over all ranks (an allreduce); blocks until
   /// every rank has contributed. `purpose` names the call in timings and error messages.
   func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>, purpose: CollectivePurpose)
+  /// Starts summing `buffer` over all ranks and returns without waiting; the sums are in
+  /// `buffer` once the returned collective's `wait()` returns, and until then the buffer must
+  /// stay allocated and untouched. Collectives are matched in the order ranks start them.
+  func startAllreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>, purpose: CollectivePurpose)
+    -> any PendingCollective
+  /// Whether a training step sends each gradient bucket as soon as the backward pass has
+  /// finished it (true), or all of them after the backward pass.
+  var overlapsGradientExchange: Bool { get }
+}
+
+/// A collective that was started and may still be running.
+public protocol PendingCollective: AnyObject {
+  /// Whether it has completed; each call also lets the communication library move it on.
+  func test() -> Bool
+  /// Blocks until it has completed.
+  func wait()
+}
+
+/// A collective that completed when it was started.
+public final class CompletedCollective: PendingCollective {
+  /// A collective with nothing left to do.
+  public init() {}
+  /// Always true.
+  public func test() -> Bool { true }
+  /// Returns at once.
+  public func wait() {}
 }
 
 /// What a collective call is for, in timings and in the message of one that times out.
@@ -44,29 +70,16 @@ extension ReplicaGroup {
     Tensor(shape: tensor.shape, scalars: allreduceSum(tensor.scalars, purpose: purpose))
   }
 
-  /// Averages `gradients` over the ranks: one flat buffer, summed in buckets of at most
-  /// `bucketElements` floats (4 MB by default), then divided by the world size.
-  public func averaged(_ gradients: [Tensor], bucketElements: Int = 1 << 20) -> [Tensor] {
-    precondition(bucketElements > 0, "Buckets need at least one element, got \(bucketElements)")
-    var flat = [Float]()
-    flat.reserveCapacity(gradients.reduce(0) { $0 + $1.scalarCount })
-    for gradient in gradients { flat.append(contentsOf: gradient.scalars) }
-    flat.withUnsafeMutableBufferPointer { all in
-      var start = 0
-      while start < all.count {
-        let end = min(start + bucketElements, all.count)
-        allreduceSum(UnsafeMutableBufferPointer(rebasing: all[start..<end]), purpose: .gradients)
-        start = end
-      }
-    }
-    let scale = 1 / Float(worldSize)
-    var offset = 0
-    return gradients.map { gradient in
-      let count = gradient.scalarCount
-      defer { offset += count }
-      return Tensor(shape: gradient.shape, scalars: flat[offset..<(offset + count)].map { $0 * scale })
-    }
+  /// Sums `buffer` before returning (for groups whose collectives cannot run in the background).
+  public func startAllreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>, purpose: CollectivePurpose)
+    -> any PendingCollective
+  {
+    allreduceSum(buffer, purpose: purpose)
+    return CompletedCollective()
   }
+
+  /// Overlapping by default.
+  public var overlapsGradientExchange: Bool { true }
 }
 
 /// The group of one process: every sum is the value itself. Training with it takes the

@@ -1,7 +1,8 @@
 import TensorCore
 
 /// One rank's share of a data-parallel training step: its rows of the global batch, the loss
-/// over them, and the gradients averaged over the group.
+/// over them, and the gradients averaged over the group (sent in buckets during the backward
+/// pass when the group overlaps them, after it otherwise).
 struct ReplicaShard {
   /// This rank's rows, already dequantized.
   let rows: Tensor
@@ -28,14 +29,20 @@ struct ReplicaShard {
   /// over the ranks, and whether any rank was asked to stop (so that all stop after this step).
   func lossAndAveragedGradients() -> (loss: Float, nll: Float, gradients: [Tensor], stop: Bool) {
     var nll = Float.nan
+    let parameters = model.parameters
+    let exchange = GradientExchange(group: group, elementCounts: parameters.map(\.value.scalarCount))
+    let overlap = group.overlapsGradientExchange
     let (loss, gradients) = CurrentReplicaGroup.$group.withValue(group) {
-      valueAndGradient(at: model.parameters) {
+      valueAndGradient(at: parameters, onGradient: overlap ? exchange.add : nil) {
         let meanNLL = model.negativeLogLikelihood(dequantized: rows, training: true).mean()
         nll = meanNLL.item()
         return meanNLL + model.regularization
       }
     }
-    let averaged = group.averaged(gradients)
+    if !overlap {
+      for (index, gradient) in gradients.enumerated() { exchange.add(index, gradient) }
+    }
+    let averaged = exchange.finish()
     let sums = group.allreduceSum([loss.item(), nll, Interruption.isRequested ? 1 : 0], purpose: .loss)
     let ranks = Float(group.worldSize)
     return (sums[0] / ranks, sums[1] / ranks, averaged, sums[2] > 0)
