@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Kernel latency benchmark through jupyter_client; prints one JSON object per line.
 
-Measures start-up (start_kernel until the kernel answers kernel_info) and the round trip of a
+Measures start-up (start_kernel until the kernel answers kernel_info), the round trip of a
 trivial cell and of a printing cell (execute_request sent until both the execute_reply and the
-idle status arrived), reporting p50 / p95 over --runs repetitions after --warmup runs.
+idle status arrived), and of a member completion once the completer is warm, reporting p50 / p95
+over --runs repetitions after --warmup runs.
 
     .venv/bin/python scripts/kernel-latency.py --kernel swift-realnvp
     .venv/bin/python scripts/kernel-latency.py --kernel python3          # ipykernel, for comparison
@@ -24,6 +25,9 @@ from jupyter_client.manager import KernelManager
 
 # The same text is valid Swift and valid Python.
 CELLS = {"trivial": "1 + 1", "print": 'print("hello")'}
+# Completes to `count` in both languages; the last number changes with every request, so that
+# no completer answers from a cache.
+COMPLETION = "[1, 2, {}].co"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -53,6 +57,40 @@ def round_trip(kc, code: str, timeout: float) -> float:
             ):
                 got_idle = True
     return time.perf_counter() - start
+
+
+def complete_round_trip(kc, code: str, timeout: float) -> tuple[float, list[str]]:
+    """Seconds from sending complete_request (cursor at the end) until its reply; the matches."""
+    start = time.perf_counter()
+    msg_id = kc.complete(code, len(code))
+    while True:
+        reply = kc.get_shell_msg(timeout=timeout)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return time.perf_counter() - start, reply["content"]["matches"]
+
+
+def completion_latency(kc, runs: int, timeout: float) -> dict:
+    """Completion of a member (`count` of an array literal) once the kernel's completer answers
+    it: Swift's language server needs a moment after start-up, and until then the kernel answers
+    from its index, which does not know an expression's members."""
+    deadline = time.monotonic() + 120
+    while "count" not in complete_round_trip(kc, COMPLETION.format(0), timeout)[1]:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no completion of {COMPLETION!r} offered `count` within 120 s")
+        time.sleep(0.5)
+    times = []
+    for run in range(1, runs + 1):
+        seconds, matches = complete_round_trip(kc, COMPLETION.format(run), timeout)
+        if "count" not in matches:
+            raise RuntimeError(f"completion of {COMPLETION.format(run)!r} lacks `count`: {matches[:10]}")
+        times.append(seconds)
+    return {
+        "metric": "completion_ms",
+        "code": COMPLETION.format("N"),
+        "p50": round(percentile(times, 50) * 1000, 2),
+        "p95": round(percentile(times, 95) * 1000, 2),
+        "n": len(times),
+    }
 
 
 def main() -> None:
@@ -107,6 +145,7 @@ def main() -> None:
                     }
                 )
             )
+        print(json.dumps({**common, **completion_latency(kc, args.runs, args.timeout)}))
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=False)

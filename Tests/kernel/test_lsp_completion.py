@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import statistics
 import time
 
 import pytest
@@ -114,15 +113,11 @@ def test_matches_carry_kinds_and_signatures(warm):
 
 
 @needs_lsp
-def test_completion_latency_after_warm_up(warm):
-    times = []
-    for i in range(15):
+def test_every_new_local_completes_after_warm_up(warm):
+    # Each request is a new document state; its latency is measured by scripts/kernel-latency.py.
+    for i in range(5):
         code = f"let numbers{i} = [1, 2, 3]\nnumbers{i}.fi"
-        start = time.perf_counter()
-        content = complete(warm, code)
-        times.append(time.perf_counter() - start)
-        assert "first" in content["matches"]
-    assert statistics.median(times) < 0.3, times
+        assert "first" in complete(warm, code)["matches"]
 
 
 def test_without_the_server_the_index_answers(kernelspec_dir):
