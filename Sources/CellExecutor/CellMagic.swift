@@ -11,6 +11,10 @@ import Foundation
 ///   first line times the whole cell that way.
 /// - `%install '.package(...)' PRODUCT...`, `%install-location PATH` and
 ///   `%install-swiftpm-flags FLAG...` build Swift packages for later cells (see `PackageInstaller`).
+/// - `%system CMD` runs a shell command; `%%bash` or `%%sh` as the first line runs the rest of
+///   the cell as a script; `%env`, `%cd` and `%pwd` read and change the environment and working
+///   directory of the cell's process; `%%writefile [-a] FILE` writes the rest of the cell to a
+///   file; `%lsmagic` lists the commands (see `ShellCommands`).
 public struct CellCommands: Equatable, Sendable {
   /// The cell as Swift: each command rewritten into code of the same width, or blanked, so that
   /// lines and columns of the user's code stay where they were.
@@ -39,9 +43,10 @@ public struct CellCommandError: Error, Equatable, Sendable, CustomStringConverti
 /// Finds and rewrites a cell's `%` commands before the Swift compiler sees the cell.
 public enum CellMagic {
   /// The commands a cell understands, as the error for an unknown one lists them.
-  static let known = [
-    "%time", "%%time", "%timeit", "%%timeit", "%install", "%install-location", "%install-swiftpm-flags",
-  ]
+  static let known =
+    [
+      "%time", "%%time", "%timeit", "%%timeit", "%install", "%install-location", "%install-swiftpm-flags",
+    ] + ShellCommands.lineCommands + ShellCommands.cellCommands
 
   /// Splits `code` into its commands and the Swift that is left.
   public static func parse(_ code: String) throws(CellCommandError) -> CellCommands {
@@ -51,6 +56,10 @@ public enum CellMagic {
     var lines = code.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     var timing = TimingRewrite()
     let firstCodeLine = lines.firstIndex { !$0.allSatisfy(\.isWhitespace) } ?? 0
+    if let whole = try ShellCommands.wholeCell(lines, firstLine: firstCodeLine) {
+      commands.swift = whole
+      return commands
+    }
     for index in lines.indices where lines[index].hasPrefix("%") {
       let line = lines[index]
       let name = String(line.prefix { !$0.isWhitespace })
@@ -79,6 +88,11 @@ public enum CellMagic {
       case "%install-swiftpm-flags":
         commands.swiftPMFlags += rest.split(whereSeparator: \.isWhitespace).map(String.init)
         lines[index] = ""
+      case _ where ShellCommands.lineCommands.contains(name):
+        lines[index] = try ShellCommands.call(name, rest, line: number)
+      case _ where ShellCommands.cellCommands.contains(name):
+        throw CellCommandError(
+          line: number, message: "\(name) applies to the whole cell, so it must be its first line")
       default:
         throw CellCommandError(
           line: number,

@@ -31,7 +31,8 @@ public enum CellTransform {
   /// Calls whose result is `Void`, so wrapping them would only show `()`.
   static let voidCalls: Set<String> = [
     "print", "debugPrint", "display", "updateDisplay", "clearOutput", "dump", "precondition",
-    "assert", "fatalError", "preconditionFailure", "assertionFailure", "_t0", "_t1", "_timeit",
+    "assert", "fatalError", "preconditionFailure", "assertionFailure", "_t0", "_t1", "_timeit", "_shell",
+    "_env", "_cd", "_writefile",
   ]
 
   /// Transforms `code`.
