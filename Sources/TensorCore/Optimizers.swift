@@ -3,11 +3,15 @@ import Foundation
 // MARK: - Learning-rate schedules
 
 /// How the learning rate changes with the step count.
-public enum LearningRateSchedule {
+public indirect enum LearningRateSchedule {
   /// The base rate at every step.
   case constant
   /// The base rate times factor^(step / every), so it drops every `every` steps.
   case stepDecay(every: Int, factor: Float)
+  /// A linear ramp over the first `steps` steps (step s gets (s + 1) / steps of the rate), then
+  /// `then`. Adam's first steps move every parameter by about the full rate whatever its
+  /// gradient, which throws a trained model far off; the ramp lets the moment estimates settle.
+  case warmup(steps: Int, then: LearningRateSchedule)
 
   /// The learning rate at `step` (counting from 0) for a given base rate.
   public func rate(base: Float, step: Int) -> Float {
@@ -16,6 +20,10 @@ public enum LearningRateSchedule {
     case .stepDecay(let every, let factor):
       precondition(every > 0, "stepDecay needs every > 0, got \(every)")
       return base * powf(factor, Float(step / every))
+    case .warmup(let steps, let then):
+      precondition(steps > 0, "warmup needs steps > 0, got \(steps)")
+      let full = then.rate(base: base, step: step)
+      return step < steps ? full * Float(step + 1) / Float(steps) : full
     }
   }
 }

@@ -37,6 +37,26 @@ struct TrainCommand: ParsableCommand {
       """)
   var batchSize: Int?
 
+  @Option(help: "Adam's learning rate (default: the configuration's).")
+  var learningRate: Float?
+
+  @Option(
+    help: """
+      Multiply the learning rate by --decay-factor every this many optimizer steps (default: the \
+      configuration's schedule).
+      """)
+  var decayEvery: Int?
+
+  @Option(help: "The factor of --decay-every (default: the configuration's, 0.5 unless it says).")
+  var decayFactor: Float?
+
+  @Option(
+    help: """
+      Raise the learning rate linearly over this many first steps (default: none); for training \
+      on from a trained model's parameters, whose optimizer state starts empty.
+      """)
+  var warmupSteps: Int?
+
   @Option(help: "Validate on at most this many test samples (default: the configuration's).")
   var maxValidationSamples: Int?
 
@@ -98,6 +118,30 @@ struct TrainCommand: ParsableCommand {
     if let maxStepsPerEpoch { experiment.options.maxStepsPerEpoch = maxStepsPerEpoch }
     if let batchSize { experiment.options.batchSize = batchSize }
     if let maxValidationSamples { experiment.options.maxValidationSamples = maxValidationSamples }
+    if let learningRate {
+      guard learningRate > 0, learningRate.isFinite else {
+        throw ValidationError("--learning-rate must be a positive number, got \(learningRate).")
+      }
+      experiment.options.learningRate = learningRate
+    }
+    if let decayEvery {
+      guard decayEvery > 0 else {
+        throw ValidationError("--decay-every must be at least 1, got \(decayEvery).")
+      }
+      experiment.options.decayEvery = decayEvery
+    }
+    if let warmupSteps {
+      guard warmupSteps >= 0 else {
+        throw ValidationError("--warmup-steps must be 0 or more, got \(warmupSteps).")
+      }
+      experiment.options.warmupSteps = warmupSteps
+    }
+    if let decayFactor {
+      guard decayFactor > 0, decayFactor <= 1 else {
+        throw ValidationError("--decay-factor must be in (0, 1], got \(decayFactor).")
+      }
+      experiment.options.decayFactor = decayFactor
+    }
     if let seed {
       experiment.model.seed = seed
       experiment.options.seed = seed

@@ -55,5 +55,8 @@ final class OptimizerTests: XCTestCase {
     XCTAssertEqual(schedule.rate(base: 1, step: 10), 0.5)
     XCTAssertEqual(schedule.rate(base: 1, step: 25), 0.25)
     XCTAssertEqual(LearningRateSchedule.constant.rate(base: 0.3, step: 1000), 0.3)
+    let warm = LearningRateSchedule.warmup(steps: 4, then: schedule)
+    XCTAssertEqual((0..<6).map { warm.rate(base: 1, step: $0) }, [0.25, 0.5, 0.75, 1, 1, 1])
+    XCTAssertEqual(warm.rate(base: 1, step: 10), 0.5)
   }
 }

@@ -105,6 +105,26 @@ def test_seed_sets_initialization_and_data_order_and_is_recorded(tmp_path):
     assert five["epochs"][0]["trainLoss"] != six["epochs"][0]["trainLoss"]
 
 
+def test_learning_rate_schedule_flags_are_recorded_and_checked(tmp_path):
+    import json
+
+    realnvp("train", "--config", "toy2d-quick", "--epochs", "1", "--max-steps-per-epoch", "3",
+            "--learning-rate", "2e-4", "--warmup-steps", "10", "--decay-every", "50", "--decay-factor", "0.25",
+            "--journal", "j", cwd=tmp_path)
+    run_id = realnvp("journal", "list", "--journal", "j", cwd=tmp_path).stdout.splitlines()[1].split()[0]
+    shown = realnvp("journal", "show", run_id, "--journal", "j", cwd=tmp_path).stdout
+    options = json.loads(shown[shown.index("{"):])["options"]
+    assert (options["learningRate"], options["warmupSteps"]) == (2e-4, 10)
+    assert (options["decayEvery"], options["decayFactor"]) == (50, 0.25)
+    for flag, value, message in [
+        ("--learning-rate", "-1", "--learning-rate must be a positive number"),
+        ("--decay-factor", "1.5", "--decay-factor must be in (0, 1]"),
+        ("--decay-every", "0", "--decay-every must be at least 1"),
+    ]:
+        refused = realnvp("train", "--config", "toy2d-quick", f"{flag}={value}", cwd=tmp_path, check=False)
+        assert refused.returncode != 0 and message in refused.stderr, refused.stderr
+
+
 def test_bench_names_the_kernels_it_ran(tmp_path):
     import json
 

@@ -12,6 +12,8 @@ public struct TrainingOptions: Equatable, Codable, Sendable {
   public var decayEvery: Int?
   /// The step-decay factor.
   public var decayFactor: Float
+  /// Raise the learning rate linearly over this many first steps (nil: from the first step).
+  public var warmupSteps: Int?
   /// Clip the global gradient norm to this value (nil: no clipping).
   public var maxGradientNorm: Float?
   /// Seed of data order, dequantization noise and augmentation.
@@ -27,7 +29,7 @@ public struct TrainingOptions: Equatable, Codable, Sendable {
   public init(
     epochs: Int, batchSize: Int, learningRate: Float = 5e-4, decayEvery: Int? = nil, decayFactor: Float = 0.5,
     maxGradientNorm: Float? = nil, seed: UInt64 = 0, horizontalFlips: Bool = false,
-    maxStepsPerEpoch: Int? = nil, maxValidationSamples: Int? = nil
+    maxStepsPerEpoch: Int? = nil, maxValidationSamples: Int? = nil, warmupSteps: Int? = nil
   ) {
     precondition(epochs >= 1, "epochs must be at least 1, got \(epochs)")
     precondition(batchSize >= 1, "batchSize must be at least 1, got \(batchSize)")
@@ -41,11 +43,14 @@ public struct TrainingOptions: Equatable, Codable, Sendable {
     self.horizontalFlips = horizontalFlips
     self.maxStepsPerEpoch = maxStepsPerEpoch
     self.maxValidationSamples = maxValidationSamples
+    self.warmupSteps = warmupSteps
   }
 
   /// The learning-rate schedule these options describe.
   public var schedule: LearningRateSchedule {
-    decayEvery.map { .stepDecay(every: $0, factor: decayFactor) } ?? .constant
+    let decay = decayEvery.map { LearningRateSchedule.stepDecay(every: $0, factor: decayFactor) } ?? .constant
+    guard let warmupSteps, warmupSteps > 0 else { return decay }
+    return .warmup(steps: warmupSteps, then: decay)
   }
 }
 
