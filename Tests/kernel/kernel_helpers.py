@@ -72,11 +72,26 @@ def start_kernel(**manager_options) -> tuple[KernelManager, object]:
 
 def stdout_text(messages: list[dict]) -> str:
     """Everything a cell printed to stdout, in order."""
+    return stream_text(messages, "stdout")
+
+
+def stderr_text(messages: list[dict]) -> str:
+    """Everything a cell printed to stderr, in order."""
+    return stream_text(messages, "stderr")
+
+
+def stream_text(messages: list[dict], name: str) -> str:
     return "".join(
-        m["content"]["text"]
-        for m in messages
-        if m["msg_type"] == "stream" and m["content"]["name"] == "stdout"
+        m["content"]["text"] for m in messages if m["msg_type"] == "stream" and m["content"]["name"] == name
     )
+
+
+def send_interrupt(kc) -> str:
+    """Sends interrupt_request on the control channel (the kernel's interrupt_mode is "message");
+    returns its msg_id."""
+    interrupt = kc.session.msg("interrupt_request", {})
+    kc.control_channel.send(interrupt)
+    return interrupt["header"]["msg_id"]
 
 
 def result_text(messages: list[dict]) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from kernel_helpers import execute, iopub_until_idle, reply_for, result_text, stdout_text
+from kernel_helpers import execute, iopub_until_idle, reply_for, result_text, send_interrupt, stdout_text
 
 
 def value_of(kc, expression: str) -> str | None:
@@ -68,8 +68,7 @@ def test_interrupt_kills_a_loop_that_never_polls_and_rolls_back(fresh_kernel):
     execute(kc, "var kept = 5")
     msg_id = kc.execute('kept = 6\nprint("looping")\nwhile true {}')
     time.sleep(3.0)
-    interrupt = kc.session.msg("interrupt_request", {})
-    kc.control_channel.send(interrupt)
+    send_interrupt(kc)
     started = time.monotonic()
     reply = reply_for(kc.get_shell_msg, msg_id)
     iopub_until_idle(kc, msg_id)
@@ -87,8 +86,7 @@ def test_interrupt_cancels_a_compile(fresh_kernel):
     code = "\n".join(f"func f{i}(_ x: Int) -> Int {{ x &* {i} &+ {i % 7} }}" for i in range(6000))
     msg_id = kc.execute(code)
     time.sleep(1.5)
-    interrupt = kc.session.msg("interrupt_request", {})
-    kc.control_channel.send(interrupt)
+    send_interrupt(kc)
     started = time.monotonic()
     reply = reply_for(kc.get_shell_msg, msg_id)
     iopub_until_idle(kc, msg_id)

@@ -5,13 +5,7 @@ from __future__ import annotations
 import subprocess
 import time
 
-from kernel_helpers import execute, iopub_until_idle, reply_for, result_text, stdout_text
-
-
-def stderr_text(messages: list[dict]) -> str:
-    return "".join(
-        m["content"]["text"] for m in messages if m["msg_type"] == "stream" and m["content"]["name"] == "stderr"
-    )
+from kernel_helpers import execute, iopub_until_idle, reply_for, result_text, send_interrupt, stderr_text, stdout_text
 
 
 def run_ok(kc, code: str) -> list[dict]:
@@ -69,8 +63,7 @@ def test_interrupt_stops_the_command_and_keeps_the_state(kernel):
     run_ok(kc, "let keptAcrossInterrupt = 7")
     msg_id = kc.execute("%system sleep 61.25")
     time.sleep(1.5)
-    interrupt = kc.session.msg("interrupt_request", {})
-    kc.control_channel.send(interrupt)
+    send_interrupt(kc)
     started = time.monotonic()
     reply = reply_for(kc.get_shell_msg, msg_id)
     messages = iopub_until_idle(kc, msg_id)

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from kernel_helpers import execute, iopub_until_idle, reply_for, result_text, stdout_text
+from kernel_helpers import execute, iopub_until_idle, reply_for, result_text, send_interrupt, stdout_text
 
 
 
@@ -79,9 +79,7 @@ def test_interrupt_stops_a_cooperative_loop(kernel):
     )
     msg_id = kc.execute(code)
     time.sleep(2.0)
-    interrupt = kc.session.msg("interrupt_request", {})
-    kc.control_channel.send(interrupt)
-    assert reply_for(kc.get_control_msg, interrupt["header"]["msg_id"])["content"]["status"] == "ok"
+    assert reply_for(kc.get_control_msg, send_interrupt(kc))["content"]["status"] == "ok"
     reply = reply_for(kc.get_shell_msg, msg_id)
     iopub_until_idle(kc, msg_id)
     assert reply["content"]["status"] in ("ok", "error")
@@ -93,8 +91,7 @@ def test_interrupt_kills_a_stuck_cell(kernel):
     _, kc = kernel
     msg_id = kc.execute("while true {}")
     time.sleep(2.0)
-    interrupt = kc.session.msg("interrupt_request", {})
-    kc.control_channel.send(interrupt)
+    send_interrupt(kc)
     started = time.monotonic()
     reply = reply_for(kc.get_shell_msg, msg_id)
     assert reply["content"]["status"] == "error"
@@ -118,8 +115,7 @@ def test_interrupt_stops_a_training_loop_and_keeps_the_model(kernel):
         'print("stopped:", run.stopReason, "after", run.stepLosses.count, "steps")'
     )
     time.sleep(6.0)
-    interrupt = kc.session.msg("interrupt_request", {})
-    kc.control_channel.send(interrupt)
+    send_interrupt(kc)
     reply = reply_for(kc.get_shell_msg, msg_id)
     messages = iopub_until_idle(kc, msg_id)
     # The loop returned cooperatively, so the cell finished its print; the reply still says
