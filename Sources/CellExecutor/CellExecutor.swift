@@ -295,5 +295,5 @@ public final class CellExecutor: @unchecked Sendable {
 
 extension CellExecutor {
   /// Whether `code` can run as it is (Jupyter `is_complete_request`).
-  public func isComplete(_ code: String) -> CodeCompleteness { CodeCompleteness.of(code) }
+  public func isComplete(_ code: String) -> CodeCompleteness { CodeCompleteness.ofCell(code) }
 }

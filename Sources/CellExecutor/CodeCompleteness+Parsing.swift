@@ -4,6 +4,19 @@ import SwiftSyntax
 // MARK: - Is the cell complete?
 
 extension CodeCompleteness {
+  /// Classifies a cell with its commands. A cell that starts with a cell command (`%%bash`,
+  /// `%%timeit`, ...) goes on until a blank line, as in IPython; line commands count as the
+  /// Swift they become; a command that cannot be read is invalid (running it says why).
+  public static func ofCell(_ code: String) -> CodeCompleteness {
+    let lines = code.split(separator: "\n", omittingEmptySubsequences: false)
+    if let first = lines.first(where: { !$0.allSatisfy(\.isWhitespace) }), first.hasPrefix("%%") {
+      let endsBlank = lines.count > 1 && lines[lines.count - 1].allSatisfy(\.isWhitespace)
+      return endsBlank ? .complete : .incomplete(indent: "")
+    }
+    guard let commands = try? CellMagic.parse(code) else { return .invalid }
+    return of(commands.swift)
+  }
+
   /// Classifies `code` for Jupyter's `is_complete_request` with swift-syntax.
   ///
   /// Code that parses is complete. Code whose only problems are tokens missing after the
