@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import time
+from contextlib import contextmanager
 
 from jupyter_client.manager import KernelManager
 from jupyter_kernel_test.msgspec_v5 import validate_message
@@ -70,6 +72,21 @@ def start_kernel(**manager_options) -> tuple[KernelManager, object]:
     return km, kc
 
 
+@contextmanager
+def kernel_with_env(**variables: str):
+    """A kernel of its own, started with `variables` added to the environment; shut down after."""
+    km = KernelManager(kernel_name=KERNEL_NAME)
+    km.start_kernel(env={**os.environ, **variables})
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=TIMEOUT)
+        yield kc
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
 def stdout_text(messages: list[dict]) -> str:
     """Everything a cell printed to stdout, in order."""
     return stream_text(messages, "stdout")
@@ -84,6 +101,14 @@ def stream_text(messages: list[dict], name: str) -> str:
     return "".join(
         m["content"]["text"] for m in messages if m["msg_type"] == "stream" and m["content"]["name"] == name
     )
+
+
+def usage_error(kc, code: str) -> str:
+    """Runs `code`, which must be refused as a UsageError; returns the error's evalue."""
+    reply, _ = execute(kc, code)
+    content = reply["content"]
+    assert content["status"] == "error" and content["ename"] == "UsageError", content
+    return content["evalue"]
 
 
 def send_interrupt(kc) -> str:

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from kernel_helpers import execute, result_text, start_kernel, stdout_text
+from kernel_helpers import execute, result_text, start_kernel, stdout_text, usage_error
 
 NUMERICS = "%install '.package(url: \"https://github.com/apple/swift-numerics\", from: \"1.1.1\")' Numerics"
 INSTALL_TIMEOUT = 900
@@ -94,7 +94,4 @@ def test_a_package_that_does_not_resolve_names_it(kernel, cache):
 
 def test_malformed_install_is_a_usage_error(kernel):
     _, kc = kernel
-    reply, _ = execute(kc, "%install .package(url: \"x\") Nothing")
-    content = reply["content"]
-    assert content["status"] == "error" and content["ename"] == "UsageError"
-    assert "single quotes" in content["evalue"]
+    assert "single quotes" in usage_error(kc, "%install .package(url: \"x\") Nothing")

@@ -8,8 +8,7 @@ import time
 
 import pytest
 
-from kernel_helpers import KERNEL_NAME, TIMEOUT, execute, reply_for
-from jupyter_client.manager import KernelManager
+from kernel_helpers import execute, kernel_with_env, reply_for
 
 WARM_UP_SECONDS = 120
 
@@ -121,12 +120,7 @@ def test_every_new_local_completes_after_warm_up(warm):
 
 
 def test_without_the_server_the_index_answers(kernelspec_dir):
-    km = KernelManager(kernel_name=KERNEL_NAME)
-    km.start_kernel(env={**os.environ, "REALNVP_SOURCEKIT_LSP": "/nonexistent/sourcekit-lsp"})
-    kc = km.client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=TIMEOUT)
+    with kernel_with_env(REALNVP_SOURCEKIT_LSP="/nonexistent/sourcekit-lsp") as kc:
         start = time.perf_counter()
         content = complete(kc, "let model = RealNVP2D(couplings: 2, hidden: 8)\nTens")
         assert time.perf_counter() - start < 1.5
@@ -135,6 +129,3 @@ def test_without_the_server_the_index_answers(kernelspec_dir):
         assert content["found"] and "n-dimensional" in content["data"]["text/plain"]
         reply, _ = execute(kc, "1 + 1")
         assert reply["content"]["status"] == "ok"
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kernel_helpers import execute, result_text, stdout_text
+from kernel_helpers import execute, result_text, stdout_text, usage_error
 
 TIME_LINES = re.compile(
     r"CPU times: user [\d.]+ (s|ms|µs|ns), sys [\d.]+ (s|ms|µs|ns), total [\d.]+ (s|ms|µs|ns)\n"
@@ -103,25 +103,18 @@ def test_compile_error_after_time_points_at_the_users_column(kernel):
 
 def test_unknown_command_is_a_usage_error(kernel):
     _, kc = kernel
-    reply, _ = execute(kc, "%frobnicate now")
-    content = reply["content"]
-    assert content["status"] == "error" and content["ename"] == "UsageError"
-    assert "%frobnicate" in content["evalue"] and "%timeit" in content["evalue"]
+    evalue = usage_error(kc, "%frobnicate now")
+    assert "%frobnicate" in evalue and "%timeit" in evalue
 
 
 def test_bad_timeit_option_is_a_usage_error(kernel):
     _, kc = kernel
-    reply, _ = execute(kc, "%timeit -n many 1 + 1")
-    content = reply["content"]
-    assert content["status"] == "error" and content["ename"] == "UsageError"
-    assert "-n" in content["evalue"] and "many" in content["evalue"]
+    evalue = usage_error(kc, "%timeit -n many 1 + 1")
+    assert "-n" in evalue and "many" in evalue
 
 
 def test_cell_time_must_be_first(kernel):
     _, kc = kernel
-    reply, _ = execute(kc, "let early = 1\n%%time\nearly + 1")
-    content = reply["content"]
-    assert content["status"] == "error" and content["ename"] == "UsageError"
-    assert "first line" in content["evalue"]
+    assert "first line" in usage_error(kc, "let early = 1\n%%time\nearly + 1")
     reply, _ = execute(kc, "print(1)")
     assert reply["content"]["status"] == "ok"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import time
 
-from kernel_helpers import execute, iopub_until_idle, reply_for, result_text, send_interrupt, stderr_text, stdout_text
+from kernel_helpers import execute, iopub_until_idle, reply_for, result_text, send_interrupt, stderr_text, stdout_text, usage_error
 
 
 def run_ok(kc, code: str) -> list[dict]:
@@ -76,6 +76,4 @@ def test_interrupt_stops_the_command_and_keeps_the_state(kernel):
 
 def test_misused_commands_say_what_was_expected(kernel):
     _, kc = kernel
-    reply, _ = execute(kc, "let a = 1\n%%bash\necho no")
-    assert reply["content"]["status"] == "error"
-    assert "%%bash applies to the whole cell" in reply["content"]["evalue"]
+    assert "%%bash applies to the whole cell" in usage_error(kc, "let a = 1\n%%bash\necho no")
