@@ -202,10 +202,10 @@ private func checkShapes(_ gradients: [Tensor], _ parameters: [Parameter]) {
   precondition(
     gradients.count == parameters.count,
     "Optimizer got \(gradients.count) gradients for \(parameters.count) parameters")
-  for (gradient, parameter) in zip(gradients, parameters) {
+  for (index, (gradient, parameter)) in zip(gradients, parameters).enumerated() {
     precondition(
       gradient.shape == parameter.value.shape,
-      "Gradient of shape \(gradient.shape) does not match parameter \(parameter.name) "
+      "Gradient of shape \(gradient.shape) does not match parameter \(index) "
         + "of shape \(parameter.value.shape)"
     )
   }

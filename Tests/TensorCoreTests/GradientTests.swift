@@ -174,10 +174,10 @@ extension GradientTests {
   /// handed out early equals the returned one, every index comes once, and an unused parameter
   /// comes last with zeros.
   func testEachParameterGradientArrivesOnceTheBackwardPassIsDoneWithIt() {
-    let first = Parameter(randomTensor([3], seed: 31), name: "first")
-    let second = Parameter(randomTensor([3], seed: 32), name: "second")
-    let third = Parameter(randomTensor([3], seed: 33), name: "third")
-    let unused = Parameter(randomTensor([2], seed: 34), name: "unused")
+    let first = Parameter(randomTensor([3], seed: 31))
+    let second = Parameter(randomTensor([3], seed: 32))
+    let third = Parameter(randomTensor([3], seed: 33))
+    let unused = Parameter(randomTensor([2], seed: 34))
     let x = randomTensor([3], seed: 35)
     var arrived: [(index: Int, gradient: Tensor, backwardOpsLeft: Int)] = []
     var backwardOpsRun = 0

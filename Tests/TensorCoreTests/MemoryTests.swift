@@ -15,9 +15,9 @@ func residentMegabytes() -> Double {
 final class MemoryTests: XCTestCase {
   func testTrainingLoopMemoryIsSteady() {
     var rng = RandomGenerator(seed: 3)
-    let weight = Parameter(Tensor.normal([16, 8, 3, 3], std: 0.1, using: &rng), name: "conv.weight")
-    let bias = Parameter(Tensor.zeros([16]), name: "conv.bias")
-    let scale = Parameter(Tensor.ones([16]), name: "norm.scale")
+    let weight = Parameter(Tensor.normal([16, 8, 3, 3], std: 0.1, using: &rng))
+    let bias = Parameter(Tensor.zeros([16]))
+    let scale = Parameter(Tensor.ones([16]))
     let parameters = [weight, bias, scale]
     let adam = Adam(parameters: parameters, learningRate: 1e-3)
     let input = Tensor.normal([16, 8, 12, 12], using: &rng)

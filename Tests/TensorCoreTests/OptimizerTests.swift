@@ -12,7 +12,7 @@ final class OptimizerTests: XCTestCase {
   }
 
   func testAdamConvergesOnQuadratic() {
-    let w = Parameter(Tensor.zeros([3]), name: "w")
+    let w = Parameter(Tensor.zeros([3]))
     let adam = Adam(parameters: [w], learningRate: 0.05)
     var loss: Float = .infinity
     for _ in 0..<600 {
@@ -27,14 +27,14 @@ final class OptimizerTests: XCTestCase {
 
   func testAdamFirstStepMovesByLearningRate() {
     // With bias correction the first step is lr * g / (|g| + eps) = lr * sign(g).
-    let w = Parameter(Tensor(shape: [2], scalars: [3, -3]), name: "w")
+    let w = Parameter(Tensor(shape: [2], scalars: [3, -3]))
     let adam = Adam(parameters: [w], learningRate: 0.1)
     adam.update([Tensor(shape: [2], scalars: [5, -0.2])])
     assertClose(w.value.scalars, [2.9, -2.9], accuracy: 1e-5)
   }
 
   func testSGDWithMomentumConverges() {
-    let w = Parameter(Tensor.zeros([3]), name: "w")
+    let w = Parameter(Tensor.zeros([3]))
     let sgd = SGD(parameters: [w], learningRate: 0.02, momentum: 0.9)
     for _ in 0..<400 {
       let (_, grads) = valueAndGradient(at: [w]) { quadratic(w) }
@@ -46,7 +46,7 @@ final class OptimizerTests: XCTestCase {
   func testClippingAndSchedules() {
     let gradients = [Tensor(shape: [2], scalars: [3, 4])]
     XCTAssertEqual(globalNorm(gradients), 5)
-    let w = Parameter(Tensor.zeros([2]), name: "w")
+    let w = Parameter(Tensor.zeros([2]))
     let sgd = SGD(parameters: [w], learningRate: 1, maxGradientNorm: 1)
     sgd.update(gradients)
     assertClose(w.value.scalars, [-0.6, -0.8], accuracy: 1e-5)

@@ -90,8 +90,8 @@ final class ShapeTests: XCTestCase {
   }
 
   func testParameterGradientsAndUntrackedOutside() {
-    let w = Parameter(Tensor(shape: [2], scalars: [1, -2]), name: "w")
-    let unused = Parameter(Tensor.ones([3]), name: "unused")
+    let w = Parameter(Tensor(shape: [2], scalars: [1, -2]))
+    let unused = Parameter(Tensor.ones([3]))
     let (value, grads) = valueAndGradient(at: [w, unused]) { (w.value * w.value).sum() }
     XCTAssertEqual(value.item(), 5)
     XCTAssertEqual(grads[0].scalars, [2, -4])
