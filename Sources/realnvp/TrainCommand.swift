@@ -154,8 +154,8 @@ struct TrainCommand: ParsableCommand {
           + "but this data is \(train.fingerprint.source.name) (checksum \(train.fingerprint.checksum)); "
           + "give the run's --data.")
     }
-    let model = experiment.makeModel()
-    let point = try resumed.flatMap { try ResumeSource.load(into: model, from: $0.checkpoint) }
+    let model = try experiment.makeModel()
+    let point = try resumed.flatMap { try model.loadForResuming(from: $0.checkpoint) }
     let say = { (line: String) in if isLeader { print(line) } }
     let scalars = model.parameters.reduce(0) { $0 + $1.value.scalarCount }
     say(
@@ -275,7 +275,7 @@ struct TrainedModelOptions: ParsableArguments {
       return (try ExperimentConfiguration.named(record.configuration), try which.load(), which.dataset)
     }
     let experiment = try ExperimentConfiguration.named(config!)
-    let model = experiment.makeModel()
+    let model = try experiment.makeModel()
     try model.loadCheckpoint(from: URL(fileURLWithPath: checkpoint!))
     return (experiment, model, nil)
   }
@@ -328,9 +328,9 @@ struct EvaluateCommand: ParsableCommand {
     let (experiment, model, shippedData) = try trained.load()
     let directory = data ?? shippedData
     let test = try experiment.loadData(split: .test, directory: directory)
-    if reestimateBatchNorm > 0, let flowModel = model as? FlowModel {
+    if reestimateBatchNorm > 0 {
       let train = try experiment.loadData(split: .train, directory: directory)
-      let seen = flowModel.reestimateBatchNormStatistics(
+      let seen = model.reestimateBatchNormStatistics(
         on: train, batches: reestimateBatchNorm, batchSize: experiment.options.batchSize)
       print("Batch norm statistics re-estimated on \(seen) training images")
     }
@@ -384,24 +384,6 @@ struct SampleCommand: ParsableCommand {
       try ScatterPlot(samples, name: "samples", color: PlotColor.red).save(to: url)
     }
     print("Wrote \(count) samples to \(url.path)")
-  }
-}
-
-/// Loads `--resume`: a resume checkpoint gives its resume point, a plain one only its parameters.
-enum ResumeSource {
-  static func load(into model: DensityModel, from url: URL) throws -> TrainingResume? {
-    let contents = try SafeTensors.read(from: url)
-    if let recorded = contents.metadata["model"],
-      let found = try? JSONDecoder().decode(ModelDescription.self, from: Data(recorded.utf8)),
-      case let differences = found.differences(from: model.modelDescription), !differences.isEmpty
-    {
-      throw CheckpointMismatch.otherModel(path: url.path, differences: differences)
-    }
-    guard contents.metadata["trainingPosition"] != nil else {
-      try model.loadCheckpoint(from: url)
-      return nil
-    }
-    return try model.loadTrainingCheckpoint(from: url)
   }
 }
 

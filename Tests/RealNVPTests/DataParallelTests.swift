@@ -14,7 +14,7 @@ final class DataParallelTests: XCTestCase {
 
   /// Everything training leaves: parameters, running statistics and every step's loss.
   private func outcome(_ model: RealNVP2D, _ history: TrainingHistory) -> [[Float]] {
-    (model.parameters + model.buffers).map(\.value.scalars) + [history.stepLosses]
+    model.namedTensors.map(\.value.scalars) + [history.stepLosses]
   }
 
   func testAGroupOfOneTrainsExactlyAsNoGroup() throws {

@@ -66,14 +66,14 @@ final class FlowModelTests: XCTestCase {
     shared.couplingNetworks = .shared
     let separateModel = MultiScaleRealNVP(shape, seed: 0)
     let sharedModel = MultiScaleRealNVP(shared, seed: 0)
-    let names = separateModel.parameters.map(\.name)
+    let names = separateModel.namedParameters.map(\.name)
     XCTAssertTrue(
       names.contains("coupling0.net.s.in.bias") && names.contains("coupling0.net.t.in.bias"), "\(names)")
     // Two trunks of C outputs hold twice the trunk weights of one with 2C outputs, less the
     // output layer's share that both have once.
     func count(_ model: MultiScaleRealNVP, _ prefix: String) -> Int {
-      model.parameters.filter { $0.name.hasPrefix(prefix) && !$0.name.contains(".out.") }
-        .map(\.value.scalarCount).reduce(0, +)
+      model.namedParameters.filter { $0.name.hasPrefix(prefix) && !$0.name.contains(".out.") }
+        .map(\.parameter.value.scalarCount).reduce(0, +)
     }
     XCTAssertEqual(count(separateModel, "coupling0.net"), 2 * count(sharedModel, "coupling0.net"))
 
@@ -88,8 +88,8 @@ final class FlowModelTests: XCTestCase {
 
   func testThePostsToyModelIsTheDefaultAndEarlierToyRecordsStillRead() throws {
     let post = RealNVP2D(Toy2DArchitecture(), seed: 1)
-    XCTAssertEqual(post.couplings.count, 32)
-    let names = post.parameters.map(\.name)
+    XCTAssertEqual(post.modules(ofType: AffineCoupling.self).count, 32)
+    let names = post.namedParameters.map(\.name)
     XCTAssertTrue(
       names.contains("coupling0.net.s.hidden2.weight") && names.contains("coupling0.net.t.out.bias"),
       "\(names)")

@@ -52,7 +52,7 @@ final class ResumeTests: XCTestCase {
 
     XCTAssertEqual(rest.stepLosses, full.stepLosses, "the step losses after the resume")
     XCTAssertEqual(rest.epochs.map(\.trainLoss), full.epochs.map(\.trainLoss))
-    for (a, b) in zip(resumed.parameters + resumed.buffers, straight.parameters + straight.buffers) {
+    for (a, b) in zip(resumed.namedTensors, straight.namedTensors) {
       XCTAssertEqual(a.value.scalars, b.value.scalars, "\(a.name) differs after the resume")
     }
   }

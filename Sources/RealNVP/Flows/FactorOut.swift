@@ -3,7 +3,7 @@ import TensorCore
 /// The multi-scale split of Real NVP: the first half of the channels leaves for the latent, and
 /// the other half goes on through `rest` (the coarser scales). The output is flat, [N, D]: the
 /// factored-out half, then what `rest` returns.
-public final class FactorOut: Flow {
+public final class FactorOut: Module, Flow {
   /// The flow the kept half goes through; its output is flattened.
   public let rest: Flow
   /// The shape of this layer's input without the batch axis, [C, H, W].
@@ -43,18 +43,12 @@ public final class FactorOut: Flow {
     return (Tensor.concatenated([factored, kept.reshaped([n] + halfShape)], axis: 1), logDet)
   }
 
-  /// The rest's parameters.
-  public var parameters: [Parameter] { rest.parameters }
-
-  /// The rest's buffers.
-  public var buffers: [Parameter] { rest.buffers }
-
-  /// The rest.
-  public var sublayers: [Flow] { [rest] }
+  /// The rest, which a sequence holding this split names as its own layers.
+  public var arrangedFlows: [Flow]? { [rest] }
 }
 
 /// [N, C, H, W] to [N, C*H*W] and back; a permutation, so log|det J| = 0.
-public final class Flatten: Flow {
+public final class Flatten: Module, Flow {
   /// The shape of one input without the batch axis.
   public let inputShape: [Int]
 
@@ -72,7 +66,4 @@ public final class Flatten: Flow {
   public func inverse(_ z: Tensor) -> (output: Tensor, logAbsDet: Tensor) {
     (z.reshaped([z.shape[0]] + inputShape), .zeros([z.shape[0]]))
   }
-
-  /// No parameters.
-  public var parameters: [Parameter] { [] }
 }

@@ -7,9 +7,22 @@ import TensorCore
 /// `forward` maps data toward the latent space and `inverse` maps back; both return the output
 /// and log|det J| of the map they compute, one value per sample, so the log-density of a sample
 /// drawn through `inverse` is available too. In inference mode `inverse(forward(x))` gives `x`
-/// back and the two log-determinants cancel. Layers are classes: they hold `Parameter`s and, for
-/// batch norm, running statistics that training updates in place.
-public protocol Flow: AnyObject {
+/// back and the two log-determinants cancel (`checkFlow` verifies it, and the log-determinant,
+/// for any flow). Flows are modules: their parameters, buffers and checkpoint names come from
+/// their stored properties.
+///
+/// ```swift
+/// final class Shift: Module, Flow {
+///   let offset = Parameter(.zeros([1, 2]))
+///   func forward(_ x: Tensor, training: Bool) -> (output: Tensor, logAbsDet: Tensor) {
+///     (x + offset.value, .zeros([x.shape[0]]))
+///   }
+///   func inverse(_ z: Tensor) -> (output: Tensor, logAbsDet: Tensor) {
+///     (z - offset.value, .zeros([z.shape[0]]))
+///   }
+/// }
+/// ```
+public protocol Flow: Module {
   /// Maps `x` toward the latent space; returns the output and log|det d output / dx| per sample.
   ///
   /// With `training`, layers with running statistics update them and normalize with them.
@@ -19,27 +32,25 @@ public protocol Flow: AnyObject {
   /// log|det d output / dz| per sample, the negative of `forward`'s at that output.
   func inverse(_ z: Tensor) -> (output: Tensor, logAbsDet: Tensor)
 
-  /// The trainable parameters, listed plainly.
-  var parameters: [Parameter] { get }
+  /// What a `FlowSequence` calls layers of this type, before their count among the sequence's
+  /// layers of that name ("coupling" gives coupling0, coupling1, ...). By default the type's
+  /// name with a lowercase first letter.
+  static var layerName: String { get }
 
-  /// Non-trainable state (running statistics) that a checkpoint must save, by name.
-  var buffers: [Parameter] { get }
-
-  /// The flows this one is made of (empty for a single layer).
-  var sublayers: [Flow] { get }
+  /// For a flow that only arranges other flows (a sequence, a multi-scale split), those flows,
+  /// which an enclosing `FlowSequence` names as its own layers; nil for a layer (the default).
+  var arrangedFlows: [Flow]? { get }
 }
 
 extension Flow {
-  /// Flows without running statistics have no buffers.
-  public var buffers: [Parameter] { [] }
-
-  /// A single layer has no sublayers.
-  public var sublayers: [Flow] { [] }
-
-  /// This flow and every flow inside it of type `T`, outermost first, in layer order.
-  public func layers<T: Flow>(ofType type: T.Type) -> [T] {
-    ((self as? T).map { [$0] } ?? []) + sublayers.flatMap { $0.layers(ofType: type) }
+  /// The type's name with a lowercase first letter, without generic arguments.
+  public static var layerName: String {
+    let name = String(describing: Self.self).prefix { $0 != "<" }
+    return name.prefix(1).lowercased() + name.dropFirst()
   }
+
+  /// A layer arranges nothing.
+  public var arrangedFlows: [Flow]? { nil }
 
   /// Inference-mode forward pass.
   public func forward(_ x: Tensor) -> (output: Tensor, logAbsDet: Tensor) {
@@ -48,11 +59,11 @@ extension Flow {
 }
 
 /// Sums every dimension but the first: per-sample totals of an [N, ...] tensor.
-func sumPerSample(_ x: Tensor) -> Tensor {
+public func sumPerSample(_ x: Tensor) -> Tensor {
   x.rank == 1 ? x : x.sum(axes: Array(1..<x.rank))
 }
 
 /// A per-sample log-determinant that is the same for every sample of a batch of `n`.
-func constantLogAbsDet(_ value: Tensor, count n: Int) -> Tensor {
+public func constantLogAbsDet(_ value: Tensor, count n: Int) -> Tensor {
   Tensor.zeros([n]) + value
 }

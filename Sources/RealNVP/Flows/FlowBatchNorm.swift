@@ -9,26 +9,27 @@ import TensorCore
 /// the running variance takes the unbiased batch variance, as PyTorch does) and then used to
 /// normalize, with gradients flowing through the batch's share. In inference the layer is
 /// exactly invertible. log|det J| = -1/2 sum log(var + eps) over every dimension.
-public final class FlowBatchNorm: Flow {
+public final class FlowBatchNorm: Module, Flow {
   /// Running mean, shaped to broadcast ([1, C, 1, 1] or [1, D]).
-  public let runningMean: Parameter
+  public let runningMean: Buffer
   /// Running (unbiased) variance, shaped like `runningMean`.
-  public let runningVariance: Parameter
+  public let runningVariance: Buffer
   /// Weight of the newest batch in the running averages (0.005 in the post).
   public var momentum: Float
   /// Added to the variance before the square root.
   public let epsilon: Float
 
   /// Creates the layer for `channels` channels (or dimensions when `vector`).
-  public init(
-    channels: Int, vector: Bool = false, momentum: Float = 0.005, epsilon: Float = 1e-5, name: String
-  ) {
+  public init(channels: Int, vector: Bool = false, momentum: Float = 0.005, epsilon: Float = 1e-5) {
     let shape = vector ? [1, channels] : [1, channels, 1, 1]
-    runningMean = Parameter(.zeros(shape), name: "\(name).runningMean")
-    runningVariance = Parameter(.ones(shape), name: "\(name).runningVariance")
+    runningMean = Buffer(.zeros(shape))
+    runningVariance = Buffer(.ones(shape))
     self.momentum = momentum
     self.epsilon = epsilon
   }
+
+  /// "batchNorm": a sequence names these batchNorm0, batchNorm1, ...
+  public static var layerName: String { "batchNorm" }
 
   private func reductionAxes(_ x: Tensor) -> [Int] { x.rank == 4 ? [0, 2, 3] : [0] }
 
@@ -43,7 +44,7 @@ public final class FlowBatchNorm: Flow {
       let axes = reductionAxes(x)
       let count = Float(axes.map { x.shape[$0] }.reduce(1, *))
       precondition(count > 1, "Batch norm in training needs more than one value per channel, got \(x.shape)")
-      let (batchMean, unbiased) = batchMoments(x, axes: axes, count: count)
+      let (batchMean, unbiased) = batchMoments(x, axes: axes)
       mean = (1 - momentum) * mean + momentum * batchMean
       variance = (1 - momentum) * variance + momentum * unbiased
       runningMean.value = mean.detached()
@@ -54,33 +55,29 @@ public final class FlowBatchNorm: Flow {
     return ((x - mean) * exp(logScale), constantLogAbsDet(logDet, count: x.shape[0]))
   }
 
-  /// The batch mean and unbiased variance per channel. In data-parallel training they are over
-  /// the global batch: sums across the group's ranks (whose shards are equally large), with
-  /// gradients summed back across them, so that every rank normalizes exactly as one process
-  /// holding the whole batch would.
-  private func batchMoments(_ x: Tensor, axes: [Int], count: Float) -> (mean: Tensor, unbiased: Tensor) {
-    guard let group = CurrentReplicaGroup.group, group.worldSize > 1 else {
-      return (
-        x.mean(axes: axes, keepDims: true), x.variance(axes: axes, keepDims: true) * (count / (count - 1))
-      )
-    }
-    let total = count * Float(group.worldSize)
-    let acrossRanks = { (t: Tensor) in group.allreduceSum(t, purpose: .batchNorm) }
-    let mean = x.sum(axes: axes, keepDims: true).summedAcrossProcesses(acrossRanks) * (1 / total)
-    let squares = (x - mean).squared().sum(axes: axes, keepDims: true).summedAcrossProcesses(acrossRanks)
-    return (mean, squares * (1 / (total - 1)))
-  }
-
   /// x = y * sqrt(var + eps) + mean with the running statistics; log|det| = 1/2 sum log(var + eps).
   public func inverse(_ z: Tensor) -> (output: Tensor, logAbsDet: Tensor) {
     let variance = runningVariance.value + epsilon
     let logDet = 0.5 * log(variance).sum() * sitesPerChannel(z)
     return (z * sqrt(variance) + runningMean.value, constantLogAbsDet(logDet, count: z.shape[0]))
   }
+}
 
-  /// No trainable parameters.
-  public var parameters: [Parameter] { [] }
-
-  /// The running mean and variance.
-  public var buffers: [Parameter] { [runningMean, runningVariance] }
+/// The mean and unbiased variance of `x` over `axes` (kept as dimensions of size 1).
+///
+/// In data-parallel training they are over the global batch: sums across the group's ranks
+/// (whose shards are equally large), with gradients summed back across them, so that every
+/// rank gets exactly what one process holding the whole batch would.
+public func batchMoments(_ x: Tensor, axes: [Int]) -> (mean: Tensor, unbiasedVariance: Tensor) {
+  let count = Float(axes.map { x.shape[$0] }.reduce(1, *))
+  guard let group = CurrentReplicaGroup.group, group.worldSize > 1 else {
+    return (
+      x.mean(axes: axes, keepDims: true), x.variance(axes: axes, keepDims: true) * (count / (count - 1))
+    )
+  }
+  let total = count * Float(group.worldSize)
+  let acrossRanks = { (t: Tensor) in group.allreduceSum(t, purpose: .batchNorm) }
+  let mean = x.sum(axes: axes, keepDims: true).summedAcrossProcesses(acrossRanks) * (1 / total)
+  let squares = (x - mean).squared().sum(axes: axes, keepDims: true).summedAcrossProcesses(acrossRanks)
+  return (mean, squares * (1 / (total - 1)))
 }

@@ -1,7 +1,12 @@
 import TensorCore
 
 /// Flows applied in order; log-determinants add up and the inverse runs in reverse order.
-public final class FlowSequence: Flow {
+///
+/// Each layer is named after its kind and its count among the layers of that kind
+/// (`Flow.layerName`): coupling0, batchNorm0, coupling1, ... Layers of flows that only arrange
+/// others (a nested sequence, a `FactorOut`'s rest) are named as this sequence's own, so the
+/// couplings of a multi-scale model are coupling0 to couplingN across its scales.
+public final class FlowSequence: Module, Flow {
   /// The layers, applied first to last by `forward`.
   public let layers: [Flow]
 
@@ -34,12 +39,26 @@ public final class FlowSequence: Flow {
     return (h, total)
   }
 
-  /// All layers' parameters, in layer order.
-  public var parameters: [Parameter] { layers.flatMap(\.parameters) }
-
-  /// All layers' buffers, in layer order.
-  public var buffers: [Parameter] { layers.flatMap(\.buffers) }
-
   /// The layers.
-  public var sublayers: [Flow] { layers }
+  public var arrangedFlows: [Flow]? { layers }
+
+  /// The layers, named by kind and count, with arranging flows' layers taken in.
+  public override var items: [ModuleItem] {
+    var counts: [String: Int] = [:]
+    var items: [ModuleItem] = []
+    func name(_ layer: Flow) {
+      if let arranged = layer.arrangedFlows {
+        precondition(
+          Module.reflectedItems(of: layer).allSatisfy { if case .module = $0 { true } else { false } },
+          "\(type(of: layer)) arranges other flows and must hold no parameters or buffers of its own")
+        arranged.forEach(name)
+        return
+      }
+      let kind = type(of: layer).layerName
+      items.append(.module("\(kind)\(counts[kind, default: 0])", layer))
+      counts[kind, default: 0] += 1
+    }
+    layers.forEach(name)
+    return items
+  }
 }

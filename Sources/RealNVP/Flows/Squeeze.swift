@@ -2,9 +2,9 @@ import TensorCore
 
 /// The squeeze step: 2x2 space-to-depth in PyTorch's PixelUnshuffle order
 /// ([N, C, H, W] -> [N, 4C, H/2, W/2]); a permutation, so log|det J| = 0.
-public final class Squeeze: Flow {
+public final class Squeeze: Module, Flow {
   /// Creates the layer.
-  public init() {}
+  public override init() {}
 
   /// Space to depth.
   public func forward(_ x: Tensor, training: Bool) -> (output: Tensor, logAbsDet: Tensor) {
@@ -18,7 +18,4 @@ public final class Squeeze: Flow {
   public func inverse(_ z: Tensor) -> (output: Tensor, logAbsDet: Tensor) {
     (pixelShuffle(z, 2), .zeros([z.shape[0]]))
   }
-
-  /// No parameters.
-  public var parameters: [Parameter] { [] }
 }

@@ -1,34 +1,47 @@
+import Foundation
+
 /// Which model a run trained, with enough detail to build it again.
 public enum ModelDescription: Equatable, Sendable {
   /// `RealNVP2D(architecture, seed:)`.
   case toy2D(Toy2DArchitecture, seed: UInt64)
   /// `MultiScaleRealNVP(architecture, seed:)`.
   case multiScale(Architecture, seed: UInt64)
+  /// Any other model: its type's name and the settings it records (a `ConfigurableModel`'s
+  /// configuration, from which a registered type is built again).
+  case custom(CustomModelDescription)
 
-  /// Builds a fresh model (same initialization as the recorded run).
-  public func makeModel() -> DensityModel {
+  /// Builds a fresh model (same initialization as the recorded run). A custom model's type
+  /// must have been registered (`ConfigurableModel.register()`); otherwise, and when its
+  /// settings do not decode, this throws `ModelDescriptionError`.
+  public func makeModel() throws -> DensityModel {
     switch self {
     case .toy2D(let architecture, let seed): return RealNVP2D(architecture, seed: seed)
     case .multiScale(let architecture, let seed): return MultiScaleRealNVP(architecture, seed: seed)
+    case .custom(let description): return try ModelRegistry.build(description)
     }
   }
 
-  /// The seed the parameters are drawn from; setting it keeps everything else.
+  /// The seed the parameters are drawn from (a custom model's "seed" setting, 0 without one);
+  /// setting it keeps everything else.
   public var seed: UInt64 {
     get {
       switch self {
       case .toy2D(_, let seed), .multiScale(_, let seed): return seed
+      case .custom(let description): return description.settings["seed"].flatMap { UInt64($0) } ?? 0
       }
     }
     set {
       switch self {
       case .toy2D(let architecture, _): self = .toy2D(architecture, seed: newValue)
       case .multiScale(let architecture, _): self = .multiScale(architecture, seed: newValue)
+      case .custom(var description):
+        description.settings["seed"] = "\(newValue)"
+        self = .custom(description)
       }
     }
   }
 
-  /// The multi-scale architecture, or nil for the 2D model.
+  /// The multi-scale architecture, or nil for other models.
   public var architecture: Architecture? {
     if case .multiScale(let architecture, _) = self { return architecture }
     return nil
@@ -52,6 +65,8 @@ public enum ModelDescription: Equatable, Sendable {
         "preprocessing": "\(a.preprocessing)", "couplingNetworks": a.couplingNetworks.rawValue,
         "modelSeed": "\(seed)",
       ]
+    case .custom(let description):
+      return description.settings.merging(["model": description.name]) { _, name in name }
     }
   }
 
@@ -66,12 +81,13 @@ public enum ModelDescription: Equatable, Sendable {
 
 // MARK: - Coding
 
-/// As JSON: `{"toy2D": {"_0": ARCHITECTURE, "seed": N}}` or `{"multiScale": {...}}`. Records
+/// As JSON: `{"toy2D": {"_0": ARCHITECTURE, "seed": N}}`, `{"multiScale": {...}}` or
+/// `{"custom": {"name": NAME, "settings": {...}}}`. Records
 /// written before the 2D architecture had a type hold `{"toy2D": {"couplings", "hidden",
 /// "batchNorm", "seed"}}`, which reads as the shared MLP of those sizes.
 extension ModelDescription: Codable {
   private enum Kind: String, CodingKey {
-    case toy2D, multiScale
+    case toy2D, multiScale, custom
   }
 
   private enum PayloadKeys: String, CodingKey {
@@ -82,6 +98,10 @@ extension ModelDescription: Codable {
   /// Reads either kind, including 2D records in the earlier flat form.
   public init(from decoder: Decoder) throws {
     let kinds = try decoder.container(keyedBy: Kind.self)
+    if kinds.contains(.custom) {
+      self = .custom(try kinds.decode(CustomModelDescription.self, forKey: .custom))
+      return
+    }
     if kinds.contains(.multiScale) {
       let payload = try kinds.nestedContainer(keyedBy: PayloadKeys.self, forKey: .multiScale)
       self = .multiScale(
@@ -115,6 +135,8 @@ extension ModelDescription: Codable {
       var payload = kinds.nestedContainer(keyedBy: PayloadKeys.self, forKey: .multiScale)
       try payload.encode(architecture, forKey: .architecture)
       try payload.encode(seed, forKey: .seed)
+    case .custom(let description):
+      try kinds.encode(description, forKey: .custom)
     }
   }
 }

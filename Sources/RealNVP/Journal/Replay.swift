@@ -66,7 +66,7 @@ extension Journal {
     let count = min(epochs ?? record.epochs.count, record.epochs.count)
     var options = record.options
     options.epochs = count
-    let model = record.model.makeModel()
+    let model = try record.model.makeModel()
     let history = try trainingLoop(
       model, on: data, validation: validation, options: options, reporter: nil, onEpoch: { _ in })
     let comparisons = zip(record.epochs, history.epochs).map { recorded, replayed in

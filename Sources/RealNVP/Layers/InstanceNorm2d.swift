@@ -1,7 +1,7 @@
 import TensorCore
 
 /// Instance normalization over H x W per sample and channel, with a learned scale and offset.
-public final class InstanceNorm2d {
+public final class InstanceNorm2d: Module {
   /// The per-channel scale: [C], starting at 1.
   public let scale: Parameter
   /// The per-channel offset: [C], starting at 0.
@@ -10,9 +10,9 @@ public final class InstanceNorm2d {
   public let epsilon: Float
 
   /// Creates the layer for `channels` channels.
-  public init(channels: Int, epsilon: Float = 1e-5, name: String) {
-    scale = Parameter(.ones([channels]), name: "\(name).scale")
-    offset = Parameter(.zeros([channels]), name: "\(name).offset")
+  public init(channels: Int, epsilon: Float = 1e-5) {
+    scale = Parameter(.ones([channels]))
+    offset = Parameter(.zeros([channels]))
     self.epsilon = epsilon
   }
 
@@ -25,7 +25,4 @@ public final class InstanceNorm2d {
   public func withReLU(_ x: Tensor) -> Tensor {
     instanceNorm(x, scale: scale.value, offset: offset.value, epsilon: epsilon, fusedReLU: true)
   }
-
-  /// The scale and the offset.
-  public var parameters: [Parameter] { [scale, offset] }
 }

@@ -1,7 +1,7 @@
 import TensorCore
 
 /// A fully connected layer y = x W^T + b for [N, in] inputs.
-public final class Linear {
+public final class Linear: Module {
   /// The weight: [out, in].
   public let weight: Parameter
   /// The bias: [out].
@@ -9,20 +9,15 @@ public final class Linear {
 
   /// A layer initialized like PyTorch's default, or at zero with `zeroInitialized`.
   public init(
-    inFeatures: Int, outFeatures: Int, zeroInitialized: Bool = false, name: String,
-    using rng: inout RandomGenerator
+    inFeatures: Int, outFeatures: Int, zeroInitialized: Bool = false, using rng: inout RandomGenerator
   ) {
     let bound = zeroInitialized ? 0 : 1 / Float(inFeatures).squareRoot()
-    weight = Parameter(
-      .uniform([outFeatures, inFeatures], low: -bound, high: bound, using: &rng), name: "\(name).weight")
-    bias = Parameter(.uniform([outFeatures], low: -bound, high: bound, using: &rng), name: "\(name).bias")
+    weight = Parameter(.uniform([outFeatures, inFeatures], low: -bound, high: bound, using: &rng))
+    bias = Parameter(.uniform([outFeatures], low: -bound, high: bound, using: &rng))
   }
 
   /// Maps [N, in] to [N, out].
   public func callAsFunction(_ x: Tensor) -> Tensor {
     matmul(x, weight.value.transposed()) + bias.value
   }
-
-  /// The weight and the bias.
-  public var parameters: [Parameter] { [weight, bias] }
 }

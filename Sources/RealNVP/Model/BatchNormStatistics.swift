@@ -1,10 +1,8 @@
 import TensorCore
 
-extension FlowModel {
+extension DensityModel {
   /// Every batch-norm layer of the preprocessing and the flow, in flow order.
-  public var batchNormLayers: [FlowBatchNorm] {
-    (preprocessing?.layers(ofType: FlowBatchNorm.self) ?? []) + flow.layers(ofType: FlowBatchNorm.self)
-  }
+  public var batchNormLayers: [FlowBatchNorm] { modules(ofType: FlowBatchNorm.self) }
 
   /// Replaces every batch-norm layer's running statistics with their equally weighted average
   /// over `batches` random batches of `data` at the current parameters (as PyTorch's

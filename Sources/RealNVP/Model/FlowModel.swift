@@ -1,53 +1,105 @@
 import TensorCore
 
-/// A normalizing-flow density model: preprocessing, then a flow, then a base distribution.
+/// A normalizing-flow density model: preprocessing, then a flow, then a base distribution
+/// (nflows' `Flow(transform, distribution)`).
 ///
-/// Everything else follows from those three, once: the negative log-likelihood (the base's
+/// Everything else follows from those, once: the negative log-likelihood (the base's
 /// log-probability plus the flow's and the preprocessing's log-determinants), bits/dim, sampling
-/// with a temperature, the log-density of samples, encode and decode. `RealNVP2D` and
-/// `MultiScaleRealNVP` are configurations of it.
-public class FlowModel: DensityModel {
+/// with a temperature, the log-density of samples, encode and decode. Any flow makes a model
+/// that trains, checkpoints, journals and resumes like the built-ins, which are configurations
+/// of it (`RealNVP2D`, `MultiScaleRealNVP`).
+///
+/// ```swift
+/// var rng = RandomGenerator(seed: 0)
+/// let flow = FlowSequence((0..<4).map { i in
+///   AffineCoupling(
+///     mask: .vector(parity: i % 2),
+///     network: MLPCouplingNetwork(dimensions: 2, hidden: 64, using: &rng), channels: 2)
+/// })
+/// let model = FlowModel(flow: flow, base: StandardNormal(shape: [2]), sampleShape: [2])
+/// ```
+///
+/// The flow's parameters are named at the model's level ("coupling0.scale"), the
+/// preprocessing's under "preprocessing". Two tensors that get the same name are a mistake
+/// reported when the model is built.
+open class FlowModel: Module, DensityModel {
   /// Maps data (dequantized pixels) to the flow's input; nil for data the flow takes as it is.
   public let preprocessing: Flow?
   /// Maps the preprocessed data to the latent.
-  public let flow: Flow
+  @Key("") public private(set) var flow: Flow
   /// The latent's distribution.
   public let base: Distribution
-  /// Every coupling layer (their scales are regularized).
-  public let couplings: [AffineCoupling]
   /// The shape of one sample of data, without the batch axis.
   public let sampleShape: [Int]
   /// Whether the data are 8-bit pixels: dequantized with uniform noise in the likelihood, and
   /// rounded down and clamped to 0...255 when sampled.
   public let isQuantized: Bool
-  /// How to build this model again.
-  public let modelDescription: ModelDescription
+  private let recordedDescription: ModelDescription?
 
-  /// Assembles a model; `couplings` lists the coupling layers inside `flow`.
-  init(
-    preprocessing: Flow?, flow: Flow, base: Distribution, couplings: [AffineCoupling], sampleShape: [Int],
-    isQuantized: Bool, modelDescription: ModelDescription
+  /// Assembles a model from a flow to `base`'s latent space, for samples shaped `sampleShape`
+  /// (without the batch axis). With `isQuantized` the data are 8-bit pixels (see the property).
+  /// `description` is what the journal records; by default the model's type name with the
+  /// flow's layers, the sample shape and the parameter count.
+  public init(
+    flow: Flow, preprocessing: Flow? = nil, base: Distribution, sampleShape: [Int], isQuantized: Bool = false,
+    description: ModelDescription? = nil
   ) {
+    precondition(
+      !sampleShape.isEmpty && sampleShape.allSatisfy { $0 > 0 },
+      "A model's sample shape needs positive sizes, got \(sampleShape)")
     self.preprocessing = preprocessing
-    self.flow = flow
     self.base = base
-    self.couplings = couplings
     self.sampleShape = sampleShape
     self.isQuantized = isQuantized
-    self.modelDescription = modelDescription
+    self.recordedDescription = description
+    super.init()
+    self.flow = flow
+    let clashes = nameClashes
+    precondition(
+      clashes.isEmpty,
+      "Two tensors of this model have the same name, so a checkpoint cannot tell them apart: "
+        + clashes.joined(separator: "; "))
   }
 
   /// Dimensions of one sample (D in bits/dim).
   public var dimensions: Int { sampleShape.reduce(1, *) }
 
+  /// How to build this model again: the description given when it was built, a
+  /// `ConfigurableModel`'s configuration, or the type's name with the flow's layers, the sample
+  /// shape and the parameter count.
+  open var modelDescription: ModelDescription {
+    if let recordedDescription { return recordedDescription }
+    if let configurable = self as? any ConfigurableModel { return describe(configurable) }
+    return .custom(
+      CustomModelDescription(
+        name: String(describing: type(of: self)),
+        settings: [
+          "flow": layerSummary, "sampleShape": "\(sampleShape)",
+          "parameters": "\(parameters.reduce(0) { $0 + $1.value.scalarCount })",
+        ]))
+  }
+
+  private func describe<Model: ConfigurableModel>(_ model: Model) -> ModelDescription {
+    Model.describe(model.configuration)
+  }
+
+  /// The flow's layers by kind and count, in order of first appearance: "coupling x8, batchNorm x7".
+  public var layerSummary: String {
+    var order: [String] = []
+    var counts: [String: Int] = [:]
+    for layer in modules(ofType: Flow.self) where layer.arrangedFlows == nil {
+      let kind = type(of: layer).layerName
+      if counts[kind] == nil { order.append(kind) }
+      counts[kind, default: 0] += 1
+    }
+    return order.map { "\($0) x\(counts[$0]!)" }.joined(separator: ", ")
+  }
+
   // MARK: - Density
 
-  /// -log p(x) in nats per sample; pixels are dequantized with noise from `rng` first.
-  public func negativeLogLikelihood(_ batch: Tensor, training: Bool, using rng: inout RandomGenerator)
-    -> Tensor
-  {
-    negativeLogLikelihood(
-      dequantized: isQuantized ? dequantize(batch, using: &rng) : batch, training: training)
+  /// Pixels plus uniform noise from `rng` when the data are quantized; else the batch as it is.
+  public func dequantize(_ batch: Tensor, using rng: inout RandomGenerator) -> Tensor {
+    isQuantized ? RealNVP.dequantize(batch, using: &rng) : batch
   }
 
   /// -log p in nats per sample of data already continuous (pixels dequantized into [0, 256) by
@@ -58,15 +110,6 @@ public class FlowModel: DensityModel {
     let (z, flowLogDet) = flow.forward(input, training: training)
     return -(base.logProbability(z) + flowLogDet + preLogDet)
   }
-
-  /// 5e-5 * sum of squared coupling scales.
-  public var regularization: Tensor { scaleRegularization(couplings) }
-
-  /// All parameters, in flow order.
-  public var parameters: [Parameter] { (preprocessing?.parameters ?? []) + flow.parameters }
-
-  /// All running statistics, in flow order.
-  public var buffers: [Parameter] { (preprocessing?.buffers ?? []) + flow.buffers }
 
   // MARK: - Encode, decode, sample
 

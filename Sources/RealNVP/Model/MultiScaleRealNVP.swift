@@ -25,32 +25,25 @@ public final class MultiScaleRealNVP: FlowModel {
     self.architecture = a
     self.seed = seed
     var rng = RandomGenerator(seed: seed)
-    var couplings: [AffineCoupling] = []
 
+    // Each coupling normalizes its output with batch norm when the architecture says so; the
+    // sequence names them coupling0, coupling1, ... in the order they are made.
     func couplingStack(_ masks: [CouplingMask], channels: Int, hidden: Int) -> [Flow] {
-      var layers: [Flow] = []
-      for mask in masks {
-        let name = "coupling\(couplings.count)"
+      masks.map { mask in
         let net: CouplingNetwork =
           switch a.couplingNetworks {
           case .separate:
             SeparateResNetCouplingNetwork(
               channels: channels, hidden: hidden, blocks: a.residualBlocks, weightNorm: a.weightNorm,
-              name: "\(name).net", using: &rng)
+              using: &rng)
           case .shared:
             ResNetCouplingNetwork(
               channels: channels, hidden: hidden, blocks: a.residualBlocks, weightNorm: a.weightNorm,
-              name: "\(name).net", using: &rng)
+              using: &rng)
           }
-        let coupling = AffineCoupling(mask: mask, network: net, channels: channels, name: name)
-        couplings.append(coupling)
-        layers.append(coupling)
-        if a.batchNorm {
-          layers.append(
-            FlowBatchNorm(channels: channels, momentum: a.batchNormMomentum, name: "\(name).batchNorm"))
-        }
+        let batchNorm = a.batchNorm ? FlowBatchNorm(channels: channels, momentum: a.batchNormMomentum) : nil
+        return AffineCoupling(mask: mask, network: net, channels: channels, batchNorm: batchNorm)
       }
-      return layers
     }
 
     // Layers are made scale by scale (the order parameters are drawn and named in), then nested
@@ -78,10 +71,10 @@ public final class MultiScaleRealNVP: FlowModel {
     }
     self.latentShapes = latentShapes
     super.init(
-      preprocessing: PreprocessingFlow(a.preprocessing), flow: flow,
+      flow: flow, preprocessing: PreprocessingFlow(a.preprocessing),
       base: StandardNormal(shape: [a.dimensions]),
-      couplings: couplings, sampleShape: [a.channels, a.height, a.width], isQuantized: true,
-      modelDescription: .multiScale(a, seed: seed))
+      sampleShape: [a.channels, a.height, a.width], isQuantized: true, description: .multiScale(a, seed: seed)
+    )
   }
 
   // MARK: - The flow in flow-input space

@@ -47,7 +47,7 @@ public enum Preprocessing: Equatable, Codable, Sendable {
 }
 
 /// A `Preprocessing` as a flow layer: the first step of an image model's flow.
-public final class PreprocessingFlow: Flow {
+public final class PreprocessingFlow: Module, Flow {
   /// The transform.
   public let preprocessing: Preprocessing
 
@@ -61,9 +61,6 @@ public final class PreprocessingFlow: Flow {
 
   /// Flow inputs to pixel values.
   public func inverse(_ z: Tensor) -> (output: Tensor, logAbsDet: Tensor) { preprocessing.inverse(z) }
-
-  /// No parameters.
-  public var parameters: [Parameter] { [] }
 }
 
 /// Uniform dequantization: integer pixels plus U[0, 1) noise, a continuous density whose

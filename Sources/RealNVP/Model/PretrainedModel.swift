@@ -59,7 +59,7 @@ public enum PretrainedModel: String, CaseIterable, Sendable {
   }
 
   /// Loads the checkpoint after checking its sha256 against the record.
-  public func load(from directory: URL = PretrainedModel.directory) throws -> FlowModel {
+  public func load(from directory: URL = PretrainedModel.directory) throws -> MultiScaleRealNVP {
     let record = try record(in: directory)
     let url = directory.appendingPathComponent(checkpointFile)
     guard let bytes = FileManager.default.contents(atPath: url.path) else {
@@ -70,11 +70,12 @@ public enum PretrainedModel: String, CaseIterable, Sendable {
       throw PretrainedModelError.checksumMismatch(path: url.path, expected: record.sha256, found: digest)
     }
     let configuration = try ExperimentConfiguration.named(record.configuration)
-    guard let model = configuration.makeModel() as? FlowModel else {
+    guard case .multiScale(let architecture, let seed) = configuration.model else {
       throw PretrainedModelError.badRecord(
         path: directory.appendingPathComponent(recordFile).path,
-        reason: "configuration \(record.configuration) is not a flow model")
+        reason: "configuration \(record.configuration) is not a multi-scale Real NVP")
     }
+    let model = MultiScaleRealNVP(architecture, seed: seed)
     try model.loadCheckpoint(from: url)
     return model
   }
@@ -149,10 +150,6 @@ extension MultiScaleRealNVP {
   /// The trained model shipped under `models/` (see `PretrainedModel`), checked against its
   /// record's sha256.
   public static func pretrained(_ which: PretrainedModel) throws -> MultiScaleRealNVP {
-    let model = try which.load()
-    guard let multiScale = model as? MultiScaleRealNVP else {
-      preconditionFailure("The shipped \(which.rawValue) model is not a multi-scale Real NVP")
-    }
-    return multiScale
+    try which.load()
   }
 }

@@ -13,32 +13,28 @@ public final class RealNVP2D: FlowModel {
     precondition(a.couplings >= 1, "RealNVP2D needs at least one coupling, got \(a.couplings)")
     self.architecture = a
     var rng = RandomGenerator(seed: seed)
-    var couplings: [AffineCoupling] = []
     var layers: [Flow] = []
+    // The sequence names them coupling0, batchNorm0, coupling1, ...
     for i in 0..<a.couplings {
-      let name = "coupling\(i).net"
       let net: CouplingNetwork =
         switch a.couplingNetworks {
         case .separate:
           SeparateMLPCouplingNetwork(
-            dimensions: 2, hidden: a.hidden, layers: a.hiddenLayers, boundedShift: a.boundedShift, name: name,
-            using: &rng)
+            dimensions: 2, hidden: a.hidden, layers: a.hiddenLayers, boundedShift: a.boundedShift, using: &rng
+          )
         case .shared:
           MLPCouplingNetwork(
-            dimensions: 2, hidden: a.hidden, layers: a.hiddenLayers, boundedShift: a.boundedShift, name: name,
-            using: &rng)
+            dimensions: 2, hidden: a.hidden, layers: a.hiddenLayers, boundedShift: a.boundedShift, using: &rng
+          )
         }
-      let coupling = AffineCoupling(
-        mask: .vector(parity: i % 2), network: net, channels: 2, name: "coupling\(i)")
-      couplings.append(coupling)
-      layers.append(coupling)
+      layers.append(AffineCoupling(mask: .vector(parity: i % 2), network: net, channels: 2))
       if a.batchNorm && i < a.couplings - 1 {
-        layers.append(FlowBatchNorm(channels: 2, vector: true, name: "batchNorm\(i)"))
+        layers.append(FlowBatchNorm(channels: 2, vector: true))
       }
     }
     super.init(
-      preprocessing: nil, flow: FlowSequence(layers), base: StandardNormal(shape: [2]), couplings: couplings,
-      sampleShape: [2], isQuantized: false, modelDescription: .toy2D(a, seed: seed))
+      flow: FlowSequence(layers), base: StandardNormal(shape: [2]), sampleShape: [2],
+      description: .toy2D(a, seed: seed))
   }
 
   /// `couplings` couplings, each with one MLP of two hidden layers of `hidden` units giving

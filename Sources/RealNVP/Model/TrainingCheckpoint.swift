@@ -1,6 +1,9 @@
 import Foundation
 import TensorCore
 
+/// The name prefixes of the optimizer's moments in a training checkpoint.
+let optimizerTensorPrefixes = ["adam.m.", "adam.v."]
+
 extension DensityModel {
   /// Writes the model's tensors and a training run's resume point (the optimizer's moments as
   /// `adam.m.NAME` and `adam.v.NAME` tensors, the position as JSON metadata) to one safetensors
@@ -11,10 +14,10 @@ extension DensityModel {
     -> CheckpointReference
   {
     var extra: [String: SafeTensors.Entry] = [:]
-    for (index, parameter) in parameters.enumerated() {
+    for (index, (name, parameter)) in namedParameters.enumerated() {
       let shape = parameter.value.shape
-      extra["adam.m.\(parameter.name)"] = (shape, resume.optimizer.firstMoments[index])
-      extra["adam.v.\(parameter.name)"] = (shape, resume.optimizer.secondMoments[index])
+      extra["adam.m.\(name)"] = (shape, resume.optimizer.firstMoments[index])
+      extra["adam.v.\(name)"] = (shape, resume.optimizer.secondMoments[index])
     }
     var meta = metadata
     meta["trainingPosition"] = String(decoding: try JSONEncoder().encode(resume.position), as: UTF8.self)
@@ -24,36 +27,44 @@ extension DensityModel {
   }
 
   /// Loads the model's tensors from a file written by `saveTrainingCheckpoint` and returns the
-  /// resume point; a file without one (a plain checkpoint), or one written by a model with other
-  /// settings, is a `CheckpointMismatch` (`otherModel` lists the settings that differ).
-  /// Everything is checked before the model changes.
+  /// resume point. A file without one (a plain checkpoint) is `CheckpointMismatch.notResumable`;
+  /// one written by a model with other settings or other tensors is `.otherModel`, listing the
+  /// settings and the names that differ. Everything is checked before the model changes.
   public func loadTrainingCheckpoint(from url: URL) throws -> TrainingResume {
-    let contents = try SafeTensors.read(from: url)
-    try checkSameModel(contents, path: url.path)
-    guard let positionText = contents.metadata["trainingPosition"],
-      let step = contents.metadata["adamStep"].flatMap(Int.init)
-    else { throw CheckpointMismatch.notResumable(path: url.path) }
-    let position: TrainingPosition
-    do {
-      position = try JSONDecoder().decode(TrainingPosition.self, from: Data(positionText.utf8))
-    } catch {
+    guard let resume = try loadForResuming(from: url) else {
       throw CheckpointMismatch.notResumable(path: url.path)
     }
-    var (first, second): ([[Float]], [[Float]]) = ([], [])
-    for parameter in parameters {
-      for (prefix, into) in [("adam.m.", 0), ("adam.v.", 1)] {
-        let name = prefix + parameter.name
-        guard let entry = contents.tensors[name] else {
-          throw CheckpointMismatch.missingTensor(name: name, path: url.path)
-        }
-        guard entry.shape == parameter.value.shape else {
-          throw CheckpointMismatch.wrongShape(
-            name: name, expected: parameter.value.shape, found: entry.shape, path: url.path)
-        }
-        if into == 0 { first.append(entry.scalars) } else { second.append(entry.scalars) }
-      }
+    return resume
+  }
+
+  /// Loads a checkpoint to go on training from: a training checkpoint's tensors and resume
+  /// point, or a plain checkpoint's tensors and nil (a new run starts from its parameters).
+  /// Either must come from a model with this one's settings and tensors (`CheckpointMismatch`).
+  public func loadForResuming(from url: URL) throws -> TrainingResume? {
+    let contents = try SafeTensors.read(from: url)
+    guard contents.metadata["trainingPosition"] != nil else {
+      try load(contents, path: url.path, requireSameSettings: true)
+      return nil
     }
-    try load(contents, path: url.path)
+    guard let positionText = contents.metadata["trainingPosition"],
+      let step = contents.metadata["adamStep"].flatMap(Int.init),
+      let position = try? JSONDecoder().decode(TrainingPosition.self, from: Data(positionText.utf8))
+    else { throw CheckpointMismatch.notResumable(path: url.path) }
+    try check(contents, path: url.path, requireSameSettings: true)
+    let named = namedParameters
+    let moments = named.map { "adam.m.\($0.name)" } + named.map { "adam.v.\($0.name)" }
+    let optimizerTensors = TensorDifferences(
+      model: Dictionary(
+        uniqueKeysWithValues: zip(moments, (named + named).map(\.parameter.value.shape))),
+      file: contents.tensors.filter { name, _ in optimizerTensorPrefixes.contains { name.hasPrefix($0) } }
+        .mapValues(\.shape))
+    guard optimizerTensors.isEmpty else {
+      throw CheckpointMismatch.otherModel(
+        path: url.path, settings: settingsDifferences(contents), tensors: optimizerTensors)
+    }
+    try load(contents, path: url.path, requireSameSettings: true)
+    let first = named.map { contents.tensors["adam.m.\($0.name)"]!.scalars }
+    let second = named.map { contents.tensors["adam.v.\($0.name)"]!.scalars }
     return TrainingResume(
       position: position, optimizer: Adam.State(step: step, firstMoments: first, secondMoments: second),
       runID: contents.metadata["runID"])

@@ -40,6 +40,6 @@ extension ExperimentConfiguration {
   /// The `--data` name of Fashion-MNIST from Debian's dataset-fashion-mnist.
   public static let fashionMNISTDataName = "fashion-mnist"
 
-  /// Builds a fresh model for this experiment.
-  public func makeModel() -> DensityModel { model.makeModel() }
+  /// Builds a fresh model for this experiment (see `ModelDescription.makeModel()`).
+  public func makeModel() throws -> DensityModel { try model.makeModel() }
 }

@@ -23,10 +23,28 @@ public struct ExperimentConfiguration: Equatable, Sendable {
   /// Training options.
   public var options: TrainingOptions
 
-  /// Every named configuration.
-  public static let all: [ExperimentConfiguration] = [
-    toy2d, toy2dQuick, mnist, mnistQuick, mnistBench, cifar10, cifar10Quick, celebA, celebAQuick,
-  ]
+  /// An experiment named `name`.
+  public init(name: String, data: DataChoice, model: ModelDescription, options: TrainingOptions) {
+    (self.name, self.data, self.model, self.options) = (name, data, model, options)
+  }
+
+  /// Every named configuration: the built-in ones, then the registered ones.
+  public static var all: [ExperimentConfiguration] {
+    [toy2d, toy2dQuick, mnist, mnistQuick, mnistBench, cifar10, cifar10Quick, celebA, celebAQuick]
+      + registryLock.withLock { registered }
+  }
+
+  /// Adds `configuration` to `all` (replacing a registered one of the same name), so that
+  /// `named(_:)` and `realnvp train --config` find it; for models of other modules (Glow).
+  public static func register(_ configuration: ExperimentConfiguration) {
+    registryLock.withLock {
+      registered.removeAll { $0.name == configuration.name }
+      registered.append(configuration)
+    }
+  }
+
+  private static let registryLock = NSLock()
+  nonisolated(unsafe) private static var registered: [ExperimentConfiguration] = []
 
   /// The configuration with this name, or a typed error listing the known names.
   public static func named(_ name: String) throws -> ExperimentConfiguration {

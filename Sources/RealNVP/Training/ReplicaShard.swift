@@ -1,50 +1,62 @@
 import TensorCore
 
-/// One rank's share of a data-parallel training step: its rows of the global batch, the loss
-/// over them, and the gradients averaged over the group (sent in buckets during the backward
-/// pass when the group overlaps them, after it otherwise).
+/// One rank's share of a training step: its rows of the global batch, the loss over them, and
+/// the gradients averaged over the group (sent in buckets during the backward pass when the
+/// group overlaps them, after it otherwise). A single process is the group of one: its shard
+/// is the whole batch and its gradients are its own.
 struct ReplicaShard {
   /// This rank's rows, already dequantized.
   let rows: Tensor
-  let model: FlowModel
+  let model: DensityModel
   let group: any ReplicaGroup
 
   /// Dequantizes the whole global `batch` with `noise` (so the noise does not depend on the
   /// world size) and keeps this rank's equal share of its rows.
   init(batch: Tensor, model: DensityModel, group: any ReplicaGroup, noise: inout RandomGenerator) {
-    guard let flowModel = model as? FlowModel else {
-      preconditionFailure("Data-parallel training needs a FlowModel, got \(type(of: model))")
-    }
     let size = batch.shape[0] / group.worldSize
     precondition(
       size * group.worldSize == batch.shape[0],
       "A batch of \(batch.shape[0]) does not split into \(group.worldSize) equal shards")
-    let global = flowModel.isQuantized ? dequantize(batch, using: &noise) : batch
+    let global = model.dequantize(batch, using: &noise)
     rows = group.worldSize == 1 ? global : global.rows((group.rank * size)..<((group.rank + 1) * size))
-    self.model = flowModel
+    self.model = model
     self.group = group
   }
 
-  /// The global batch's mean loss and NLL (the mean of the ranks' means), the gradients averaged
-  /// over the ranks, and whether any rank was asked to stop (so that all stop after this step).
-  func lossAndAveragedGradients() -> (loss: Float, nll: Float, gradients: [Tensor], stop: Bool) {
-    var nll = Float.nan
-    let parameters = model.parameters
+  /// The global batch's mean loss and NLL (the mean of the ranks' means), the gradients of
+  /// `parameters` averaged over the ranks, and whether any rank was asked to stop (so that all
+  /// stop after this step).
+  func lossAndAveragedGradients(of parameters: [Parameter])
+    -> (loss: Float, nll: Float, gradients: [Tensor], stop: Bool)
+  {
+    guard group.worldSize > 1 else {
+      let ((loss, nll), gradients) = lossAndGradients(of: parameters, onGradient: nil)
+      return (loss, nll, gradients, Interruption.isRequested)
+    }
     let exchange = GradientExchange(group: group, elementCounts: parameters.map(\.value.scalarCount))
     let overlap = group.overlapsGradientExchange
-    let (loss, gradients) = CurrentReplicaGroup.$group.withValue(group) {
-      valueAndGradient(at: parameters, onGradient: overlap ? exchange.add : nil) {
-        let meanNLL = model.negativeLogLikelihood(dequantized: rows, training: true).mean()
-        nll = meanNLL.item()
-        return meanNLL + model.regularization
-      }
-    }
+    let ((loss, nll), gradients) = lossAndGradients(of: parameters, onGradient: overlap ? exchange.add : nil)
     if !overlap {
       for (index, gradient) in gradients.enumerated() { exchange.add(index, gradient) }
     }
     let averaged = exchange.finish()
-    let sums = group.allreduceSum([loss.item(), nll, Interruption.isRequested ? 1 : 0], purpose: .loss)
+    let sums = group.allreduceSum([loss, nll, Interruption.isRequested ? 1 : 0], purpose: .loss)
     let ranks = Float(group.worldSize)
     return (sums[0] / ranks, sums[1] / ranks, averaged, sums[2] > 0)
+  }
+
+  /// This rank's loss and mean NLL, and its own gradients.
+  private func lossAndGradients(
+    of parameters: [Parameter], onGradient: ((Int, Tensor) -> Void)?
+  ) -> ((loss: Float, nll: Float), [Tensor]) {
+    var nll = Float.nan
+    let (loss, gradients) = CurrentReplicaGroup.$group.withValue(group) {
+      valueAndGradient(at: parameters, onGradient: onGradient) {
+        let (value, meanNLL) = model.loss(dequantized: rows, training: true)
+        nll = meanNLL.item()
+        return value
+      }
+    }
+    return ((loss.item(), nll), gradients)
   }
 }

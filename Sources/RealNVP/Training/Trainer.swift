@@ -135,16 +135,18 @@ func trainingLoop(
   if let group, options.batchSize % group.worldSize != 0 {
     throw TrainingError.batchNotDivisible(batchSize: options.batchSize, worldSize: group.worldSize)
   }
+  let group = group ?? SingleProcessGroup()
   var stopAgreed = false
   let stepsPerEpoch = min(data.count / options.batchSize, options.maxStepsPerEpoch ?? Int.max)
   let reporter = reporter ?? DefaultTrainingProgress.makeReporter?(stepsPerEpoch * options.epochs)
+  let parameters = model.parameters
   let optimizer = Adam(
-    parameters: model.parameters, learningRate: options.learningRate,
-    maxGradientNorm: options.maxGradientNorm, schedule: options.schedule)
+    parameters: parameters, learningRate: options.learningRate, maxGradientNorm: options.maxGradientNorm,
+    schedule: options.schedule)
   var at = resume?.position ?? TrainingPosition(seed: options.seed)
   at.history.stopReason = .completed  // a resume point saved at an interrupt still says so
   if let resume { optimizer.restore(resume.optimizer) }
-  if let group { try checkSameStart(group, step: optimizer.step, epoch: at.epoch, batch: at.batch) }
+  try checkSameStart(group, step: optimizer.step, epoch: at.epoch, batch: at.batch)
   defer { reporter?.finish(at.history) }
   let start = Date()
 
@@ -153,7 +155,9 @@ func trainingLoop(
     var orderAfterEpoch = at.order
     let order = orderAfterEpoch.permutation(data.count)
     while at.batch < stepsPerEpoch {
-      if group == nil ? Interruption.isRequested : stopAgreed {
+      // One process stops as soon as it is asked; ranks stop together, after the step in which
+      // any of them was asked.
+      if group.worldSize == 1 ? Interruption.isRequested : stopAgreed {
         at.history.stopReason = .interrupted
         if checkpointEvery != nil { onCheckpoint(TrainingResume(position: at, optimizer: optimizer.state)) }
         break epochs
@@ -162,21 +166,9 @@ func trainingLoop(
       var batch = data.batch(Array(order[(b * options.batchSize)..<((b + 1) * options.batchSize)]))
       if options.horizontalFlips { batch = randomHorizontalFlips(batch, using: &at.flips) }
       let savedBuffers = model.buffers.map(\.value)
-      var nll = Float.nan
-      var lossValue = Float.nan
-      var gradients: [Tensor]
-      if let group {
-        let shard = ReplicaShard(batch: batch, model: model, group: group, noise: &at.noise)
-        (lossValue, nll, gradients, stopAgreed) = shard.lossAndAveragedGradients()
-      } else {
-        let loss: Tensor
-        (loss, gradients) = valueAndGradient(at: model.parameters) {
-          let meanNLL = model.negativeLogLikelihood(batch, training: true, using: &at.noise).mean()
-          nll = meanNLL.item()
-          return meanNLL + model.regularization
-        }
-        lossValue = loss.item()
-      }
+      let shard = ReplicaShard(batch: batch, model: model, group: group, noise: &at.noise)
+      let (lossValue, nll, gradients, stop) = shard.lossAndAveragedGradients(of: parameters)
+      stopAgreed = stop
       let norm = globalNorm(gradients)
       let step = optimizer.step + 1
       guard lossValue.isFinite, norm.isFinite else {
@@ -234,49 +226,6 @@ private func checkSameStart(_ group: any ReplicaGroup, step: Int, epoch: Int, ba
   let own = values + values.map { $0 * $0 }
   guard zip(sums, own).allSatisfy({ $0 == ranks * $1 }) else {
     throw TrainingError.ranksDisagree(rank: group.rank, step: step, epoch: epoch, batch: batch)
-  }
-}
-
-/// Mean bits/dim of `data` in inference mode (dequantization noise from a fixed seed).
-///
-/// With `group` the ranks share the work: batch i is evaluated by rank i mod N, and every rank
-/// returns the same number as one process would (each rank draws every batch's noise, so the
-/// noise does not depend on N, and the batch sums are added in the same order). Every rank of
-/// the group must call it with the same arguments. Models other than a `FlowModel` are
-/// evaluated in full on every rank.
-public func evaluateBitsPerDimension(
-  _ model: DensityModel, on data: TrainingData, batchSize: Int = 256, limit: Int? = nil, seed: UInt64 = 1,
-  group: (any ReplicaGroup)? = nil
-) -> Float {
-  let total = min(data.count, limit ?? Int.max)
-  precondition(total > 0, "Evaluation needs at least one sample")
-  var sums = batchNegativeLogLikelihoods(
-    model, on: data, batchSize: batchSize, total: total, seed: seed, group: group)
-  if let group, group.worldSize > 1, model is FlowModel {
-    sums = group.allreduceSum(sums, purpose: .validation)
-  }
-  let sum = sums.reduce(0.0) { $0 + Double($1) }
-  return bitsPerDimension(negativeLogLikelihood: Float(sum / Double(total)), dimensions: model.dimensions)
-}
-
-/// The summed -log p of each batch of the first `total` samples, in order; with a group of
-/// several ranks and a `FlowModel`, 0 for the batches other ranks evaluate.
-func batchNegativeLogLikelihoods(
-  _ model: DensityModel, on data: TrainingData, batchSize: Int, total: Int, seed: UInt64,
-  group: (any ReplicaGroup)?
-) -> [Float] {
-  var rng = RandomGenerator(seed: seed)
-  let flowModel = (group?.worldSize ?? 1) > 1 ? model as? FlowModel : nil
-  return stride(from: 0, to: total, by: batchSize).enumerated().map { index, start in
-    let batch = data.batch(Array(start..<min(start + batchSize, total)))
-    return withoutGradients {
-      guard let flowModel, let group else {
-        return model.negativeLogLikelihood(batch, training: false, using: &rng).sum().item()
-      }
-      let dequantized = flowModel.isQuantized ? dequantize(batch, using: &rng) : batch
-      guard index % group.worldSize == group.rank else { return 0 }
-      return flowModel.negativeLogLikelihood(dequantized: dequantized, training: false).sum().item()
-    }
   }
 }
 
