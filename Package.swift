@@ -6,7 +6,8 @@ import PackageDescription
 let products: [Product] = [
   // Everything a notebook cell or a user's package imports: tensor core, Real NVP, display.
   // Dynamic, so that the kernel's executor and every compiled cell share one copy.
-  .library(name: "RealNVP", type: .dynamic, targets: ["TensorCore", "RealNVP", "NotebookDisplay"]),
+  .library(
+    name: "RealNVP", type: .dynamic, targets: ["TensorCore", "RealNVP", "Glow", "NotebookDisplay"]),
   .executable(name: "realnvp", targets: ["realnvp"]),
   .executable(name: "realnvp-kernel", targets: ["realnvp-kernel"]),
   .executable(name: "realnvp-executor", targets: ["realnvp-executor"]),
@@ -30,12 +31,14 @@ let systemLibraries: [Target] = [
 ]
 
 // MARK: - Libraries (dependencies point one way:
-// TensorCore <- RealNVP <- NotebookDisplay <- CellExecutor <- realnvp-kernel;
+// TensorCore <- RealNVP <- Glow, NotebookDisplay <- realnvp-executor;
 // RealNVP <- DataParallel <- realnvp)
 
 let libraries: [Target] = [
   .target(name: "TensorCore", dependencies: ["CDNNL"]),
   .target(name: "RealNVP", dependencies: ["TensorCore", "CZlib", "CPNG", "CJPEG"]),
+  // Glow's layers and a multi-scale Glow, written against RealNVP's public API alone.
+  .target(name: "Glow", dependencies: ["TensorCore", "RealNVP"]),
   .target(name: "NotebookDisplay", dependencies: ["RealNVP", "CPNG", "CZlib"]),
   // The MPI communicator behind RealNVP's ReplicaGroup; without the MPI trait it only detects
   // a launch under mpirun and says how to build with MPI.
@@ -60,7 +63,7 @@ let executables: [Target] = [
   .executableTarget(
     name: "realnvp",
     dependencies: [
-      "TensorCore", "RealNVP", "NotebookDisplay", "DataParallel",
+      "TensorCore", "RealNVP", "Glow", "NotebookDisplay", "DataParallel",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
   .executableTarget(
@@ -71,7 +74,7 @@ let executables: [Target] = [
     ]),
   .executableTarget(
     name: "realnvp-executor",
-    dependencies: ["TensorCore", "RealNVP", "NotebookDisplay", "CCellSupport"],
+    dependencies: ["TensorCore", "RealNVP", "Glow", "NotebookDisplay", "CCellSupport"],
     // Exports the library's symbols so that dlopen'ed cell libraries bind to this one copy.
     linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]),
 ]
@@ -85,6 +88,7 @@ let tests: [Target] = [
   .testTarget(
     name: "RealNVPTests", dependencies: ["RealNVP", "TensorCore", "TensorTestSupport"],
     exclude: ["Fixtures"]),  // read by path: checkpoints the tests load
+  .testTarget(name: "GlowTests", dependencies: ["Glow", "RealNVP", "TensorCore", "TensorTestSupport"]),
   .testTarget(name: "NotebookDisplayTests", dependencies: ["NotebookDisplay"]),
   .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol"]),
   .testTarget(name: "CellExecutorTests", dependencies: ["CellExecutor"]),

@@ -1,5 +1,6 @@
 import CCellSupport
 import Foundation
+import Glow
 import NotebookDisplay
 import RealNVP
 import TensorCore
@@ -35,6 +36,7 @@ DisplayChannel.connectNotebook { event in
   pump.drain { writer.writeUnlocked(event.wireObject) }
 }
 DefaultTrainingProgress.showProgressBars()
+registerGlow()
 StandardInput.install()
 realnvp_set_top_level_error_hook { box in
   // The runtime passes the thrown value as the single-pointer box of an `any Error`.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glow
 
 // MARK: - Root command
 
@@ -13,4 +14,10 @@ struct RealNVPCommand: ParsableCommand {
       TrainCommand.self, EvaluateCommand.self, SampleCommand.self, JournalCommand.self, ReplayCommand.self,
       DataCommand.self, BenchCommand.self,
     ])
+
+  /// Registers the Glow model and configurations, then runs the command line.
+  static func main() {
+    registerGlow()
+    main(nil)
+  }
 }
