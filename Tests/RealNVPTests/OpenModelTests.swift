@@ -93,6 +93,39 @@ final class OpenModelTests: XCTestCase {
       resumed.bitsPerDimension(batch, using: &rng), straight.bitsPerDimension(batch, using: &again))
   }
 
+  /// A density model that is not a flow: a diagonal Gaussian with a learned mean and scale.
+  final class DiagonalGaussian: Module, DensityModel {
+    let mean = Parameter(.zeros([1, 2]))
+    let logStd = Parameter(.zeros([1, 2]))
+    var dimensions: Int { 2 }
+
+    func negativeLogLikelihood(dequantized x: Tensor, training: Bool) -> Tensor {
+      let z = (x - mean.value) * exp(-logStd.value)
+      return -(standardNormalLogDensity(z) - logStd.value.sum())
+    }
+
+    func sample(count: Int, temperature: Float, using rng: inout RandomGenerator) -> Tensor {
+      Tensor.normal([count, 2], std: temperature, using: &rng) * exp(logStd.value) + mean.value
+    }
+  }
+
+  func testAnyDensityModelTrainsIsJournaledByTypeAndReloads() throws {
+    let folder = try TemporaryFolder()
+    let journal = Journal(directory: folder.url.appendingPathComponent("runs"))
+    let model = DiagonalGaussian()
+    try train(
+      model, on: points, options: TrainingOptions(epochs: 20, batchSize: 16, learningRate: 5e-2),
+      journal: journal)
+    let mean = points.batch(Array(0..<64)).mean(axes: [0]).scalars
+    XCTAssertEqual(model.mean.value.scalars[0], mean[0], accuracy: 0.1, "it learned the data's mean")
+    XCTAssertEqual(try XCTUnwrap(journal.runs.first).model.settings["model"], "DiagonalGaussian")
+    let file = folder.url.appendingPathComponent("gaussian.safetensors")
+    try model.saveCheckpoint(to: file)
+    let fresh = DiagonalGaussian()
+    try fresh.loadCheckpoint(from: file)
+    XCTAssertEqual(fresh.logStd.value.scalars, model.logStd.value.scalars)
+  }
+
   func testACheckpointOfAnotherModelListsMissingUnexpectedAndMisshapedNames() throws {
     let folder = try TemporaryFolder()
     let file = folder.url.appendingPathComponent("toy.safetensors")
