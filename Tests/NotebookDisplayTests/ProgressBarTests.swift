@@ -88,6 +88,25 @@ final class ProgressBarTests: XCTestCase {
     DisplayChannel.isNotebook = true
     XCTAssertEqual(ProgressBar(total: 1).mode, .notebook)
     DisplayChannel.isNotebook = false
-    XCTAssertEqual(ProgressBar(total: 1).mode, .terminal)
+    XCTAssertEqual(ProgressBar(total: 1).mode, isatty(STDERR_FILENO) != 0 ? .terminal : .log)
+  }
+
+  func testLogModeWritesAPlainLineEveryFewSecondsAndTheSummary() {
+    let clock = FakeClock()
+    final class Sink: @unchecked Sendable { var text = "" }
+    let sink = Sink()
+    let bar = ProgressBar(total: 100, label: "train", mode: .log, logInterval: 10, clock: { clock.now }) {
+      sink.text += $0
+    }
+    for step in 1...100 {
+      clock.now += 1
+      bar.update(step: step)
+    }
+    bar.finish()
+    let lines = sink.text.split(separator: "\n")
+    XCTAssertFalse(sink.text.contains("\r"), "no carriage returns in a log")
+    XCTAssertEqual(lines.count, 11, "the first update, one every 10 s, and the summary: \(lines)")
+    XCTAssertTrue(lines[1].hasPrefix("train  11/100"), String(lines[1]))
+    XCTAssertTrue(lines[10].hasPrefix("train  100/100 done"), String(lines[10]))
   }
 }
