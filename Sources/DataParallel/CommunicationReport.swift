@@ -34,8 +34,8 @@ public enum CommunicationReport {
     for epoch in history.epochs {
       let count = epoch.steps - previous
       previous = epoch.steps
-      guard count > 0, epoch.samplesPerSecond > 0 else { continue }
-      seconds += Double(count * batchSize) / epoch.samplesPerSecond
+      guard count > 0, let rate = epoch.samplesPerSecond, rate > 0 else { continue }
+      seconds += Double(count * batchSize) / rate
       steps += count
     }
     return steps > 0 ? seconds / Double(steps) : nil

@@ -11,13 +11,13 @@ public struct TrainingHistoryTable: NotebookRenderable, Sendable {
   /// Test bits/dim per epoch (nil where not evaluated).
   public let testBitsPerDim: [Double?]
   /// Training throughput per epoch.
-  public let imagesPerSecond: [Double]
+  public let imagesPerSecond: [Double?]
   /// Wall time in seconds since the start of training, at the end of each epoch.
   public let wallTime: [Double]
 
   /// A history; all arrays need one entry per epoch.
   public init(
-    epochs: [Int], trainBitsPerDim: [Double], testBitsPerDim: [Double?], imagesPerSecond: [Double],
+    epochs: [Int], trainBitsPerDim: [Double], testBitsPerDim: [Double?], imagesPerSecond: [Double?],
     wallTime: [Double]
   ) {
     let counts = [trainBitsPerDim.count, testBitsPerDim.count, imagesPerSecond.count, wallTime.count]
@@ -40,7 +40,7 @@ public struct TrainingHistoryTable: NotebookRenderable, Sendable {
     let rows: [[Table.Cell]] = epochs.indices.map { i in
       [
         .number(Double(epochs[i])), .number(trainBitsPerDim[i]), .optional(testBitsPerDim[i]),
-        .number(imagesPerSecond[i]), .number(wallTime[i]),
+        .optional(imagesPerSecond[i]), .number(wallTime[i]),
       ]
     }
     return Table(columns: columns, rows: rows)

@@ -146,8 +146,10 @@ struct TrainCommand: ParsableCommand {
       experiment.model.seed = seed
       experiment.options.seed = seed
     }
-    let train = try experiment.loadData(split: .train, directory: data)
-    let test = try experiment.loadData(split: .test, directory: data)
+    // A resumed run reads the data it was trained on unless --data says otherwise.
+    let dataDirectory = data ?? resumed?.run?.dataset.source.directory
+    let train = try experiment.loadData(split: .train, directory: dataDirectory)
+    let test = try experiment.loadData(split: .test, directory: dataDirectory)
     if let run = resumed?.run, run.dataset.checksum != train.fingerprint.checksum {
       throw ValidationError(
         "Run \(run.id) trained on \(run.dataset.source.name) (checksum \(run.dataset.checksum)), "

@@ -157,6 +157,25 @@ def read_safetensors(path: Path) -> dict:
             for name, entry in header.items() if name != "__metadata__"}
 
 
+def test_resume_reads_the_runs_own_data_and_a_segment_without_steps_has_no_rate(tmp_path):
+    shutil.copytree("/usr/share/datasets/fashion-mnist", tmp_path / "clothes")
+    common = ["train", "--config", "mnist-quick", "--max-validation-samples", "16", "--threads", "1"]
+    realnvp(*common, "--data", "clothes", "--epochs", "1", "--max-steps-per-epoch", "6", "--checkpoint-every", "4",
+            cwd=tmp_path)
+    run_id = realnvp("journal", "list", cwd=tmp_path).stdout.splitlines()[1].split()[0]
+    # The run trained on ./clothes, not on the configuration's default data: --resume reads it
+    # again without being told. Its resume point is at batch 4; with 4 steps per epoch there is
+    # nothing left to run, so the segment times no step and reports no rate.
+    resumed = realnvp("train", "--resume", run_id, "--epochs", "1", "--max-steps-per-epoch", "4",
+                      "--threads", "1", cwd=tmp_path)
+    assert f"Resuming run {run_id} at epoch 1, batch 4 (step 4)" in resumed.stdout, resumed.stdout
+    lines = resumed.stdout.splitlines()
+    header = next(line for line in lines if "images/s" in line)
+    row = next(line for line in lines if line.strip().startswith("1 "))
+    column = slice(header.index("images/s"), header.index("images/s") + len("images/s"))
+    assert row[column].strip() == "", f"a rate without a timed step:\n{header}\n{row}"
+
+
 def test_resume_continues_a_run_exactly_and_sigterm_leaves_a_resume_point(tmp_path):
     import json
     import signal

@@ -30,6 +30,16 @@ public enum DataSource: Codable, Equatable, Sendable {
     }
   }
 
+  /// The folder the data was read from (what `realnvp train --data` was given), or nil for
+  /// data that are generated or built in memory.
+  public var directory: String? {
+    switch self {
+    case .idx(let directory, _, _), .cifar10(let directory, _, _), .celebA(let directory, _, _):
+      return directory
+    case .toy, .synthetic, .inMemory: return nil
+    }
+  }
+
   /// Loads the data again (throws a `DatasetError` naming the path if files are missing).
   public func load() throws -> Dataset {
     switch self {

@@ -152,6 +152,7 @@ func trainingLoop(
 
   epochs: while at.epoch <= options.epochs {
     let epochStart = Date()
+    var timedSteps = 0  // steps of this epoch run by this call (a resumed epoch ran others before)
     var orderAfterEpoch = at.order
     let order = orderAfterEpoch.permutation(data.count)
     while at.batch < stepsPerEpoch {
@@ -181,7 +182,8 @@ func trainingLoop(
       at.nllSum += nll
       at.seen += 1
       at.batch += 1
-      let rate = Double(at.seen * options.batchSize) / max(Date().timeIntervalSince(epochStart), 1e-9)
+      timedSteps += 1
+      let rate = Double(timedSteps * options.batchSize) / max(Date().timeIntervalSince(epochStart), 1e-9)
       reporter?.report(
         TrainingProgress(
           step: step, totalSteps: stepsPerEpoch * options.epochs, epoch: at.epoch, loss: lossValue,
@@ -203,7 +205,8 @@ func trainingLoop(
         trainBitsPerDim: bitsPerDimension(
           negativeLogLikelihood: at.nllSum / Float(at.seen), dimensions: model.dimensions),
         testBitsPerDim: testBits,
-        samplesPerSecond: Double(at.seen * options.batchSize) / max(trainSeconds, 1e-9),
+        samplesPerSecond: timedSteps > 0
+          ? Double(timedSteps * options.batchSize) / max(trainSeconds, 1e-9) : nil,
         wallSeconds: Date().timeIntervalSince(start), steps: optimizer.step))
     onEpoch(at.history.epochs[at.history.epochs.count - 1])
     (at.epoch, at.batch, at.order, at.lossSum, at.nllSum, at.seen) = (

@@ -8,8 +8,9 @@ public struct EpochRecord: Equatable, Codable, Sendable {
   public var trainBitsPerDim: Float
   /// Validation bits/dim in inference mode, when validation data was given.
   public var testBitsPerDim: Float?
-  /// Training throughput.
-  public var samplesPerSecond: Double
+  /// Training throughput over the steps this process timed in the epoch; nil when it timed
+  /// none (a run resumed at the epoch's end).
+  public var samplesPerSecond: Double?
   /// Seconds since training started, at the end of this epoch.
   public var wallSeconds: Double
   /// Optimizer steps taken so far.
