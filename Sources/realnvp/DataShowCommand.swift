@@ -23,10 +23,9 @@ struct DataShowCommand: ParsableCommand {
     print("MNIST in \(directory ?? DataDirectory.mnist()):")
     for split in DatasetSplit.allCases {
       let data = try Datasets.mnist(split: split, directory: directory)
-      guard case .images(let images) = data.samples else { continue }
-      let shape = images.shape.dropFirst().map(String.init).joined(separator: "x")
-      let labels = Set(images.labels ?? []).sorted().map(String.init).joined(separator: " ")
-      print("  \(split.rawValue): \(images.count) images of \(shape), labels \(labels)")
+      let shape = data.sampleShape.map(String.init).joined(separator: "x")
+      let labels = Set(data.labels ?? []).sorted().map(String.init).joined(separator: " ")
+      print("  \(split.rawValue): \(data.count) images of \(shape), labels \(labels)")
     }
   }
 }

@@ -11,9 +11,9 @@ final class GlowModelTests: XCTestCase {
   private let configuration = GlowModel.Configuration(
     channels: 1, height: 8, width: 8, levels: 2, steps: 2, hidden: 8)
 
-  private func pixels(_ count: Int, seed: UInt64 = 1) -> TensorData {
+  private func pixels(_ count: Int, seed: UInt64 = 1) -> Dataset {
     var rng = RandomGenerator(seed: seed)
-    return TensorData(
+    return Dataset(
       Tensor(
         shape: [count, 1, 8, 8],
         scalars: (0..<(count * 64)).map { _ in

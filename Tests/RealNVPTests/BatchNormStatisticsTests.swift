@@ -28,7 +28,7 @@ final class BatchNormStatisticsTests: XCTestCase {
     perturb(model.parameters, scale: 0.3)
     var rng = RandomGenerator(seed: 2)
     let points = Tensor.normal([40, 2], std: 1.5, using: &rng) + 0.7
-    let data = TensorData(points)
+    let data = Dataset(points)
     let sequence = try XCTUnwrap(model.flow as? FlowSequence)
     let firstNorm = try XCTUnwrap(sequence.layers[1] as? FlowBatchNorm)
     let momentum = firstNorm.momentum
@@ -57,10 +57,10 @@ final class BatchNormStatisticsTests: XCTestCase {
     let model = RealNVP2D(couplings: 4, hidden: 8, batchNorm: true, seed: 3)
     perturb(model.parameters, scale: 0.3)
     var rng = RandomGenerator(seed: 4)
-    let data = TensorData(Tensor.normal([2000, 2], std: 3, using: &rng) + 5)
+    let data = Dataset(Tensor.normal([2000, 2], std: 3, using: &rng) + 5)
     model.reestimateBatchNormStatistics(on: data, batches: 20, batchSize: 100)
     let sequence = try XCTUnwrap(model.flow as? FlowSequence)
-    var h = data.samples
+    var h = data.tensor
     for layer in sequence.layers {
       h = withoutGradients { layer.forward(h).output }
       guard layer is FlowBatchNorm else { continue }

@@ -58,7 +58,7 @@ final class DataParallelTests: XCTestCase {
     let pixels = Tensor.uniform([40, 1, 4, 4], low: 0, high: 256, using: &rng).scalars.map {
       $0.rounded(.down)
     }
-    let validation = TensorData(Tensor(shape: [40, 1, 4, 4], scalars: pixels))
+    let validation = Dataset(Tensor(shape: [40, 1, 4, 4], scalars: pixels))
     let expected = evaluateBitsPerDimension(model, on: validation, batchSize: 8, seed: 3)
     let results = onTwoThreadRanks { group in
       let shares = batchNegativeLogLikelihoods(

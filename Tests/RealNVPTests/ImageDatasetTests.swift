@@ -30,38 +30,36 @@ final class ImageDatasetTests: XCTestCase {
     XCTAssertEqual(dataset.prefix(10), dataset)
   }
 
-  func testHorizontalFlip() {
-    let (pixels, shape) = dataset.batch(indices: [0])
-    let flipped = ImageDataset.flippedHorizontally(pixels, shape: shape)
-    XCTAssertEqual(Array(flipped[0..<6]), [2, 1, 0, 5, 4, 3])
-    XCTAssertEqual(Array(flipped[6..<12]), [12, 11, 10, 15, 14, 13])
-    XCTAssertEqual(ImageDataset.flippedHorizontally(flipped, shape: shape), pixels)
-
-    let (all, allShape) = dataset.batch(indices: [0, 1, 2, 3])
+  func testRandomHorizontalFlipsMirrorWholeImagesOrLeaveThem() {
+    let (scalars, shape) = dataset.floatBatch(indices: [0, 1, 2, 3])
+    let batch = Tensor(shape: shape, scalars: scalars)
     var random = RandomGenerator(seed: 3)
-    let some = ImageDataset.randomlyFlipped(all, shape: allShape, probability: 0.5, random: &random)
-    let mirrored = ImageDataset.flippedHorizontally(all, shape: allShape)
+    let some = randomHorizontalFlips(batch, using: &random).scalars
+    var flippedCount = 0
     for image in 0..<4 {
       let range = (image * 12)..<((image + 1) * 12)
-      XCTAssertTrue(some[range] == all[range] || some[range] == mirrored[range])
+      let original = Array(scalars[range])
+      // Each row of 3 reversed: positions 0 1 2 | 3 4 5 of each channel.
+      let mirrored = stride(from: 0, to: 12, by: 3).flatMap { original[$0..<($0 + 3)].reversed() }
+      XCTAssertTrue(Array(some[range]) == original || Array(some[range]) == mirrored, "image \(image)")
+      if Array(some[range]) == mirrored { flippedCount += 1 }
     }
-    var never = RandomGenerator(seed: 3)
-    XCTAssertEqual(ImageDataset.randomlyFlipped(all, shape: allShape, probability: 0, random: &never), all)
+    XCTAssertTrue(
+      (1...3).contains(flippedCount), "seed 3 flips some images and keeps others: \(flippedCount)")
+    var again = RandomGenerator(seed: 3)
+    XCTAssertEqual(randomHorizontalFlips(batch, using: &again).scalars, some, "the flips follow the stream")
   }
 
-  func testBatchIteratorCoversEachItemOncePerEpoch() {
-    let batches = Array(BatchIterator(count: 10, batchSize: 4, seed: 9, epoch: 0))
-    XCTAssertEqual(batches.map(\.count), [4, 4, 2])
-    XCTAssertEqual(batches.flatMap { $0 }.sorted(), Array(0..<10))
-    XCTAssertEqual(BatchIterator(count: 10, batchSize: 4, seed: 9).batchesPerEpoch, 3)
-
-    let dropped = BatchIterator(count: 10, batchSize: 4, seed: 9, dropLast: true)
-    XCTAssertEqual(dropped.batchesPerEpoch, 2)
-    XCTAssertEqual(Array(dropped).map(\.count), [4, 4])
-
-    XCTAssertEqual(Array(BatchIterator(count: 10, batchSize: 4, seed: 9, epoch: 0)), batches)
-    XCTAssertNotEqual(Array(BatchIterator(count: 10, batchSize: 4, seed: 9, epoch: 1)), batches)
-    XCTAssertEqual(Array(BatchIterator(count: 5, batchSize: 2, shuffle: false)), [[0, 1], [2, 3], [4]])
-    XCTAssertTrue(Array(BatchIterator(count: 3, batchSize: 4, dropLast: true)).isEmpty)
+  func testADatasetOfATensorBatchesAndFingerprintsItsRows() {
+    let data = Dataset(Tensor(shape: [3, 2], scalars: [1, 2, 3, 4, 5, 6]))
+    XCTAssertEqual(data.count, 3)
+    XCTAssertEqual(data.sampleShape, [2])
+    XCTAssertEqual(data.batch([2, 0]).scalars, [5, 6, 1, 2])
+    XCTAssertEqual(data.prefix(2).count, 2)
+    XCTAssertNil(data.labels)
+    XCTAssertEqual(data.fingerprint.count, 3)
+    XCTAssertNotEqual(
+      data.fingerprint.checksum,
+      Dataset(Tensor(shape: [3, 2], scalars: [1, 2, 3, 4, 5, 7])).fingerprint.checksum)
   }
 }

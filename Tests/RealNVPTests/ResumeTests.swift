@@ -7,10 +7,10 @@ import XCTest
 /// N steps, a saved resume point, then M more steps in a fresh model give the same bits as N + M
 /// steps without a stop.
 final class ResumeTests: XCTestCase {
-  private func images() -> TensorData {
+  private func images() -> Dataset {
     var rng = RandomGenerator(seed: 21)
     let pixels = (0..<(40 * 16)).map { _ in Float(rng.nextInt(below: 256)) }
-    return TensorData(Tensor(shape: [40, 1, 4, 4], scalars: pixels))
+    return Dataset(Tensor(shape: [40, 1, 4, 4], scalars: pixels))
   }
 
   private func model() -> MultiScaleRealNVP {

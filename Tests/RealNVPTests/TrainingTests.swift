@@ -55,7 +55,7 @@ final class TrainingTests: XCTestCase {
     let points = Tensor(shape: [4, 2], scalars: [0, 0, 1, 1, .nan, 0, 2, 2])
     XCTAssertThrowsError(
       try train(
-        model, on: TensorData(points), options: TrainingOptions(epochs: 1, batchSize: 4), journal: nil)
+        model, on: Dataset(points), options: TrainingOptions(epochs: 1, batchSize: 4), journal: nil)
     ) { error in
       guard case TrainingError.nonFinite(let step, _, _) = error else { return XCTFail("got \(error)") }
       XCTAssertEqual(step, 1)

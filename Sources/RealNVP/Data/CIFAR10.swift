@@ -3,22 +3,22 @@ import Foundation
 // MARK: - CIFAR-10
 
 /// CIFAR-10 in its binary version: records of 1 label byte and 3x32x32 pixel bytes (CHW).
-public enum CIFAR10 {
+enum CIFAR10 {
   /// Bytes per record: the label and 3072 pixel values.
-  public static let recordSize = 1 + 3 * 32 * 32
+  static let recordSize = 1 + 3 * 32 * 32
   /// Class names by label.
-  public static let classNames = [
+  static let classNames = [
     "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
   ]
 
   /// The batch files of a split, in reading order.
-  public static func fileNames(for split: DatasetSplit) -> [String] {
+  static func fileNames(for split: DatasetSplit) -> [String] {
     split == .train ? (1...5).map { "data_batch_\($0).bin" } : ["test_batch.bin"]
   }
 
   /// Loads `split` from `directory` (the batch folder, or its parent holding `cifar-10-batches-bin`)
   /// as a 3x32x32 dataset with labels; `limit` stops after that many images.
-  public static func load(directory: String, split: DatasetSplit, limit: Int? = nil) throws -> ImageDataset {
+  static func load(directory: String, split: DatasetSplit, limit: Int? = nil) throws -> ImageDataset {
     let folder = resolveFolder(directory)
     var pixels = [UInt8]()
     var labels = [Int]()

@@ -1,26 +1,47 @@
 import Foundation
 import TensorCore
 
-/// Training data with its provenance: 2D points or images, plus where they came from.
-/// `Datasets` makes them; the training loop batches them; run records fingerprint them.
-public struct Dataset: DescribedTrainingData {
-  /// The samples.
-  public enum Samples: Sendable {
+// MARK: - Splits
+
+/// Which part of a dataset to load.
+public enum DatasetSplit: String, Sendable, CaseIterable {
+  /// The training images.
+  case train
+  /// The held-out test images.
+  case test
+}
+
+// MARK: - Datasets
+
+/// Training data with its provenance: 2D points, images, or any tensor of samples, plus where
+/// they came from. `Datasets` loads them; the training loop batches them; run records
+/// fingerprint them.
+public struct Dataset: TrainingData {
+  /// How the samples are held.
+  enum Samples: Sendable {
     /// 2D points.
     case points(PointSet)
     /// Images, pixels 0...255, NCHW.
     case images(ImageDataset)
+    /// Any samples, [N, ...].
+    case tensor(Tensor)
   }
 
   /// The samples.
-  public let samples: Samples
+  let samples: Samples
   /// Where they came from.
   public let source: DataSource
 
   /// Wraps samples with their source.
-  public init(_ samples: Samples, source: DataSource) {
+  init(_ samples: Samples, source: DataSource) {
     self.samples = samples
     self.source = source
+  }
+
+  /// Samples held in memory as one tensor whose first axis indexes them ([N, ...]).
+  public init(_ samples: Tensor) {
+    precondition(samples.rank >= 1, "A dataset needs samples [N, ...], got a scalar")
+    self.init(.tensor(samples), source: .inMemory(description: "tensor \(samples.shape)"))
   }
 
   /// Number of samples.
@@ -28,6 +49,17 @@ public struct Dataset: DescribedTrainingData {
     switch samples {
     case .points(let p): return p.count
     case .images(let i): return i.count
+    case .tensor(let t): return t.shape[0]
+    }
+  }
+
+  /// The class of each sample, where the data have labels (MNIST's digits, the toy sets'
+  /// components).
+  public var labels: [Int]? {
+    switch samples {
+    case .points(let p): return p.labels
+    case .images(let i): return i.labels
+    case .tensor: return nil
     }
   }
 
@@ -36,6 +68,7 @@ public struct Dataset: DescribedTrainingData {
     switch samples {
     case .points: return [2]
     case .images(let i): return i.imageShape
+    case .tensor(let t): return Array(t.shape.dropFirst())
     }
   }
 
@@ -53,6 +86,17 @@ public struct Dataset: DescribedTrainingData {
     case .images(let images):
       let (scalars, shape) = images.floatBatch(indices: indices)
       return Tensor(shape: shape, scalars: scalars)
+    case .tensor(let samples):
+      let rowSize = samples.scalarCount / max(count, 1)
+      var out = [Float]()
+      out.reserveCapacity(indices.count * rowSize)
+      samples.withUnsafeBufferPointer { all in
+        for i in indices {
+          precondition(i >= 0 && i < count, "Sample index \(i) is out of range 0..<\(count)")
+          out.append(contentsOf: all[(i * rowSize)..<((i + 1) * rowSize)])
+        }
+      }
+      return Tensor(shape: [indices.count] + sampleShape, scalars: out)
     }
   }
 
@@ -75,6 +119,8 @@ public struct Dataset: DescribedTrainingData {
       default: limited = .inMemory(description: "first \(n) of \(source.name)")
       }
       return Dataset(.images(i.prefix(n)), source: limited)
+    case .tensor(let t):
+      return Dataset(t.rows(0..<min(n, count)))
     }
   }
 
@@ -84,18 +130,8 @@ public struct Dataset: DescribedTrainingData {
     switch samples {
     case .points(let p): checksum.update(floats: p.points)
     case .images(let i): checksum.update(i.pixels)
+    case .tensor(let t): checksum.update(floats: t.scalars)
     }
     return DatasetFingerprint(source: source, count: count, sampleShape: sampleShape, checksum: checksum.hex)
-  }
-}
-
-extension TensorData: DescribedTrainingData {
-  /// An in-memory fingerprint (not reloadable).
-  public var fingerprint: DatasetFingerprint {
-    var checksum = FNV1a64()
-    checksum.update(floats: samples.scalars)
-    return DatasetFingerprint(
-      source: .inMemory(description: "tensor \(samples.shape)"), count: count,
-      sampleShape: Array(samples.shape.dropFirst()), checksum: checksum.hex)
   }
 }

@@ -2,6 +2,9 @@ import Foundation
 
 /// The datasets of the post, with their provenance recorded for run journals.
 public enum Datasets {
+  /// Where Debian's dataset-fashion-mnist installs Fashion-MNIST.
+  public static let fashionMNISTDirectory = "/usr/share/datasets/fashion-mnist"
+
   /// scikit-learn's make_moons: two interleaved half circles.
   public static func moons(count: Int, noise: Float = 0.05, seed: UInt64 = 0) -> Dataset {
     toy("moons", count: count, noise: noise, seed: seed)
@@ -36,7 +39,7 @@ public enum Datasets {
 
   /// Fashion-MNIST from Debian's dataset-fashion-mnist (or another IDX directory).
   public static func fashionMNIST(
-    split: DatasetSplit = .train, directory: String = FashionMNIST.defaultDirectory, limit: Int? = nil
+    split: DatasetSplit = .train, directory: String = fashionMNISTDirectory, limit: Int? = nil
   ) throws -> Dataset {
     try idx(directory: directory, split: split, limit: limit)
   }

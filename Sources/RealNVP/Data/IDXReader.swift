@@ -1,24 +1,24 @@
 // MARK: - IDX arrays
 
 /// An unsigned-byte array read from an IDX file (the MNIST format): its shape and its values.
-public struct IDXArray: Sendable, Equatable {
+struct IDXArray: Sendable, Equatable {
   /// Dimensions, outermost first (e.g. [60000, 28, 28]).
-  public let shape: [Int]
+  let shape: [Int]
   /// Values in row-major order.
-  public let bytes: [UInt8]
+  let bytes: [UInt8]
 }
 
 // MARK: - Reader
 
 /// Reads IDX files of unsigned bytes, raw or gzip-compressed (detected from the content).
-public enum IDXReader {
+enum IDXReader {
   /// Magic number of an IDX file of unsigned-byte images: type 0x08, 3 dimensions.
-  public static let imagesMagic: UInt32 = 0x0000_0803
+  static let imagesMagic: UInt32 = 0x0000_0803
   /// Magic number of an IDX file of unsigned-byte labels: type 0x08, 1 dimension.
-  public static let labelsMagic: UInt32 = 0x0000_0801
+  static let labelsMagic: UInt32 = 0x0000_0801
 
   /// Reads the IDX file at `path`, which must have the magic number `magic`.
-  public static func read(path: String, magic: UInt32) throws -> IDXArray {
+  static func read(path: String, magic: UInt32) throws -> IDXArray {
     let stored = try DatasetFile.bytes(at: path, expected: "an IDX file (raw or .gz)")
     let bytes = Gzip.isGzip(stored) ? try Gzip.inflate(stored, path: path) : stored
     guard bytes.count >= 4 else {
@@ -48,14 +48,13 @@ public enum IDXReader {
   }
 
   /// Reads an IDX image file: the image count, height, width and the pixels (N, H, W order).
-  public static func readImages(path: String) throws -> (count: Int, height: Int, width: Int, pixels: [UInt8])
-  {
+  static func readImages(path: String) throws -> (count: Int, height: Int, width: Int, pixels: [UInt8]) {
     let array = try read(path: path, magic: imagesMagic)
     return (array.shape[0], array.shape[1], array.shape[2], array.bytes)
   }
 
   /// Reads an IDX label file: one integer label per item.
-  public static func readLabels(path: String) throws -> [Int] {
+  static func readLabels(path: String) throws -> [Int] {
     try read(path: path, magic: labelsMagic).bytes.map { Int($0) }
   }
 

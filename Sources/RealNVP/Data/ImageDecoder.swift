@@ -5,16 +5,16 @@ import Foundation
 // MARK: - Decoded images
 
 /// An 8-bit RGB image with interleaved pixels (row after row, R G B per pixel).
-public struct RGBImage: Sendable, Equatable {
+struct RGBImage: Sendable, Equatable {
   /// Width in pixels.
-  public let width: Int
+  let width: Int
   /// Height in pixels.
-  public let height: Int
+  let height: Int
   /// `height * width * 3` values in HWC order.
-  public let pixels: [UInt8]
+  let pixels: [UInt8]
 
   /// An image over `pixels` (HWC, `height * width * 3` values).
-  public init(width: Int, height: Int, pixels: [UInt8]) {
+  init(width: Int, height: Int, pixels: [UInt8]) {
     precondition(
       pixels.count == width * height * 3,
       "RGBImage of \(width)x\(height) needs \(width * height * 3) values, got \(pixels.count)")
@@ -24,35 +24,35 @@ public struct RGBImage: Sendable, Equatable {
   }
 
   /// The size as width x height.
-  public var size: ImageSize { ImageSize(width: width, height: height) }
+  var size: ImageSize { ImageSize(width: width, height: height) }
 }
 
 /// A width and height in pixels.
-public struct ImageSize: Sendable, Equatable, Hashable, CustomStringConvertible {
+struct ImageSize: Sendable, Equatable, Hashable, CustomStringConvertible {
   /// Width in pixels.
-  public var width: Int
+  var width: Int
   /// Height in pixels.
-  public var height: Int
+  var height: Int
 
   /// A size of `width` x `height` pixels.
-  public init(width: Int, height: Int) {
+  init(width: Int, height: Int) {
     self.width = width
     self.height = height
   }
 
   /// A square size of `side` x `side` pixels.
-  public init(square side: Int) { self.init(width: side, height: side) }
+  init(square side: Int) { self.init(width: side, height: side) }
 
   /// "WIDTHxHEIGHT".
-  public var description: String { "\(width)x\(height)" }
+  var description: String { "\(width)x\(height)" }
 }
 
 // MARK: - Decoder
 
 /// Decodes PNG (libpng) and JPEG (libjpeg) files to RGB; grayscale is replicated, alpha dropped.
-public enum ImageDecoder {
+enum ImageDecoder {
   /// Decodes the PNG or JPEG file at `path` (the format is detected from its first bytes).
-  public static func decodeRGB(path: String) throws -> RGBImage {
+  static func decodeRGB(path: String) throws -> RGBImage {
     let bytes = try DatasetFile.bytes(at: path, expected: "a PNG or JPEG image")
     if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return try decodePNG(bytes, path: path) }
     if bytes.starts(with: [0xFF, 0xD8]) { return try decodeJPEG(bytes, path: path) }

@@ -4,12 +4,12 @@ import TensorCore
 // MARK: - Image folder
 
 /// Reads every PNG and JPEG file of a folder (sorted by name) into an RGB `ImageDataset`.
-public enum ImageFolder {
+enum ImageFolder {
   /// File extensions the reader picks up (compared case-insensitively).
-  public static let extensions: Set<String> = ["png", "jpg", "jpeg"]
+  static let extensions: Set<String> = ["png", "jpg", "jpeg"]
 
   /// The image files of `directory`, sorted by name; throws when it is missing or has none.
-  public static func imagePaths(directory: String) throws -> [String] {
+  static func imagePaths(directory: String) throws -> [String] {
     guard DatasetFile.isDirectory(directory) else {
       throw DatasetError.missingFile(path: directory, expected: "a folder of PNG or JPEG images")
     }
@@ -26,7 +26,7 @@ public enum ImageFolder {
   /// `crop` (when given) and resized to `size` (when given) with `method`; `limit` keeps the first
   /// files only. Without a crop or size, all images must share the first image's size. Files are
   /// decoded in parallel; the first failing file in name order is the error reported.
-  public static func load(
+  static func load(
     directory: String, crop: ImageSize? = nil, size: ImageSize? = nil, method: ResizeMethod = .area,
     requiredSize: ImageSize? = nil, limit: Int? = nil
   ) throws -> ImageDataset {
@@ -88,13 +88,13 @@ public enum ImageFolder {
 // MARK: - CelebA
 
 /// CelebA's aligned faces (178x218 JPEGs), center-cropped and downsampled as in the Real NVP paper.
-public enum CelebA {
+enum CelebA {
   /// The usual square crop that keeps the face (from 178x218 images).
-  public static let defaultCrop = ImageSize(square: 148)
+  static let defaultCrop = ImageSize(square: 148)
 
   /// Loads `directory` (or its `img_align_celeba` subfolder): center crop `crop`, then resize to
   /// `size` x `size` with `method`; `limit` keeps the first files in name order.
-  public static func load(
+  static func load(
     directory: String, size: Int = 64, crop: ImageSize = defaultCrop, method: ResizeMethod = .area,
     limit: Int? = nil
   ) throws -> ImageDataset {

@@ -1,7 +1,7 @@
 // MARK: - Resize methods
 
 /// How an image is resampled to a new size.
-public enum ResizeMethod: String, Sendable, CaseIterable {
+enum ResizeMethod: String, Sendable, CaseIterable {
   /// Area averaging (box filter with fractional coverage): the right choice for downsampling.
   case area
   /// Bilinear interpolation between the four nearest pixels (half-pixel centers).
@@ -12,7 +12,7 @@ public enum ResizeMethod: String, Sendable, CaseIterable {
 
 extension RGBImage {
   /// The centered `size` window of this image (offset rounded down, as in CelebA's usual crop).
-  public func centerCropped(to size: ImageSize) -> RGBImage {
+  func centerCropped(to size: ImageSize) -> RGBImage {
     precondition(
       size.width > 0 && size.height > 0 && size.width <= width && size.height <= height,
       "center crop \(size) must fit inside the \(self.size) image")
@@ -28,7 +28,7 @@ extension RGBImage {
   }
 
   /// This image resampled to `size` with `method`.
-  public func resized(to size: ImageSize, method: ResizeMethod = .area) -> RGBImage {
+  func resized(to size: ImageSize, method: ResizeMethod = .area) -> RGBImage {
     precondition(size.width > 0 && size.height > 0, "resize target must be positive, got \(size)")
     if size == self.size { return self }
     let columns = Self.weights(from: width, to: size.width, method: method)
@@ -58,7 +58,7 @@ extension RGBImage {
   }
 
   /// The pixels in CHW order (channel planes), as `ImageDataset` stores them.
-  public var planarPixels: [UInt8] {
+  var planarPixels: [UInt8] {
     let plane = width * height
     var result = [UInt8](repeating: 0, count: plane * 3)
     for index in 0..<plane {

@@ -1,23 +1,13 @@
 import Foundation
 
-// MARK: - Splits
-
-/// Which part of a dataset to load.
-public enum DatasetSplit: String, Sendable, CaseIterable {
-  /// The training images.
-  case train
-  /// The held-out test images.
-  case test
-}
-
 // MARK: - MNIST
 
 /// MNIST in its original IDX files (gzip or raw), from a folder the user points to or the one
 /// `realnvp data fetch mnist` fills (`DataDirectory.mnist()`).
-public enum MNIST {
+enum MNIST {
   /// Loads `split` from `directory` as a 1x28x28 dataset with labels; `fetchHint` tells in the
   /// missing-file error how to get the files.
-  public static func load(directory: String, split: DatasetSplit, fetchHint: String? = nil) throws
+  static func load(directory: String, split: DatasetSplit, fetchHint: String? = nil) throws
     -> ImageDataset
   {
     try IDXDataset.load(directory: directory, split: split, name: "MNIST", installHint: fetchHint)
@@ -27,12 +17,12 @@ public enum MNIST {
 // MARK: - Fashion-MNIST
 
 /// Fashion-MNIST, the same IDX format as MNIST; Debian ships it as `dataset-fashion-mnist`.
-public enum FashionMNIST {
+enum FashionMNIST {
   /// Where Debian's dataset-fashion-mnist installs the files.
-  public static let defaultDirectory = "/usr/share/datasets/fashion-mnist"
+  static let defaultDirectory = Datasets.fashionMNISTDirectory
 
   /// Loads `split` from `directory` (by default Debian's location) as a 1x28x28 dataset with labels.
-  public static func load(directory: String = defaultDirectory, split: DatasetSplit) throws -> ImageDataset {
+  static func load(directory: String = defaultDirectory, split: DatasetSplit) throws -> ImageDataset {
     let hint =
       directory == defaultDirectory
       ? "install it with `sudo apt-get install dataset-fashion-mnist`" : nil

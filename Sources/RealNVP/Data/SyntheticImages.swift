@@ -5,9 +5,9 @@ import TensorCore
 
 /// A seeded stand-in for CIFAR-10 or CelebA when the real files are absent: smooth images with
 /// structure a flow can learn (Gaussian blobs, stripes, rings over a color gradient).
-public enum SyntheticImages {
+enum SyntheticImages {
   /// The kinds of picture, by label.
-  public enum Kind: Int, CaseIterable, Sendable {
+  enum Kind: Int, CaseIterable, Sendable {
     /// One to three soft colored blobs.
     case blobs
     /// Parallel stripes at a random angle and frequency.
@@ -18,7 +18,7 @@ public enum SyntheticImages {
 
   /// `count` images of `channels` x `height` x `width` with pixel values 0...255; the label of each
   /// image is its `Kind` raw value. The result depends only on the arguments.
-  public static func generate(
+  static func generate(
     count: Int, channels: Int = 3, height: Int = 32, width: Int = 32, seed: UInt64 = 0
   ) -> ImageDataset {
     precondition(count >= 0, "SyntheticImages needs a non-negative count, got \(count)")

@@ -4,16 +4,16 @@ import TensorCore
 // MARK: - Point sets
 
 /// A set of 2D points stored flat and row-major ([count, 2]), with a label per point.
-public struct PointSet: Sendable, Equatable {
+struct PointSet: Sendable, Equatable {
   /// Number of points.
-  public let count: Int
+  let count: Int
   /// Coordinates x0, y0, x1, y1, ... (`count * 2` values).
-  public let points: [Float]
+  let points: [Float]
   /// The component each point came from (moon, circle or blob index; 0 for uniform points).
-  public let labels: [Int]
+  let labels: [Int]
 
   /// A point set over flat `points` ([count, 2]) and one label per point.
-  public init(points: [Float], labels: [Int]) {
+  init(points: [Float], labels: [Int]) {
     precondition(points.count % 2 == 0, "PointSet needs an even number of coordinates, got \(points.count)")
     precondition(
       labels.count == points.count / 2,
@@ -24,10 +24,10 @@ public struct PointSet: Sendable, Equatable {
   }
 
   /// The shape of `points` as a tensor: [count, 2].
-  public var shape: [Int] { [count, 2] }
+  var shape: [Int] { [count, 2] }
 
   /// Point `index` as (x, y).
-  public subscript(index: Int) -> (x: Float, y: Float) {
+  subscript(index: Int) -> (x: Float, y: Float) {
     precondition(index >= 0 && index < count, "point index \(index) out of range 0..<\(count)")
     return (points[2 * index], points[2 * index + 1])
   }
@@ -39,10 +39,10 @@ public struct PointSet: Sendable, Equatable {
 ///
 /// Like scikit-learn, points are shuffled and Gaussian noise of standard deviation `noise` is added
 /// to every coordinate; the random streams differ from NumPy's, so only the distributions match.
-public enum Toy2D {
+enum Toy2D {
   /// Two interleaving half circles (`make_moons`): count/2 on the upper moon (label 0), the rest
   /// on the lower one (label 1).
-  public static func moons(count: Int, noise: Float = 0, seed: UInt64 = 0) -> PointSet {
+  static func moons(count: Int, noise: Float = 0, seed: UInt64 = 0) -> PointSet {
     let outer = count / 2
     let inner = count - outer
     var points = [Float]()
@@ -58,8 +58,7 @@ public enum Toy2D {
   }
 
   /// A large circle (label 0) around a smaller one of radius `factor` (label 1) (`make_circles`).
-  public static func circles(count: Int, factor: Float = 0.8, noise: Float = 0, seed: UInt64 = 0) -> PointSet
-  {
+  static func circles(count: Int, factor: Float = 0.8, noise: Float = 0, seed: UInt64 = 0) -> PointSet {
     precondition(factor >= 0 && factor < 1, "circles needs 0 <= factor < 1, got \(factor)")
     let outer = count / 2
     let inner = count - outer
@@ -77,7 +76,7 @@ public enum Toy2D {
 
   /// Isotropic Gaussian blobs (`make_blobs`) around `centers` random centers drawn uniformly from
   /// `centerBox` squared; the first `count % centers` blobs get one extra point.
-  public static func blobs(
+  static func blobs(
     count: Int, centers: Int = 3, std: Float = 1, centerBox: ClosedRange<Float> = -10...10, seed: UInt64 = 0
   ) -> PointSet {
     precondition(centers > 0, "blobs needs at least one center, got \(centers)")
@@ -93,7 +92,7 @@ public enum Toy2D {
   }
 
   /// Isotropic Gaussian blobs of standard deviation `std` around the given centers.
-  public static func blobs(count: Int, centers: [(x: Float, y: Float)], std: Float = 1, seed: UInt64 = 0)
+  static func blobs(count: Int, centers: [(x: Float, y: Float)], std: Float = 1, seed: UInt64 = 0)
     -> PointSet
   {
     precondition(!centers.isEmpty, "blobs needs at least one center")
@@ -109,7 +108,7 @@ public enum Toy2D {
 
   /// Points uniform on the square `range` x `range` (scikit-learn's demo uses `np.random.rand`,
   /// i.e. [0, 1)).
-  public static func uniform(count: Int, range: ClosedRange<Float> = 0...1, seed: UInt64 = 0) -> PointSet {
+  static func uniform(count: Int, range: ClosedRange<Float> = 0...1, seed: UInt64 = 0) -> PointSet {
     var random = RandomGenerator(seed: seed)
     let width = Double(range.upperBound - range.lowerBound)
     let points = (0..<(2 * count)).map { _ in Float(Double(range.lowerBound) + width * random.nextDouble()) }

@@ -1,37 +1,26 @@
 import TensorCore
 
-/// A collection of samples the training loop can batch: points [N, 2] or pixels [N, C, H, W].
+/// What `train` and `evaluateBitsPerDimension` take: samples the training loop can batch, points
+/// [N, D] or pixels [N, C, H, W]. `Dataset` is the library's own (from `Datasets`, or from a
+/// tensor); conform a type of your own to train on data kept another way.
 public protocol TrainingData {
   /// Number of samples.
   var count: Int { get }
   /// The samples at `indices`, stacked along the first axis, as the model expects them.
   func batch(_ indices: [Int]) -> Tensor
+  /// Where the samples came from, their size and checksum, for run records (by default an
+  /// in-memory description with the checksum of every sample).
+  var fingerprint: DatasetFingerprint { get }
 }
 
-/// Samples stored as one tensor whose first axis indexes them.
-public struct TensorData: TrainingData {
-  /// All samples.
-  public let samples: Tensor
-
-  /// Wraps `samples` ([N, ...]).
-  public init(_ samples: Tensor) {
-    precondition(samples.rank >= 1, "TensorData needs at least one axis, got a scalar")
-    self.samples = samples
-  }
-
-  /// Number of samples.
-  public var count: Int { samples.shape[0] }
-
-  /// The rows at `indices`.
-  public func batch(_ indices: [Int]) -> Tensor {
-    let rowSize = samples.scalarCount / max(count, 1)
-    let all = samples.scalars
-    var out = [Float]()
-    out.reserveCapacity(indices.count * rowSize)
-    for i in indices {
-      precondition(i >= 0 && i < count, "Sample index \(i) is out of range 0..<\(count)")
-      out.append(contentsOf: all[(i * rowSize)..<((i + 1) * rowSize)])
-    }
-    return Tensor(shape: [indices.count] + Array(samples.shape.dropFirst()), scalars: out)
+extension TrainingData {
+  /// In memory: not reloadable, recognized by the checksum of every sample's values.
+  public var fingerprint: DatasetFingerprint {
+    let all = batch(Array(0..<count))
+    var checksum = FNV1a64()
+    checksum.update(floats: all.scalars)
+    return DatasetFingerprint(
+      source: .inMemory(description: "\(type(of: self)) \(all.shape)"), count: count,
+      sampleShape: Array(all.shape.dropFirst()), checksum: checksum.hex)
   }
 }

@@ -81,9 +81,3 @@ public struct DatasetFingerprint: Codable, Equatable, Sendable {
   /// FNV-1a 64 of the samples' bytes, hex.
   public var checksum: String
 }
-
-/// Training data that can say what it is, for run records and replay.
-public protocol DescribedTrainingData: TrainingData {
-  /// Source, size and checksum.
-  var fingerprint: DatasetFingerprint { get }
-}

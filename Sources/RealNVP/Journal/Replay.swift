@@ -78,6 +78,6 @@ extension Journal {
     return ReplayReport(
       runID: record.id, epochs: comparisons,
       environmentDifferences: record.environment.differences(from: .current()),
-      dataMatches: fingerprint(of: data).checksum == record.dataset.checksum)
+      dataMatches: data.fingerprint.checksum == record.dataset.checksum)
   }
 }

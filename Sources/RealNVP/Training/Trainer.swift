@@ -55,8 +55,8 @@ public func train(
         RunRecord(
           id: Journal.makeRunID(configuration: configuration), configuration: configuration, note: note,
           tags: tags,
-          model: model.modelDescription, options: options, dataset: fingerprint(of: data),
-          validation: validation.map(fingerprint(of:)), environment: environment, startedAt: Date(),
+          model: model.modelDescription, options: options, dataset: data.fingerprint,
+          validation: validation.map(\.fingerprint), environment: environment, startedAt: Date(),
           endedAt: nil,
           status: .incomplete, error: nil, epochs: [], checkpoint: nil))
     }
@@ -100,13 +100,6 @@ public func train(
     _ = writer.map { w in warnOnFailure { try w.finish(.failed, error: "\(error)") } }
     throw error
   }
-}
-
-/// The fingerprint of any training data (in-memory when it cannot describe itself).
-func fingerprint(of data: TrainingData) -> DatasetFingerprint {
-  if let described = data as? DescribedTrainingData { return described.fingerprint }
-  return DatasetFingerprint(
-    source: .inMemory(description: "\(type(of: data))"), count: data.count, sampleShape: [], checksum: "-")
 }
 
 /// Runs `body`; on error prints it to standard error, naming `what` failed, and returns nil.
