@@ -2,9 +2,36 @@
 
 extension Tensor {
   /// Applies `op` element-wise to same-shaped or broadcastable tensors, using both cores on
-  /// large inputs. No recording; callers record.
+  /// large inputs. No recording; callers record. Same-shaped operands whose buffers are in the
+  /// same order (and a tensor with a one-element operand) keep that order: the result's buffer
+  /// is in it too.
   @inline(__always)
   static func zipMap(_ a: Tensor, _ b: Tensor, _ op: (Float, Float) -> Float) -> Tensor {
+    let count = a.scalarCount
+    if a.shape == b.shape && a.raw.format == b.raw.format {
+      let result = a.uninitializedLike()
+      let (pa, pb, out) = (a.raw.base, b.raw.base, result.raw.base)
+      parallelRanges(count) { range in for i in range { out[i] = op(pa[i], pb[i]) } }
+      return withExtendedLifetime((a, b)) { result }
+    }
+    if b.scalarCount == 1 && Layout.broadcastShape(a.shape, b.shape) == a.shape {
+      let result = a.uninitializedLike()
+      let (pa, vb, out) = (a.raw.base, b.storage.base[0], result.raw.base)
+      parallelRanges(count) { range in for i in range { out[i] = op(pa[i], vb) } }
+      return withExtendedLifetime(a) { result }
+    }
+    if a.scalarCount == 1 && Layout.broadcastShape(a.shape, b.shape) == b.shape {
+      let result = b.uninitializedLike()
+      let (va, pb, out) = (a.storage.base[0], b.raw.base, result.raw.base)
+      parallelRanges(b.scalarCount) { range in for i in range { out[i] = op(va, pb[i]) } }
+      return withExtendedLifetime(b) { result }
+    }
+    return zipMapPlain(a, b, op)
+  }
+
+  /// `zipMap` on the plain order, broadcasting.
+  @inline(__always)
+  private static func zipMapPlain(_ a: Tensor, _ b: Tensor, _ op: (Float, Float) -> Float) -> Tensor {
     let shape = Layout.broadcastShape(a.shape, b.shape)
     let result = Tensor(uninitializedShape: shape)
     let pa = a.storage.base
@@ -36,12 +63,12 @@ extension Tensor {
     return withExtendedLifetime((a, b)) { result }
   }
 
-  /// Applies `op` to every element. No recording; callers record.
+  /// Applies `op` to every element, keeping the order of the buffer. No recording; callers record.
   @inline(__always)
   func map(_ op: (Float) -> Float) -> Tensor {
-    let result = Tensor(uninitializedShape: shape)
-    let input = storage.base
-    let out = result.storage.base
+    let result = uninitializedLike()
+    let input = raw.base
+    let out = result.raw.base
     parallelRanges(scalarCount) { range in for i in range { out[i] = op(input[i]) } }
     return withExtendedLifetime(self) { result }
   }
@@ -61,16 +88,18 @@ extension Tensor {
 extension Tensor {
   /// Element-wise sum with broadcasting.
   public static func + (a: Tensor, b: Tensor) -> Tensor {
-    record(
-      zipMap(a, b, +), [a, b], gradients: { g in g.reduced(toShape: a.shape) },
-      { g in g.reduced(toShape: b.shape) })
+    let (shapeA, shapeB) = (a.shape, b.shape)  // the rules keep the shapes, not the operands
+    return record(
+      zipMap(a, b, +), [a, b], gradients: { g in g.reduced(toShape: shapeA) },
+      { g in g.reduced(toShape: shapeB) })
   }
 
   /// Element-wise difference with broadcasting.
   public static func - (a: Tensor, b: Tensor) -> Tensor {
-    record(
-      zipMap(a, b, -), [a, b], gradients: { g in g.reduced(toShape: a.shape) },
-      { g in (-g).reduced(toShape: b.shape) })
+    let (shapeA, shapeB) = (a.shape, b.shape)
+    return record(
+      zipMap(a, b, -), [a, b], gradients: { g in g.reduced(toShape: shapeA) },
+      { g in (-g).reduced(toShape: shapeB) })
   }
 
   /// Element-wise product with broadcasting.

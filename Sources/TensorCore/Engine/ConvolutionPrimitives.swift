@@ -62,8 +62,13 @@ final class ConvolutionPrimitives {
   /// See `ComputeBackend.winogradConvolutions`.
   nonisolated(unsafe) static var useWinograd = ProcessInfo.processInfo.environment["REALNVP_WINOGRAD"] != "0"
 
+  /// See `ComputeBackend.channelBlockedActivations`.
+  nonisolated(unsafe) static var blockedActivations =
+    ProcessInfo.processInfo.environment["REALNVP_BLOCKED"] != "0"
+
   private static func prefersWinograd(_ shape: ConvolutionShape) -> Bool {
-    useWinograd && shape.kernel == 3 && shape.inChannels % 16 == 0 && shape.outChannels % 16 == 0
+    useWinograd && shape.kernel == 3 && shape.inChannels % 16 == 0
+      && shape.outChannels % 16 == 0
   }
 
   private init?(_ shape: ConvolutionShape, algorithm: dnnl_alg_kind_t) {
@@ -109,10 +114,13 @@ final class ConvolutionPrimitives {
     }
     defer { dnnl_primitive_desc_destroy(hint) }
 
+    var (inputGradient, weightGradient, outputGradient) = (
+      any(shape.input), any(shape.weight), any(shape.output)
+    )
     var dataOperation = dnnl_convolution_desc_t()
     DNNL.check(
       dnnl_convolution_backward_data_desc_init(
-        &dataOperation, algorithm, &input, &weight, &output, strides, padding, padding),
+        &dataOperation, algorithm, &inputGradient, &weight, &outputGradient, strides, padding, padding),
       "describing the input gradient of \(what)")
     guard
       let backwardData = EnginePrimitive(
@@ -128,7 +136,8 @@ final class ConvolutionPrimitives {
     var weightsOperation = dnnl_convolution_desc_t()
     DNNL.check(
       dnnl_convolution_backward_weights_desc_init(
-        &weightsOperation, algorithm, &input, &weight, &bias, &output, strides, padding, padding
+        &weightsOperation, algorithm, &input, &weightGradient, &bias, &outputGradient, strides, padding,
+        padding
       ),
       "describing the weight gradient of \(what)")
     guard
