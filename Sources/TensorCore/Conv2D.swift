@@ -4,7 +4,8 @@
 /// (k - 1) / 2 on each side, so the output has the input's height and width.
 ///
 /// `input` is [N, C, H, W], `weight` is [O, C, k, k] with odd k (1 and 3 are the usual sizes),
-/// `bias` is [O]; the result is [N, O, H, W]. Forward and both backward passes run on oneDNN.
+/// `bias` is [O]; the result is [N, O, H, W]. Forward and both backward passes run on oneDNN, in
+/// `ComputeBackend.convolutionPrecision` as it was for the forward pass.
 public func conv2d(_ input: Tensor, _ weight: Tensor, bias: Tensor? = nil) -> Tensor {
   precondition(input.rank == 4, "conv2d expects input [N, C, H, W], got shape \(input.shape)")
   precondition(

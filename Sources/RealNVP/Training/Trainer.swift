@@ -136,6 +136,9 @@ func trainingLoop(
     throw TrainingError.batchNotDivisible(batchSize: options.batchSize, worldSize: group.worldSize)
   }
   var stopAgreed = false
+  let savedPrecision = ComputeBackend.convolutionPrecision
+  ComputeBackend.convolutionPrecision = options.precision ?? .float32
+  defer { ComputeBackend.convolutionPrecision = savedPrecision }
   let stepsPerEpoch = min(data.count / options.batchSize, options.maxStepsPerEpoch ?? Int.max)
   let reporter = reporter ?? DefaultTrainingProgress.makeReporter?(stepsPerEpoch * options.epochs)
   let optimizer = Adam(
