@@ -78,7 +78,13 @@ final class Tape {
             inputGrad.shape == nodes[input].shape,
             "Backward rule returned a gradient of shape \(inputGrad.shape) for an input of shape "
               + "\(nodes[input].shape)")
-          grads[input] = grads[input].map { $0 + inputGrad } ?? inputGrad
+          if var sum = grads[input] {
+            grads[input] = nil  // so that the sum's buffer can be uniquely held below
+            sum.accumulate(inputGrad)
+            grads[input] = sum
+          } else {
+            grads[input] = inputGrad
+          }
         }
       }
       for position in finalAfter[i] ?? [] {

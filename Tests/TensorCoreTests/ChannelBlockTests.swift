@@ -64,6 +64,24 @@ final class ChannelBlockTests: XCTestCase {
     }
   }
 
+  func testPortableAndAVX512KernelsAgree() throws {
+    try XCTSkipUnless(ElementKernels.usesAVX512, "this CPU runs the portable kernels only")
+    let x = randomTensor([2, 32, 5, 9], seed: 84, low: -2, high: 3)
+    let scale = randomTensor([32], seed: 85, low: 0.5, high: 1.5)
+    let offset = randomTensor([32], seed: 86, low: -0.5, high: 0.5)
+    let g = randomTensor([2, 32, 5, 9], seed: 87)
+    let run = {
+      valueAndGradient(at: [x, scale, offset]) {
+        (instanceNorm($0[0].channelBlocked(), scale: $0[1], offset: $0[2], fusedReLU: true) * g).sum()
+      }
+    }
+    let (fast, portable) = (run(), ElementKernels.portableOnly(run))
+    XCTAssertEqual(fast.value.item(), portable.value.item(), accuracy: 1e-4)
+    for (a, b) in zip(fast.gradients, portable.gradients) {
+      assertClose(a.scalars, b.scalars, accuracy: 1e-5)
+    }
+  }
+
   func testBlockedInstanceNormGradientsMatchFiniteDifferences() {
     let x = randomTensor([2, 16, 3, 4], seed: 69, low: -2, high: 3)
     let scale = randomTensor([16], seed: 70, low: 0.5, high: 1.5)
