@@ -21,6 +21,8 @@ let systemLibraries: [Target] = [
   .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
   .systemLibrary(name: "CPNG", path: "Sources/CPNG", providers: [.apt(["libpng-dev"])]),
   .systemLibrary(name: "CJPEG", path: "Sources/CJPEG", providers: [.apt(["libjpeg-dev"])]),
+  // The tensor core's element-wise kernels in C, with AVX-512 versions chosen at run time.
+  .target(name: "CTensorKernels", path: "Sources/CTensorKernels"),
   // The executor's stand-in for the runtime's swift_errorInMain (see TopLevelError.c).
   .target(name: "CCellSupport", path: "Sources/CCellSupport"),
   // prctl for the kernel: it reaps executors whose parent (an earlier executor) died.
@@ -35,7 +37,7 @@ let systemLibraries: [Target] = [
 // RealNVP <- DataParallel <- realnvp)
 
 let libraries: [Target] = [
-  .target(name: "TensorCore", dependencies: ["CDNNL"]),
+  .target(name: "TensorCore", dependencies: ["CDNNL", "CTensorKernels"]),
   .target(name: "RealNVP", dependencies: ["TensorCore", "CZlib", "CPNG", "CJPEG"]),
   // Glow's layers and a multi-scale Glow, written against RealNVP's public API alone.
   .target(name: "Glow", dependencies: ["TensorCore", "RealNVP"]),

@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# The performance suite: this machine's measured FP32 peak, then each configuration timed in Swift
-# and in the PyTorch peer in the same run, side by side: ms per step, GFLOP/s, % of the peak at
-# that thread count, peak RSS, and the kernels that ran. Nothing in the environment needs setting.
+# The performance suite: this machine's measured FP32 and BF16 peaks, then each configuration
+# timed in Swift and in the PyTorch peer in the same run, fp32 and bf16, alternating: ms per step,
+# GFLOP/s, % of the peak of that precision at that thread count, peak RSS, and the kernels that
+# ran. Nothing in the environment needs setting.
 # Usage: bench/run.sh [CONFIG|all] [THREADS]
 #   CONFIG: conv3x3-64, conv3x3-32x28, mnist-bench, mnist, or all (the default: conv3x3-64,
-#   mnist-bench, mnist); THREADS: default 2. STEPS sets the timed steps (default 20, 6 for mnist).
-#   PyTorch comes from bench/.venv (bench/setup-peer.sh) or $TORCH_PYTHON.
+#   mnist-bench, mnist); THREADS: default 2. STEPS sets the timed steps (default 20, 6 for mnist);
+#   PRECISIONS="fp32" leaves out bf16. PyTorch comes from bench/.venv (bench/setup-peer.sh) or
+#   $TORCH_PYTHON.
+# Where Open MPI is installed, it ends with one process on THREADS threads against THREADS ranks
+# of one thread each, training mnist-bench for MPI_STEPS steps (default 12) with `realnvp train`
+# (MPI=0 leaves that out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-all}"
 threads="${2:-2}"
+precisions="${PRECISIONS:-fp32 bf16}"
 python="${TORCH_PYTHON:-bench/.venv/bin/python}"
 if ! "$python" -c "import torch" 2>/dev/null; then
   echo "PyTorch not found for $python; install it with bench/setup-peer.sh" >&2
@@ -17,40 +23,58 @@ if ! "$python" -c "import torch" 2>/dev/null; then
 fi
 if [ "$which" = all ]; then configs=(conv3x3-64 mnist-bench mnist); else configs=("$which"); fi
 
-swift build -c release --product realnvp >/dev/null
-peak_tool="$(mktemp -d)/fma_peak"
-cc -O2 -march=native -pthread bench/peak/fma_peak.c -o "$peak_tool"
-peak="$("$peak_tool" "$threads")"
+mpi="${MPI:-1}"
+if [ "$mpi" = 1 ] && command -v mpirun >/dev/null && pkg-config --exists ompi-c 2>/dev/null; then
+  swift build -c release --product realnvp --traits MPI >/dev/null
+else
+  mpi=0
+  swift build -c release --product realnvp >/dev/null
+fi
+tools="$(mktemp -d)"
+cc -O2 -march=native -pthread bench/peak/fma_peak.c -o "$tools/fma_peak"
+cc -O2 -march=native -pthread bench/peak/bf16_peak.c -o "$tools/bf16_peak"
+peak="$("$tools/fma_peak" "$threads")"
+bf16_peak="$("$tools/bf16_peak" "$threads")"
 
 lines=()
 for config in "${configs[@]}"; do
   steps="${STEPS:-$([ "$config" = mnist ] && echo 6 || echo 20)}"
-  swift_line="$(.build/release/realnvp bench --config "$config" --threads "$threads" --steps "$steps")"
-  case "$config" in
-    mnist-bench | mnist)
-      torch_line="$("$python" bench/peers/torch_realnvp.py --bench --config "$config" --threads "$threads" \
-        --steps "$steps")" ;;
-    *) torch_line="$("$python" bench/peers/torch_bench.py --config "$config" --threads "$threads" --steps "$steps")" ;;
-  esac
-  lines+=("$swift_line" "$torch_line")
+  for precision in $precisions; do
+    lines+=("$(.build/release/realnvp bench --config "$config" --threads "$threads" --steps "$steps" \
+      --precision "$precision")")
+    case "$config" in
+      mnist-bench | mnist)
+        lines+=("$("$python" bench/peers/torch_realnvp.py --bench --config "$config" --threads "$threads" \
+          --steps "$steps" --precision "$precision")") ;;
+      *) lines+=("$("$python" bench/peers/torch_bench.py --config "$config" --threads "$threads" \
+          --steps "$steps" --precision "$precision")") ;;
+    esac
+  done
 done
 
-python3 - "$peak" "$(lscpu | sed -n 's/^Model name: *//p')" "${lines[@]}" <<'PY'
-import json, sys, datetime
-peak = json.loads(sys.argv[1])
-cpu = sys.argv[2]
-runs = [json.loads(line) for line in sys.argv[3:]]
-print(f"{datetime.date.today()}, {cpu}, {peak['threads']} threads; FP32 peak measured with an "
-      f"{peak['isa']} FMA loop: {peak['gflops']:.0f} GFLOP/s")
-print(f"{'config':<14} {'side':<8} {'ms/step':>9} {'min':>9} {'GFLOP/s':>8} {'% peak':>7} {'RSS MB':>8}  kernels")
-for swift, torch in zip(runs[::2], runs[1::2]):
-    gflop = swift["gflop_per_step"]
-    for side, run in (("swift", swift), ("pytorch", torch)):
-        rate = gflop / run["ms_per_step_median"] * 1e3
-        kernels = (f"{run['isa']}; {run['conv_engine']}; {run['gemm']}" if side == "swift"
-                   else f"torch {run['torch']}")
-        print(f"{run['config']:<14} {side:<8} {run['ms_per_step_median']:9.1f} {run['ms_per_step_min']:9.1f} "
-              f"{rate:8.1f} {100 * rate / peak['gflops']:6.1f}% {run['peak_rss_mb']:8.0f}  {kernels}")
-    ratio = swift["ms_per_step_median"] / torch["ms_per_step_median"]
-    print(f"{'':<14} swift/pytorch {ratio:.2f} (median ms per step; {gflop:.1f} GFLOP per step)")
+python3 bench/report.py "$peak" "$bf16_peak" "$(lscpu | sed -n 's/^Model name: *//p')" "${lines[@]}"
+
+if [ "$mpi" = 1 ]; then
+  # ms per training step from the journal's samples per second (every step of one epoch, the
+  # first included; validation excluded).
+  journal="$tools/journal"
+  train() {  # train THREADS_PER_PROCESS LAUNCHER... (the launcher ends with the realnvp tool)
+    local per_process="$1"
+    shift
+    "$@" train --config mnist-bench --data fashion-mnist --epochs 1 --max-steps-per-epoch "${MPI_STEPS:-12}" \
+      --max-validation-samples 64 --threads "$per_process" --journal "$journal" \
+      --checkpoint-directory "$tools/checkpoints" >/dev/null
+    local id
+    id="$(.build/release/realnvp journal list --journal "$journal" | tail -n 1 | cut -d' ' -f1)"
+    .build/release/realnvp journal show "$id" --journal "$journal" | sed -n '/^{/,$p' \
+      | python3 -c 'import json, sys; r = json.load(sys.stdin); print(1000 * r["options"]["batchSize"] / r["epochs"][0]["samplesPerSecond"])'
+  }
+  one="$(train "$threads" .build/release/realnvp)"
+  ranks="$(train 1 mpirun --allow-run-as-root --oversubscribe -np "$threads" .build/release/realnvp)"
+  python3 - "$threads" "$one" "$ranks" <<'PY'
+import sys
+threads, one, ranks = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+print(f"\nmnist-bench training, ms per step: one process on {threads} threads {one:.1f}, "
+      f"{threads} MPI ranks of 1 thread {ranks:.1f} (one process / ranks {one / ranks:.2f})")
 PY
+fi

@@ -24,6 +24,10 @@ step "Convolution and gradient tests again on the portable path (no AVX2: DNNL_M
 DNNL_MAX_CPU_ISA=SSE41 swift test --skip-build --filter "ConvolutionTests|GradientTests" 2>&1 | tee -a "$swift_log" \
   || failed=1
 
+step "Precision tests again without AVX512_BF16 (DNNL_MAX_CPU_ISA=AVX512_CORE: bf16 runs as fp32)"
+DNNL_MAX_CPU_ISA=AVX512_CORE swift test --skip-build --filter "PrecisionTests" 2>&1 | tee -a "$swift_log" \
+  || failed=1
+
 step "Kernel protocol and conformance, realnvp CLI, notebooks (release build, jupyter_client)"
 export JUPYTER_PATH="$VENV/share/jupyter" REALNVP_QUICK=1
 "$VENV/bin/python" -m pytest -q Tests/kernel Tests/cli Tests/notebooks || failed=1

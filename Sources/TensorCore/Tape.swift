@@ -39,7 +39,7 @@ final class Tape {
   func leaf(_ tensor: Tensor) -> Tensor {
     nodes.append(Node(shape: tensor.shape, inputs: [], backward: nil))
     return Tensor(
-      shape: tensor.shape, storage: tensor.storage,
+      shape: tensor.shape, storage: tensor.raw,
       trace: Trace(serial: serial, node: nodes.count - 1))
   }
 
@@ -78,7 +78,13 @@ final class Tape {
             inputGrad.shape == nodes[input].shape,
             "Backward rule returned a gradient of shape \(inputGrad.shape) for an input of shape "
               + "\(nodes[input].shape)")
-          grads[input] = grads[input].map { $0 + inputGrad } ?? inputGrad
+          if var sum = grads[input] {
+            grads[input] = nil  // so that the sum's buffer can be uniquely held below
+            sum.accumulate(inputGrad)
+            grads[input] = sum
+          } else {
+            grads[input] = inputGrad
+          }
         }
       }
       for position in finalAfter[i] ?? [] {
@@ -134,7 +140,8 @@ final class Tape {
 //   Tensor+Shape.swift       reshaped, permuted, expanded, rows, concatenated, split
 //   MatMul.swift             matmul
 //   Conv2D.swift             conv2d (input, weight and bias in one rule)
-//   Tensor+Image.swift       instance norm, with the optional fused ReLU (one rule)
+//   InstanceNorm.swift       instance norm, with the optional fused ReLU (one rule; its
+//                            channel-blocked kernels are in InstanceNorm+Blocked.swift)
 //
 // A new op is its forward pass plus one `record` call here below, and one finite-difference
 // check in Tests/TensorCoreTests/GradientTests.swift.
@@ -164,7 +171,7 @@ extension Tensor {
     guard indices.contains(where: { $0 != nil }) else { return output }
     let node = tape.append(Tape.Node(shape: output.shape, inputs: indices, backward: backward))
     return Tensor(
-      shape: output.shape, storage: output.storage,
+      shape: output.shape, storage: output.raw,
       trace: Trace(serial: tape.serial, node: node))
   }
 }

@@ -3,15 +3,22 @@ import Foundation
 // MARK: - Storage
 
 /// A heap buffer of Float32 values that tensor copies share until one of them writes.
+///
+/// The values are in the tensor's row-major order (`.plain`) or, for the activations between
+/// convolutions, in oneDNN's channel-blocked order (see `StorageFormat`). A blocked buffer turns
+/// itself plain, in place, the first time an op that only knows the plain order reads it.
 final class TensorStorage {
   /// Number of Float values in the buffer.
   let count: Int
   /// First element; the buffer is owned and freed by this object.
-  let base: UnsafeMutablePointer<Float>
+  private(set) var base: UnsafeMutablePointer<Float>
+  /// The order of the values in the buffer.
+  private(set) var format: StorageFormat
 
-  init(count: Int) {
+  init(count: Int, format: StorageFormat = .plain) {
     _ = TensorStorage.allocatorTuned
     self.count = count
+    self.format = format
     base = .allocate(capacity: Swift.max(count, 1))
   }
 
@@ -30,6 +37,20 @@ final class TensorStorage {
   deinit { base.deallocate() }
 
   var buffer: UnsafeMutableBufferPointer<Float> { .init(start: base, count: count) }
+
+  private static let conversionLock = NSLock()
+
+  /// Rewrites the buffer in the plain order if it is blocked (once; later calls return at once).
+  func makePlain() {
+    if format == .plain { return }
+    TensorStorage.conversionLock.lock()
+    defer { TensorStorage.conversionLock.unlock() }
+    guard case .channelBlocked(let channels, let planeSize) = format else { return }
+    let plain = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(count, 1))
+    ChannelBlocks.unblock(base, into: plain, channels: channels, planeSize: planeSize, count: count)
+    base.deallocate()
+    (base, format) = (plain, .plain)
+  }
 }
 
 // MARK: - Tensor
@@ -41,7 +62,8 @@ final class TensorStorage {
 public struct Tensor {
   /// The size of each dimension, outermost first.
   public let shape: [Int]
-  var storage: TensorStorage
+  /// The buffer in whatever order it is in; `storage` is the same buffer made plain.
+  var raw: TensorStorage
   var trace: Trace?
 
   init(shape: [Int], storage: TensorStorage, trace: Trace? = nil) {
@@ -49,13 +71,20 @@ public struct Tensor {
       storage.count == Tensor.elementCount(shape),
       "Tensor storage holds \(storage.count) values but shape \(shape) needs \(Tensor.elementCount(shape))")
     self.shape = shape
-    self.storage = storage
+    self.raw = storage
     self.trace = trace
   }
 
   /// Creates a tensor with uninitialized storage (the caller must write every element).
-  init(uninitializedShape shape: [Int]) {
-    self.init(shape: shape, storage: TensorStorage(count: Tensor.elementCount(shape)))
+  init(uninitializedShape shape: [Int], format: StorageFormat = .plain) {
+    self.init(shape: shape, storage: TensorStorage(count: Tensor.elementCount(shape), format: format))
+  }
+
+  /// The buffer in the plain row-major order (a blocked buffer is reordered in place first).
+  /// Every op that does not handle blocked buffers itself reads its operands through this.
+  var storage: TensorStorage {
+    raw.makePlain()
+    return raw
   }
 
   /// Creates a tensor of the given shape from row-major scalars.
@@ -104,7 +133,7 @@ extension Tensor {
   public var scalars: [Float] { Array(storage.buffer) }
 
   /// The number of elements.
-  public var scalarCount: Int { storage.count }
+  public var scalarCount: Int { raw.count }
 
   /// The number of dimensions.
   public var rank: Int { shape.count }
@@ -116,7 +145,7 @@ extension Tensor {
   }
 
   /// The same values, cut off from gradient recording (a "stop gradient").
-  public func detached() -> Tensor { Tensor(shape: shape, storage: storage) }
+  public func detached() -> Tensor { Tensor(shape: shape, storage: raw) }
 
   /// Whether this tensor is being tracked for gradients by the running `valueAndGradient`.
   public var isTracked: Bool { trace.map { Tape.active?.serial == $0.serial } ?? false }
@@ -132,12 +161,13 @@ extension Tensor {
   mutating func withUnsafeMutableBufferPointer<R>(
     _ body: (UnsafeMutableBufferPointer<Float>) throws -> R
   ) rethrows -> R {
-    if !isKnownUniquelyReferenced(&storage) {
-      let copy = TensorStorage(count: storage.count)
-      copy.base.update(from: storage.base, count: storage.count)
-      storage = copy
+    raw.makePlain()
+    if !isKnownUniquelyReferenced(&raw) {
+      let copy = TensorStorage(count: raw.count)
+      copy.base.update(from: raw.base, count: raw.count)
+      raw = copy
     }
-    return try body(storage.buffer)
+    return try body(raw.buffer)
   }
 }
 

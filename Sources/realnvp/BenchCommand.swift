@@ -22,6 +22,13 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Threads for BLAS and parallel loops.")
   var threads: Int = 2
 
+  @Option(
+    help: """
+      Convolution precision: fp32, or bf16 (bfloat16 products, Float32 accumulation, where the CPU \
+      has AVX512_BF16; elsewhere fp32, said on standard error).
+      """)
+  var precision: Precision = .float32
+
   func validate() throws {
     guard BenchmarkConfig(name: config) != nil else {
       throw ValidationError("Unknown config '\(config)'; expected one of \(BenchmarkConfig.names)")
@@ -33,6 +40,7 @@ struct BenchCommand: ParsableCommand {
 
   func run() throws {
     ComputeThreads.count = threads
+    ComputeBackend.convolutionPrecision = precision
     let benchmark = BenchmarkConfig(name: config)!
     let step = benchmark.makeStep()
     for _ in 0..<warmup { step() }
@@ -50,7 +58,8 @@ struct BenchCommand: ParsableCommand {
       times.count % 2 == 1
       ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
     let fields: [(String, String)] = [
-      ("config", "\"\(config)\""), ("batch", "\(benchmark.batch)"), ("threads", "\(threads)"),
+      ("config", "\"\(config)\""), ("precision", "\"\(ComputeBackend.convolutionPrecision.rawValue)\""),
+      ("batch", "\(benchmark.batch)"), ("threads", "\(threads)"),
       ("steps", "\(steps)"), ("ms_per_step_median", String(format: "%.3f", median)),
       ("ms_per_step_min", String(format: "%.3f", times[0])),
       ("cpu_ms_per_step", String(format: "%.3f", cpuPerStep)),

@@ -95,6 +95,14 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Threads for BLAS and parallel loops.")
   var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+  @Option(
+    help: """
+      Convolution precision: fp32, or bf16 (bfloat16 products, Float32 accumulation, Float32 \
+      weights and flow; where the CPU has no AVX512_BF16, fp32, said on standard error). \
+      Default: the configuration's (fp32), or the resumed run's.
+      """)
+  var precision: Precision?
+
   func run() throws {
     ComputeThreads.count = threads
     let group = try Launch.replicaGroup()
@@ -118,6 +126,7 @@ struct TrainCommand: ParsableCommand {
     if let maxStepsPerEpoch { experiment.options.maxStepsPerEpoch = maxStepsPerEpoch }
     if let batchSize { experiment.options.batchSize = batchSize }
     if let maxValidationSamples { experiment.options.maxValidationSamples = maxValidationSamples }
+    if let precision { experiment.options.precision = precision }
     if let learningRate {
       guard learningRate > 0, learningRate.isFinite else {
         throw ValidationError("--learning-rate must be a positive number, got \(learningRate).")

@@ -46,6 +46,19 @@ final class GradientTests: XCTestCase {
     assertClose(grads[0].scalars, x.scalars.map { 2 * $0 + 1 })
   }
 
+  func testGradientSumsInPlaceLeaveSharedGradientsAlone() {
+    // x + x hands the same gradient buffer to both uses of x, and y's gradient is that buffer
+    // too: summing x's gradients in place would change y's.
+    let (x, y) = (randomTensor([3, 70_000], seed: 12), randomTensor([3, 70_000], seed: 13))
+    let g = randomTensor([3, 70_000], seed: 14)
+    let (_, grads) = valueAndGradient(at: [x, y]) { t in ((t[0] + t[0]) + t[1]) * g }
+    assertClose(grads[0].scalars, g.scalars.map { 2 * $0 }, accuracy: 0)
+    assertClose(grads[1].scalars, g.scalars, accuracy: 0)
+    // Three uses: the second sum goes into the first sum's own buffer.
+    let (_, three) = valueAndGradient(at: [x]) { t in ((t[0] * 2 + t[0]) + t[0] * 3) * g }
+    assertClose(three[0].scalars, g.scalars.map { 6 * $0 }, accuracy: 1e-6)
+  }
+
   func testUnaryMath() {
     let positive = randomTensor([3, 4], seed: 11, low: 0.3, high: 2)
     let any = randomTensor([3, 4], seed: 12, low: -2, high: 2)

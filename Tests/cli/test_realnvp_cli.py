@@ -144,6 +144,36 @@ def test_a_cpu_without_avx2_takes_the_portable_path_and_says_so_once(tmp_path):
     assert json.loads(done.stdout)["isa"] == "sse41"
 
 
+def test_bf16_without_avx512_bf16_runs_as_fp32_and_says_so_once(tmp_path):
+    import json
+
+    done = realnvp("bench", "--config", "conv3x3-64", "--steps", "2", "--warmup", "1", "--precision", "bf16",
+                   cwd=tmp_path, env={"DNNL_MAX_CPU_ISA": "AVX512_CORE"})
+    notices = [line for line in done.stderr.splitlines() if "no AVX512_BF16" in line]
+    assert len(notices) == 1 and "runs as fp32" in notices[0], done.stderr
+    line = json.loads(done.stdout)
+    assert line["precision"] == "fp32" and "bf16" not in line["conv_engine"], line
+
+
+def test_precision_flag_is_recorded_and_bf16_runs_where_the_cpu_has_it(tmp_path):
+    import json
+
+    realnvp("train", "--config", "mnist-quick", "--data", "fashion-mnist", "--epochs", "1",
+            "--max-steps-per-epoch", "2", "--max-validation-samples", "64", "--precision", "bf16",
+            "--journal", "j", cwd=tmp_path)
+    run_id = realnvp("journal", "list", "--journal", "j", cwd=tmp_path).stdout.splitlines()[1].split()[0]
+    shown = realnvp("journal", "show", run_id, "--journal", "j", cwd=tmp_path).stdout
+    assert json.loads(shown[shown.index("{"):])["options"]["precision"] == "bf16"
+    line = json.loads(realnvp("bench", "--config", "conv3x3-64", "--steps", "1", "--warmup", "0",
+                              "--precision", "bf16", cwd=tmp_path).stdout)
+    if "bf16" in line["isa"]:
+        assert line["precision"] == "bf16" and "bf16" in line["conv_engine"], line
+    else:
+        assert line["precision"] == "fp32", line
+    refused = realnvp("bench", "--precision", "fp16", cwd=tmp_path, check=False)
+    assert refused.returncode != 0 and "fp16" in refused.stderr, refused.stderr
+
+
 def read_safetensors(path: Path) -> dict:
     """The raw bytes of every tensor in a safetensors file, by name."""
     import json

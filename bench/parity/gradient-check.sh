@@ -4,7 +4,8 @@
 # and the errors of both float32 gradients against float64 are printed side by side.
 # Usage: bench/parity/gradient-check.sh DIR [STEP] [CHECKPOINT]
 #   DIR: a bench/parity/lockstep.sh output folder; STEP: default its last batch; CHECKPOINT: default
-#   DIR/final.safetensors. (PyTorch from bench/.venv or $TORCH_PYTHON.)
+#   DIR/final.safetensors. (PyTorch from bench/.venv or $TORCH_PYTHON.) PRECISION=bf16 runs the Swift
+#   side's convolutions in bfloat16 (the float32 and float64 references stay as they are).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source bench/parity/harness.sh

@@ -10,7 +10,7 @@ fi
 build_harness() {
   swift build -c release --product RealNVP >/dev/null
   local build=.build/release
-  local flags=(-O -I "$build/Modules" -I "$build/CCellSupport.build")
+  local flags=(-O -I "$build/Modules" -I "$build/CCellSupport.build" -I "$build/CTensorKernels.build")
   local dir
   for dir in Sources/C*/; do flags+=(-I "$dir"); done
   swiftc "${flags[@]}" -L "$build" -lRealNVP -Xlinker -rpath -Xlinker "$PWD/$build" "$1" -o "$2"

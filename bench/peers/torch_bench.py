@@ -1,7 +1,8 @@
 """PyTorch CPU eager peer for `realnvp bench`: same configurations, shapes, batch and threads.
 
 Prints one JSON line per run with the same keys as the Swift benchmark:
-config, batch, threads, steps, ms_per_step_median, ms_per_step_min, peak_rss_mb.
+config, precision, batch, threads, steps, ms_per_step_median, ms_per_step_min, peak_rss_mb.
+With `--precision bf16` the convolution runs under torch.autocast(bfloat16).
 """
 
 import argparse
@@ -20,7 +21,7 @@ def peak_rss_mb():
     return 0.0
 
 
-def conv3x3_step(batch, channels, side):
+def conv3x3_step(batch, channels, side, bf16):
     """3x3 conv with bias, channels->channels, side x side: forward, then d/dx, d/dw, d/db of
     sum(conv(x) * g) for a fixed g."""
     gen = torch.Generator().manual_seed(0)
@@ -30,7 +31,9 @@ def conv3x3_step(batch, channels, side):
     g = torch.randn(batch, channels, side, side, generator=gen)
 
     def step():
-        loss = (torch.nn.functional.conv2d(x, weight, bias, padding=1) * g).sum()
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            out = torch.nn.functional.conv2d(x, weight, bias, padding=1)
+        loss = (out.float() * g).sum()
         grads = torch.autograd.grad(loss, [x, weight, bias])
         assert len(grads) == 3
 
@@ -38,8 +41,8 @@ def conv3x3_step(batch, channels, side):
 
 
 CONFIGS = {
-    "conv3x3-64": (64, lambda batch: conv3x3_step(batch, 64, 14)),
-    "conv3x3-32x28": (64, lambda batch: conv3x3_step(batch, 32, 28)),
+    "conv3x3-64": (64, lambda batch, bf16: conv3x3_step(batch, 64, 14, bf16)),
+    "conv3x3-32x28": (64, lambda batch, bf16: conv3x3_step(batch, 32, 28, bf16)),
 }
 
 
@@ -49,11 +52,12 @@ def main():
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--precision", choices=["fp32", "bf16"], default="fp32")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
     batch, make_step = CONFIGS[args.config]
-    step = make_step(batch)
+    step = make_step(batch, args.precision == "bf16")
     for _ in range(args.warmup):
         step()
     times = []
@@ -63,6 +67,7 @@ def main():
         times.append((time.perf_counter() - start) * 1000)
     print(json.dumps({
         "config": args.config,
+        "precision": args.precision,
         "batch": batch,
         "threads": args.threads,
         "steps": args.steps,

@@ -23,6 +23,8 @@ layer for layer, so that parameter counts, FLOPs and the loss agree:
   the batch's share; in inference the running averages alone. log|det| = -1/2 sum log(var + eps)
   over every dimension.
 - Loss = mean NLL + 5e-5 * sum(scale^2); Adam lr 5e-4, global gradient norm clipped at 100.
+- `--precision bf16`: the s/t networks run under torch.autocast(bfloat16) (convolutions in bf16)
+  and hand back Float32; the flow path, the loss and the optimizer stay Float32, as in Swift.
 
 Modes (one JSON line each):
   --bench                      time 20 training steps after 3 warm-up steps (same keys as
@@ -59,6 +61,7 @@ CONFIGS = {
                   separate_st=True),
 }
 CONFIG = dict(CONFIGS["mnist-bench"])  # the one in use; main() replaces it from --config
+AUTOCAST_BF16 = False  # main() sets it from --precision
 SCALE_REGULARIZATION = 5e-5
 
 
@@ -180,7 +183,9 @@ class AffineCoupling(nn.Module):
     def forward(self, x):
         b = self.mask
         free = 1 - b
-        raw_scale, shift = self.net(x * b)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=AUTOCAST_BF16):
+            raw_scale, shift = self.net(x * b)
+        raw_scale, shift = raw_scale.float(), shift.float()
         s = self.scale * torch.tanh(raw_scale) * free
         t = shift * free
         return x * torch.exp(s) + t, s.sum(dim=(1, 2, 3))
@@ -350,6 +355,7 @@ def run_bench(args, model):
     cpu_per_step = (cpu_ms() - cpu_start) / args.steps
     return {
         "config": args.config,
+        "precision": args.precision,
         "batch": batch,
         "threads": args.threads,
         "steps": args.steps,
@@ -420,7 +426,11 @@ def main():
     parser.add_argument("--steps", type=int, default=None, help="timed steps (20) or training steps (1000)")
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0, help="initialization, data order and noise")
+    parser.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                        help="bf16: the s/t networks under torch.autocast(bfloat16)")
     args = parser.parse_args()
+    global AUTOCAST_BF16
+    AUTOCAST_BF16 = args.precision == "bf16"
     if args.steps is None:
         args.steps = 20 if args.bench else 1000
 

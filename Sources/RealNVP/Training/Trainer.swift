@@ -130,6 +130,9 @@ func trainingLoop(
   }
   let group = group ?? SingleProcessGroup()
   var stopAgreed = false
+  let savedPrecision = ComputeBackend.convolutionPrecision
+  ComputeBackend.convolutionPrecision = options.precision ?? .float32
+  defer { ComputeBackend.convolutionPrecision = savedPrecision }
   let stepsPerEpoch = min(data.count / options.batchSize, options.maxStepsPerEpoch ?? Int.max)
   let reporter = reporter ?? DefaultTrainingProgress.makeReporter?(stepsPerEpoch * options.epochs)
   let parameters = model.parameters

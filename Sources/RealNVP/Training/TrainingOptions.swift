@@ -24,12 +24,16 @@ public struct TrainingOptions: Equatable, Codable, Sendable {
   public var maxStepsPerEpoch: Int?
   /// Cap on validation samples (nil: all).
   public var maxValidationSamples: Int?
+  /// The convolutions' precision while training (nil: fp32; bf16 runs as fp32 where the CPU has
+  /// no AVX512_BF16, see `ComputeBackend.convolutionPrecision`). Validation runs in the same.
+  public var precision: Precision?
 
   /// Creates options; the defaults are the post's (Adam, lr 5e-4, constant).
   public init(
     epochs: Int, batchSize: Int, learningRate: Float = 5e-4, decayEvery: Int? = nil, decayFactor: Float = 0.5,
     maxGradientNorm: Float? = nil, seed: UInt64 = 0, horizontalFlips: Bool = false,
-    maxStepsPerEpoch: Int? = nil, maxValidationSamples: Int? = nil, warmupSteps: Int? = nil
+    maxStepsPerEpoch: Int? = nil, maxValidationSamples: Int? = nil, warmupSteps: Int? = nil,
+    precision: Precision? = nil
   ) {
     precondition(epochs >= 1, "epochs must be at least 1, got \(epochs)")
     precondition(batchSize >= 1, "batchSize must be at least 1, got \(batchSize)")
@@ -44,6 +48,7 @@ public struct TrainingOptions: Equatable, Codable, Sendable {
     self.maxStepsPerEpoch = maxStepsPerEpoch
     self.maxValidationSamples = maxValidationSamples
     self.warmupSteps = warmupSteps
+    self.precision = precision
   }
 
   /// The learning-rate schedule these options describe.

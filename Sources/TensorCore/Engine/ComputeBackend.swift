@@ -32,6 +32,16 @@ public enum ComputeBackend {
     set { ConvolutionPrimitives.useWinograd = newValue }
   }
 
+  /// Whether convolutions hand their outputs (and input gradients) back in the channel-blocked
+  /// layout they compute in, so that instance norm, ReLU, element-wise arithmetic and the next
+  /// convolution read them without a reorder (see `StorageFormat`). On by default;
+  /// `REALNVP_BLOCKED=0` in the environment turns it off, and every activation is then reordered
+  /// to NCHW after each convolution.
+  public static var channelBlockedActivations: Bool {
+    get { ConvolutionPrimitives.blockedActivations }
+    set { ConvolutionPrimitives.blockedActivations = newValue }
+  }
+
   /// Says once, on standard error, that this CPU takes a slower path; called when the engine starts.
   static func reportSlowPath() {
     let found = dnnl_get_effective_cpu_isa()

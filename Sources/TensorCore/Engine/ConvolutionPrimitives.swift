@@ -7,17 +7,22 @@ struct ConvolutionShape: Hashable {
   let batch: Int, inChannels: Int, outChannels: Int, height: Int, width: Int, kernel: Int
   /// Whether the forward pass adds a bias.
   let hasBias: Bool
+  /// What the products are computed in.
+  let precision: Precision
 
-  /// The shape of a convolution of an [N, C, H, W] input with an [O, C, k, k] kernel.
-  init(input: [Int], weight: [Int], hasBias: Bool) {
+  /// The shape of a convolution of an [N, C, H, W] input with an [O, C, k, k] kernel, in the
+  /// current `ComputeBackend.convolutionPrecision` unless `precision` is given.
+  init(input: [Int], weight: [Int], hasBias: Bool, precision: Precision? = nil) {
     (batch, inChannels, height, width) = (input[0], input[1], input[2], input[3])
     (outChannels, kernel) = (weight[0], weight[2])
     self.hasBias = hasBias
+    self.precision = precision ?? ComputeBackend.convolutionPrecision
   }
 
   /// The same convolution on `images` images.
   func withBatch(_ images: Int) -> ConvolutionShape {
-    ConvolutionShape(input: [images, inChannels, height, width], weight: weight, hasBias: hasBias)
+    ConvolutionShape(
+      input: [images, inChannels, height, width], weight: weight, hasBias: hasBias, precision: precision)
   }
 
   var input: [Int] { [batch, inChannels, height, width] }
@@ -62,16 +67,24 @@ final class ConvolutionPrimitives {
   /// See `ComputeBackend.winogradConvolutions`.
   nonisolated(unsafe) static var useWinograd = ProcessInfo.processInfo.environment["REALNVP_WINOGRAD"] != "0"
 
+  /// See `ComputeBackend.channelBlockedActivations`.
+  nonisolated(unsafe) static var blockedActivations =
+    ProcessInfo.processInfo.environment["REALNVP_BLOCKED"] != "0"
+
   private static func prefersWinograd(_ shape: ConvolutionShape) -> Bool {
-    useWinograd && shape.kernel == 3 && shape.inChannels % 16 == 0 && shape.outChannels % 16 == 0
+    useWinograd && shape.precision == .float32 && shape.kernel == 3 && shape.inChannels % 16 == 0
+      && shape.outChannels % 16 == 0
   }
 
   private init?(_ shape: ConvolutionShape, algorithm: dnnl_alg_kind_t) {
     DNNL.singleThreaded()
-    func any(_ dimensions: [Int]) -> dnnl_memory_desc_t {
-      DNNL.memoryDescriptor(dimensions, dnnl_format_tag_any)
+    // In bfloat16, what is multiplied (input, kernel, output gradient) is bf16 and what is
+    // accumulated (output, input gradient, kernel and bias gradients) is f32.
+    let factors = shape.precision == .bfloat16 ? dnnl_bf16 : dnnl_f32
+    func any(_ dimensions: [Int], _ type: dnnl_data_type_t = dnnl_f32) -> dnnl_memory_desc_t {
+      DNNL.memoryDescriptor(dimensions, dnnl_format_tag_any, type)
     }
-    var (input, weight, output) = (any(shape.input), any(shape.weight), any(shape.output))
+    var (input, weight, output) = (any(shape.input, factors), any(shape.weight, factors), any(shape.output))
     var bias = DNNL.memoryDescriptor([shape.outChannels], dnnl_a)
     let pad = Int64((shape.kernel - 1) / 2)
     let (strides, padding) = ([Int64(1), 1], [pad, pad])
@@ -109,10 +122,12 @@ final class ConvolutionPrimitives {
     }
     defer { dnnl_primitive_desc_destroy(hint) }
 
+    var (inputGradient, weightGradient) = (any(shape.input), any(shape.weight))
+    var outputGradient = any(shape.output, factors)
     var dataOperation = dnnl_convolution_desc_t()
     DNNL.check(
       dnnl_convolution_backward_data_desc_init(
-        &dataOperation, algorithm, &input, &weight, &output, strides, padding, padding),
+        &dataOperation, algorithm, &inputGradient, &weight, &outputGradient, strides, padding, padding),
       "describing the input gradient of \(what)")
     guard
       let backwardData = EnginePrimitive(
@@ -128,7 +143,8 @@ final class ConvolutionPrimitives {
     var weightsOperation = dnnl_convolution_desc_t()
     DNNL.check(
       dnnl_convolution_backward_weights_desc_init(
-        &weightsOperation, algorithm, &input, &weight, &bias, &output, strides, padding, padding
+        &weightsOperation, algorithm, &input, &weightGradient, &bias, &outputGradient, strides, padding,
+        padding
       ),
       "describing the weight gradient of \(what)")
     guard

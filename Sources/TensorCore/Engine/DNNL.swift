@@ -62,12 +62,15 @@ enum DNNL {
 
   // MARK: - Memory descriptors
 
-  /// A memory descriptor for Float32 data of these dimensions in the given layout.
-  static func memoryDescriptor(_ dimensions: [Int], _ layout: dnnl_format_tag_t) -> dnnl_memory_desc_t {
+  /// A memory descriptor for data of these dimensions (Float32 unless `type` says otherwise) in
+  /// the given layout.
+  static func memoryDescriptor(
+    _ dimensions: [Int], _ layout: dnnl_format_tag_t, _ type: dnnl_data_type_t = dnnl_f32
+  ) -> dnnl_memory_desc_t {
     var descriptor = dnnl_memory_desc_t()
     let dims = dimensions.map { Int64($0) }
     check(
-      dnnl_memory_desc_init_by_tag(&descriptor, Int32(dims.count), dims, dnnl_f32, layout),
+      dnnl_memory_desc_init_by_tag(&descriptor, Int32(dims.count), dims, type, layout),
       "describing a \(dimensions) tensor")
     return descriptor
   }

@@ -1,7 +1,8 @@
 import CDNNL
 
-/// One oneDNN primitive made for one shape, with a reorder per argument between the tensor core's
-/// plain layout (NCHW activations, OIHW kernels) and the blocked layout the primitive chose.
+/// One oneDNN primitive made for one shape, with reorders per argument between the tensor core's
+/// layouts (plain NCHW activations and OIHW kernels; channel-blocked activations, see
+/// `StorageFormat`) and the layout the primitive chose.
 ///
 /// Made once per shape and reused; executing it from several threads at once is safe, because
 /// each execution gets its own stream, scratchpad and reorder buffers.
@@ -12,12 +13,19 @@ final class EnginePrimitive {
     let id: Int32
     /// Whether the primitive writes it.
     let isOutput: Bool
-    /// The tensor core's layout.
+    /// The tensor core's plain layout.
     var plain: dnnl_memory_desc_t
+    /// The tensor core's channel-blocked layout, for activations with whole blocks of channels.
+    var blocked: dnnl_memory_desc_t?
     /// The primitive's layout.
     var chosen: dnnl_memory_desc_t
     /// plain -> chosen for inputs, chosen -> plain for outputs; nil when the layouts are equal.
     let reorder: dnnl_primitive_t?
+    /// The same between the channel-blocked layout and the chosen one; nil when they are equal
+    /// or there is no blocked layout.
+    let blockedReorder: dnnl_primitive_t?
+    /// Whether the primitive reads or writes the channel-blocked layout itself.
+    let choseBlocked: Bool
     /// Bytes of the chosen layout.
     let chosenBytes: Int
   }
@@ -29,6 +37,12 @@ final class EnginePrimitive {
     let index: Int32
     let dimensions: [Int]
     let isOutput: Bool
+
+    /// Whether the argument is an image batch (source, destination or their gradients), which
+    /// may come channel-blocked; kernels and biases are always plain.
+    var isActivation: Bool {
+      [dnnl_query_src_md, dnnl_query_dst_md, dnnl_query_diff_src_md, dnnl_query_diff_dst_md].contains(query)
+    }
 
     /// An argument the primitive reads.
     static func input(_ id: Int32, _ query: dnnl_query_t, index: Int32 = 0, _ dimensions: [Int]) -> Self {
@@ -79,29 +93,48 @@ final class EnginePrimitive {
     self.arguments = specs.map { spec in
       var plain = DNNL.memoryDescriptor(spec.dimensions, DNNL.plainLayout(rank: spec.dimensions.count))
       var chosen = dnnl_primitive_desc_query_md(descriptor, spec.query, spec.index)!.pointee
-      var reorder: dnnl_primitive_t?
-      if dnnl_memory_desc_equal(&plain, &chosen) == 0 {
-        var reorderDescriptor: dnnl_primitive_desc_t?
-        let (from, to) = spec.isOutput ? (chosen, plain) : (plain, chosen)
-        withUnsafePointer(to: from) { from in
-          withUnsafePointer(to: to) { to in
-            DNNL.check(
-              dnnl_reorder_primitive_desc_create(&reorderDescriptor, from, DNNL.engine, to, DNNL.engine, nil),
-              "finding a reorder for \(what)")
-          }
-        }
-        DNNL.check(dnnl_primitive_create(&reorder, reorderDescriptor), "creating a reorder for \(what)")
-        dnnl_primitive_desc_destroy(reorderDescriptor)
-      }
+      var blocked =
+        spec.isActivation && ChannelBlocks.fits(spec.dimensions)
+        ? DNNL.memoryDescriptor(spec.dimensions, dnnl_aBcd16b) : nil
+      var choseBlocked = false
+      if var layout = blocked { choseBlocked = dnnl_memory_desc_equal(&layout, &chosen) != 0 }
       return Argument(
-        id: spec.id, isOutput: spec.isOutput, plain: plain, chosen: chosen, reorder: reorder,
-        chosenBytes: dnnl_memory_desc_get_size(&chosen))
+        id: spec.id, isOutput: spec.isOutput, plain: plain, blocked: blocked, chosen: chosen,
+        reorder: EnginePrimitive.reorder(between: &plain, and: &chosen, isOutput: spec.isOutput, what),
+        blockedReorder: blocked.flatMap { _ in
+          EnginePrimitive.reorder(between: &blocked!, and: &chosen, isOutput: spec.isOutput, what)
+        },
+        choseBlocked: choseBlocked, chosenBytes: dnnl_memory_desc_get_size(&chosen))
     }
+  }
+
+  /// The reorder from `layout` to `chosen` (or back, for an output), or nil when they are equal.
+  private static func reorder(
+    between layout: inout dnnl_memory_desc_t, and chosen: inout dnnl_memory_desc_t, isOutput: Bool,
+    _ what: String
+  ) -> dnnl_primitive_t? {
+    guard dnnl_memory_desc_equal(&layout, &chosen) == 0 else { return nil }
+    var reorderDescriptor: dnnl_primitive_desc_t?
+    let (from, to) = isOutput ? (chosen, layout) : (layout, chosen)
+    withUnsafePointer(to: from) { from in
+      withUnsafePointer(to: to) { to in
+        DNNL.check(
+          dnnl_reorder_primitive_desc_create(&reorderDescriptor, from, DNNL.engine, to, DNNL.engine, nil),
+          "finding a reorder for \(what)")
+      }
+    }
+    defer { dnnl_primitive_desc_destroy(reorderDescriptor) }
+    var reorder: dnnl_primitive_t?
+    DNNL.check(dnnl_primitive_create(&reorder, reorderDescriptor), "creating a reorder for \(what)")
+    return reorder
   }
 
   deinit {
     dnnl_primitive_destroy(primitive)
-    for argument in arguments { dnnl_primitive_destroy(argument.reorder) }
+    for argument in arguments {
+      dnnl_primitive_destroy(argument.reorder)
+      dnnl_primitive_destroy(argument.blockedReorder)
+    }
   }
 
   /// Data handed to `execute` for one argument.
@@ -109,6 +142,9 @@ final class EnginePrimitive {
     /// In the tensor core's plain layout: reordered into the chosen layout (inputs) or back from it
     /// (outputs) around the primitive.
     case plain(UnsafeMutableRawPointer)
+    /// In the channel-blocked layout (the argument must have one): reordered like a plain operand
+    /// unless the primitive chose that layout.
+    case blocked(UnsafeMutableRawPointer)
     /// Already in the chosen layout of that argument (see `reorderToChosen`).
     case chosen(UnsafeMutableRawPointer)
   }
@@ -119,8 +155,7 @@ final class EnginePrimitive {
       operands.count == arguments.count, "expected \(arguments.count) operands, got \(operands.count)")
     DNNL.singleThreaded()
     let sizes = zip(arguments, operands).map { argument, operand in
-      if case .plain = operand, argument.reorder != nil { return argument.chosenBytes }
-      return 0
+      EnginePrimitive.conversion(argument, operand) == nil ? 0 : argument.chosenBytes
     }
     ScratchPool.withBytes(sizes + [scratchpadBytes]) { buffers in
       DNNL.withStream { stream in
@@ -129,22 +164,19 @@ final class EnginePrimitive {
         var execution: [dnnl_exec_arg_t] = []
         var afterwards: [(dnnl_primitive_t, dnnl_memory_t?, dnnl_memory_t?)] = []
         for (index, (argument, operand)) in zip(arguments, operands).enumerated() {
-          switch (operand, argument.reorder) {
-          case (.chosen(let pointer), _):
+          let pointer = operand.pointer
+          guard let (reorder, layout) = EnginePrimitive.conversion(argument, operand) else {
             execution.append(
               dnnl_exec_arg_t(arg: argument.id, memory: memories.wrap(argument.chosen, pointer)))
-          case (.plain(let pointer), nil):
-            execution.append(
-              dnnl_exec_arg_t(arg: argument.id, memory: memories.wrap(argument.plain, pointer)))
-          case (.plain(let pointer), let reorder?):
-            let plain = memories.wrap(argument.plain, pointer)
-            let chosen = memories.wrap(argument.chosen, buffers[index]!)
-            execution.append(dnnl_exec_arg_t(arg: argument.id, memory: chosen))
-            if argument.isOutput {
-              afterwards.append((reorder, chosen, plain))
-            } else {
-              run(reorder, from: plain, to: chosen, on: stream)
-            }
+            continue
+          }
+          let own = memories.wrap(layout, pointer)
+          let chosen = memories.wrap(argument.chosen, buffers[index]!)
+          execution.append(dnnl_exec_arg_t(arg: argument.id, memory: chosen))
+          if argument.isOutput {
+            afterwards.append((reorder, chosen, own))
+          } else {
+            run(reorder, from: own, to: chosen, on: stream)
           }
         }
         if scratchpadBytes > 0 {
@@ -159,9 +191,24 @@ final class EnginePrimitive {
     }
   }
 
-  /// Whether input argument `index` needs a reorder, with the bytes of its chosen layout.
-  func reorderedBytes(_ index: Int) -> Int? {
-    arguments[index].reorder == nil ? nil : arguments[index].chosenBytes
+  /// The reorder an operand needs around the primitive and the operand's own layout, or nil when
+  /// the primitive takes it as it is.
+  private static func conversion(_ argument: Argument, _ operand: Operand) -> (
+    dnnl_primitive_t, dnnl_memory_desc_t
+  )? {
+    switch operand {
+    case .chosen: return nil
+    case .plain: return argument.reorder.map { ($0, argument.plain) }
+    case .blocked:
+      precondition(argument.blocked != nil, "a channel-blocked operand for an argument without that layout")
+      return argument.blockedReorder.map { ($0, argument.blocked!) }
+    }
+  }
+
+  /// The bytes of input argument `index` in the chosen layout when `operand` needs a reorder
+  /// into it, else nil.
+  func reorderedBytes(_ index: Int, for operand: Operand) -> Int? {
+    EnginePrimitive.conversion(arguments[index], operand) == nil ? nil : arguments[index].chosenBytes
   }
 
   /// Whether argument `index` of this primitive and argument `otherIndex` of `other` have the same
@@ -171,14 +218,15 @@ final class EnginePrimitive {
     return dnnl_memory_desc_equal(&mine, &theirs) != 0
   }
 
-  /// Reorders plain-layout input data for argument `index` into `destination`, in the chosen layout.
-  func reorderToChosen(
-    _ index: Int, from source: UnsafeMutableRawPointer, into destination: UnsafeMutableRawPointer
-  ) {
+  /// Whether argument `index` is read or written in the channel-blocked layout as it is.
+  func choseBlocked(_ index: Int) -> Bool { arguments[index].choseBlocked }
+
+  /// Reorders an input operand for argument `index` into `destination`, in the chosen layout.
+  func reorderToChosen(_ index: Int, from operand: Operand, into destination: UnsafeMutableRawPointer) {
     let argument = arguments[index]
     precondition(!argument.isOutput, "only an input argument is reordered ahead of execution")
-    guard let reorder = argument.reorder else {
-      destination.copyMemory(from: source, byteCount: argument.chosenBytes)
+    guard let (reorder, layout) = EnginePrimitive.conversion(argument, operand) else {
+      destination.copyMemory(from: operand.pointer, byteCount: argument.chosenBytes)
       return
     }
     DNNL.singleThreaded()
@@ -186,7 +234,8 @@ final class EnginePrimitive {
       var memories = MemoryWrappers()
       defer { memories.destroy() }
       run(
-        reorder, from: memories.wrap(argument.plain, source), to: memories.wrap(argument.chosen, destination),
+        reorder, from: memories.wrap(layout, operand.pointer),
+        to: memories.wrap(argument.chosen, destination),
         on: stream)
     }
   }
@@ -198,6 +247,15 @@ final class EnginePrimitive {
       dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: from), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: to),
     ]
     DNNL.check(dnnl_primitive_execute(reorder, stream, 2, pair), "reordering")
+  }
+}
+
+extension EnginePrimitive.Operand {
+  /// The operand's data.
+  var pointer: UnsafeMutableRawPointer {
+    switch self {
+    case .plain(let pointer), .blocked(let pointer), .chosen(let pointer): pointer
+    }
   }
 }
 

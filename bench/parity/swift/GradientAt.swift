@@ -4,6 +4,8 @@
 // float32 and float64.
 //
 // Usage: GradientAt CHECKPOINT DATA STEP OUTPUT   (DATA: data.safetensors of bench/parity/lockstep.sh)
+// PRECISION=bf16 in the environment runs the convolutions in bfloat16 (fp32 where the CPU has no
+// AVX512_BF16, said on standard error).
 // Writes OUTPUT (safetensors): one gradient per parameter, under the parameter's checkpoint name,
 // with the loss in the metadata. Built and run by bench/parity/gradient-check.sh.
 import Foundation
@@ -16,6 +18,12 @@ guard arguments.count == 5, Int(arguments[3]) != nil else {
   exit(2)
 }
 ComputeThreads.count = ProcessInfo.processInfo.activeProcessorCount
+let precisionName = ProcessInfo.processInfo.environment["PRECISION"] ?? "fp32"
+guard let precision = Precision(rawValue: precisionName) else {
+  FileHandle.standardError.write(Data("PRECISION must be fp32 or bf16, got \(precisionName)\n".utf8))
+  exit(2)
+}
+ComputeBackend.convolutionPrecision = precision
 guard let model = ExperimentConfiguration.mnistBench.makeModel() as? MultiScaleRealNVP else {
   fatalError("mnist-bench is a multi-scale model")
 }
@@ -36,4 +44,6 @@ for (parameter, gradient) in zip(model.parameters, gradients) {
   entries[parameter.name] = (gradient.shape, gradient.scalars)
 }
 try SafeTensors.write(entries, metadata: ["loss": "\(loss.item())"], to: URL(fileURLWithPath: arguments[4]))
-print("swift: loss \(loss.item()), gradient norm \(globalNorm(gradients))")
+print(
+  "swift (\(ComputeBackend.convolutionPrecision.rawValue)): loss \(loss.item()), "
+    + "gradient norm \(globalNorm(gradients))")
