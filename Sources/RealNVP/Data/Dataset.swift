@@ -18,7 +18,7 @@ public enum DatasetSplit: String, Sendable, CaseIterable {
 /// fingerprint them.
 public struct Dataset: TrainingData {
   /// How the samples are held.
-  enum Samples: Sendable {
+  enum Samples {
     /// 2D points.
     case points(PointSet)
     /// Images, pixels 0...255, NCHW.
