@@ -23,13 +23,12 @@ if ! "$python" -c "import torch" 2>/dev/null; then
 fi
 if [ "$which" = all ]; then configs=(conv3x3-64 mnist-bench mnist); else configs=("$which"); fi
 
+# Built the way scripts/setup.sh builds (with the MPI trait where Open MPI is installed), so that
+# the bench never replaces the set-up's binaries with differently built ones.
+source scripts/common.sh
+build_release >/dev/null
 mpi="${MPI:-1}"
-if [ "$mpi" = 1 ] && command -v mpirun >/dev/null && pkg-config --exists ompi-c 2>/dev/null; then
-  swift build -c release --product realnvp --traits MPI >/dev/null
-else
-  mpi=0
-  swift build -c release --product realnvp >/dev/null
-fi
+if [ "$mpi" != 1 ] || ! command -v mpirun >/dev/null || ! pkg-config --exists ompi-c 2>/dev/null; then mpi=0; fi
 tools="$(mktemp -d)"
 cc -O2 -march=native -pthread bench/peak/fma_peak.c -o "$tools/fma_peak"
 cc -O2 -march=native -pthread bench/peak/bf16_peak.c -o "$tools/bf16_peak"

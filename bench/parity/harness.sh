@@ -6,9 +6,11 @@ if ! "$python" -c "import torch, safetensors" 2>/dev/null; then
   exit 1
 fi
 
+source scripts/common.sh
+
 # build_harness SOURCE EXECUTABLE: swiftc -O SOURCE, linked to libRealNVP.so (built first).
 build_harness() {
-  swift build -c release --product RealNVP >/dev/null
+  build_release >/dev/null  # as scripts/setup.sh builds, so its binaries stay as they were
   local build=.build/release
   local flags=(-O -I "$build/Modules" -I "$build/CCellSupport.build" -I "$build/CTensorKernels.build")
   local dir
