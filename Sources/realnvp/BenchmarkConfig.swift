@@ -1,4 +1,5 @@
 import Foundation
+import Glow
 import RealNVP
 import TensorCore
 
@@ -7,7 +8,7 @@ import TensorCore
 /// A named benchmark: its batch size and a closure that runs one step.
 struct BenchmarkConfig {
   /// Names accepted by `--config`.
-  static let names = ["conv3x3-64", "conv3x3-32x28", "mnist-bench", "mnist"]
+  static let names = ["conv3x3-64", "conv3x3-32x28", "mnist-bench", "mnist", "mnist-glow"]
 
   let name: String
   let batch: Int
@@ -19,7 +20,7 @@ struct BenchmarkConfig {
     switch name {
     case "conv3x3-64": (batch, channels, side) = (64, 64, 14)
     case "conv3x3-32x28": (batch, channels, side) = (64, 32, 28)
-    case "mnist-bench": (batch, channels, side) = (64, 1, 28)
+    case "mnist-bench", "mnist-glow": (batch, channels, side) = (64, 1, 28)
     case "mnist": (batch, channels, side) = (ExperimentConfiguration.mnist.options.batchSize, 1, 28)
     default: return nil
     }
@@ -31,6 +32,7 @@ struct BenchmarkConfig {
     switch name {
     case "mnist-bench": return trainingStep(ExperimentConfiguration.mnistBench)
     case "mnist": return trainingStep(ExperimentConfiguration.mnist)
+    case "mnist-glow": return trainingStep(ExperimentConfiguration.mnistGlow)
     default: return conv3x3Step()
     }
   }
