@@ -35,7 +35,9 @@ let systemLibraries: [Target] = [
 
 let libraries: [Target] = [
   .target(name: "TensorCore", dependencies: ["CDNNL"]),
-  .target(name: "RealNVP", dependencies: ["TensorCore", "CZlib", "CPNG", "CJPEG"]),
+  .target(
+    name: "RealNVP",
+    dependencies: ["TensorCore", "CZlib", "CPNG", "CJPEG", .product(name: "Crypto", package: "swift-crypto")]),
   .target(name: "NotebookDisplay", dependencies: ["RealNVP", "CPNG", "CZlib"]),
   // The MPI communicator behind RealNVP's ReplicaGroup; without the MPI trait it only detects
   // a launch under mpirun and says how to build with MPI.
