@@ -4,8 +4,10 @@ import PackageDescription
 // MARK: - Public products
 
 let products: [Product] = [
-  // Everything a notebook cell or a user's package imports: tensor core, Real NVP, display.
-  // Dynamic, so that the kernel's executor and every compiled cell share one copy.
+  // Everything a notebook cell or a user's package imports: tensor core, Real NVP, display
+  // (with the MIME bundle and JSON types of ExecutorWire). Dynamic, so a user's package links
+  // one shared copy; the kernel's executor links these targets itself and exports their
+  // symbols to the cells it loads.
   .library(name: "RealNVP", type: .dynamic, targets: ["TensorCore", "RealNVP", "NotebookDisplay"]),
   .executable(name: "realnvp", targets: ["realnvp"]),
   .executable(name: "realnvp-kernel", targets: ["realnvp-kernel"]),
@@ -29,16 +31,21 @@ let systemLibraries: [Target] = [
     name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 ]
 
-// MARK: - Libraries (dependencies point one way:
-// TensorCore <- RealNVP <- NotebookDisplay <- CellExecutor <- realnvp-kernel;
-// RealNVP <- DataParallel <- realnvp)
+// MARK: - Libraries (dependencies point one way)
+// The library: TensorCore <- RealNVP <- NotebookDisplay, and RealNVP <- DataParallel <- realnvp.
+// The kernel: JupyterProtocol and CellExecutor <- realnvp-kernel; CellExecutor starts
+// realnvp-executor as a child process and links nothing of the library.
+// Below both: ExecutorWire, the messages between the kernel and the executor and the MIME bundle
+// and JSON types they carry (NotebookDisplay, JupyterProtocol and CellExecutor use it).
 
 let libraries: [Target] = [
+  // No dependencies: both processes link it, the kernel without the library and ZeroMQ.
+  .target(name: "ExecutorWire"),
   .target(name: "TensorCore", dependencies: ["CDNNL"]),
   .target(
     name: "RealNVP",
     dependencies: ["TensorCore", "CZlib", "CPNG", "CJPEG", .product(name: "Crypto", package: "swift-crypto")]),
-  .target(name: "NotebookDisplay", dependencies: ["RealNVP", "CPNG", "CZlib"]),
+  .target(name: "NotebookDisplay", dependencies: ["RealNVP", "ExecutorWire", "CPNG", "CZlib"]),
   // The MPI communicator behind RealNVP's ReplicaGroup; without the MPI trait it only detects
   // a launch under mpirun and says how to build with MPI.
   .target(
@@ -47,13 +54,13 @@ let libraries: [Target] = [
   .target(
     name: "CellExecutor",
     dependencies: [
-      "CProcessControl",
+      "ExecutorWire", "CProcessControl",
       .product(name: "SwiftParser", package: "swift-syntax"),
       .product(name: "SwiftSyntax", package: "swift-syntax"),
     ]),
   .target(
     name: "JupyterProtocol",
-    dependencies: ["CZeroMQ", .product(name: "Crypto", package: "swift-crypto")]),
+    dependencies: ["ExecutorWire", "CZeroMQ", .product(name: "Crypto", package: "swift-crypto")]),
 ]
 
 // MARK: - Executables
@@ -68,12 +75,12 @@ let executables: [Target] = [
   .executableTarget(
     name: "realnvp-kernel",
     dependencies: [
-      "JupyterProtocol", "CellExecutor",
+      "JupyterProtocol", "CellExecutor", "ExecutorWire",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
   .executableTarget(
     name: "realnvp-executor",
-    dependencies: ["TensorCore", "RealNVP", "NotebookDisplay", "CCellSupport"],
+    dependencies: ["TensorCore", "RealNVP", "NotebookDisplay", "ExecutorWire", "CCellSupport"],
     // Exports the library's symbols so that dlopen'ed cell libraries bind to this one copy.
     linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]),
 ]
@@ -88,8 +95,9 @@ let tests: [Target] = [
     name: "RealNVPTests", dependencies: ["RealNVP", "TensorCore", "TensorTestSupport"],
     exclude: ["Fixtures"]),  // read by path: checkpoints the tests load
   .testTarget(name: "NotebookDisplayTests", dependencies: ["NotebookDisplay"]),
-  .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol"]),
-  .testTarget(name: "CellExecutorTests", dependencies: ["CellExecutor"]),
+  .testTarget(name: "ExecutorWireTests", dependencies: ["ExecutorWire"]),
+  .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol", "ExecutorWire"]),
+  .testTarget(name: "CellExecutorTests", dependencies: ["CellExecutor", "ExecutorWire"]),
 ]
 
 let package = Package(

@@ -1,4 +1,5 @@
 import CProcessControl
+import ExecutorWire
 import Foundation
 
 // MARK: - Cell executor
@@ -13,31 +14,23 @@ import Foundation
 /// `execute` runs one cell at a time; `interrupt` may be called from another thread.
 public final class CellExecutor: @unchecked Sendable {
   /// The configuration this executor runs with; its `workDirectory` is the private folder.
-  public internal(set) var configuration: ExecutorConfiguration
+  public internal(set) var configuration: ExecutorConfiguration {
+    didSet { compiler = CellCompiler(configuration: configuration, cancellation: interrupts.cancellation) }
+  }
   private var compiler: CellCompiler
-  /// Lets `interrupt()` kill the toolchain program a compile is running.
-  let cancellation = ToolCancellation()
   /// Symbol graphs of the preloaded modules and of cells, for completion and inspection.
   private(set) var symbolIndex: SymbolIndex
   private var workFolder: WorkFolder
   private(set) var process: ExecutorProcess? {
-    didSet {
-      stateLock.lock()
-      processID = process?.pid
-      stateLock.unlock()
-    }
+    didSet { interrupts.processID = process?.pid }
   }
-  /// The executor's pid, readable by `interrupt()` from another thread (under `stateLock`).
-  private var processID: pid_t?
-  private var cells: [CompiledCell] = []
-  private var nextCellNumber = 1
-  private let executionLock = NSLock()
-  private let stateLock = NSLock()
-  private var running = false
-  private var interruptDeadline: Date?
-  private var interruptRequested = false
   /// The packages `%install` built and the executor loads (again after it is replaced).
   var installed: InstalledPackages?
+  private var cells: [CompiledCell] = []
+  private var nextCellNumber = 1
+  let interrupts = InterruptState()
+  private let executionLock = NSLock()
+  private let stateLock = NSLock()
   /// `sourcekit-lsp`, which completion and inspection ask before the symbol index.
   let languageServer: NotebookLanguageServer
 
@@ -50,7 +43,7 @@ public final class CellExecutor: @unchecked Sendable {
     var configuration = configuration
     configuration.workDirectory = workFolder.path
     self.configuration = configuration
-    compiler = CellCompiler(configuration: configuration, cancellation: cancellation)
+    compiler = CellCompiler(configuration: configuration, cancellation: interrupts.cancellation)
     symbolIndex = SymbolIndex(configuration: configuration)
     languageServer = NotebookLanguageServer(
       executable: configuration.languageServerPath, deadline: configuration.languageServerDeadline)
@@ -59,15 +52,13 @@ public final class CellExecutor: @unchecked Sendable {
     if realnvp_become_child_subreaper() != 0 {
       fputs("realnvp-kernel: cannot reap restored executors (prctl errno \(errno))\n", stderr)
     }
-    let first: ExecutorProcess
     do {
-      first = try ExecutorProcess(configuration: configuration)
+      process = try ExecutorProcess(configuration: configuration)
     } catch {
       workFolder.remove()
       throw error
     }
-    process = first
-    processID = first.pid  // observers do not run in init
+    interrupts.processID = process?.pid  // observers do not run in init
   }
 
   deinit {
@@ -97,6 +88,13 @@ public final class CellExecutor: @unchecked Sendable {
     return cells.reduce(into: [:]) { result, cell in result.merge(cell.documentation) { $1 } }
   }
 
+  /// The cells alive in the current executor, oldest first.
+  var liveCells: [CompiledCell] {
+    stateLock.lock()
+    defer { stateLock.unlock() }
+    return cells
+  }
+
   /// Replaces or extends the list of live cells under the state lock.
   func updateCells(_ change: (inout [CompiledCell]) -> Void) {
     stateLock.lock()
@@ -118,8 +116,8 @@ public final class CellExecutor: @unchecked Sendable {
   ) -> CellOutcome {
     executionLock.lock()
     defer { executionLock.unlock() }
-    setRunning(true)
-    defer { setRunning(false) }
+    interrupts.setRunning(true)
+    defer { interrupts.setRunning(false) }
     if code.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return .success }
     let commands: CellCommands
     do {
@@ -129,7 +127,7 @@ public final class CellExecutor: @unchecked Sendable {
         CellError(ename: "UsageError", evalue: error.message, traceback: ["UsageError: \(error)"]))
     }
     if !commands.installs.isEmpty, let error = install(commands, onEvent: onEvent) {
-      return takeInterruptRequest() ? .interrupted(error) : .compileError(error)
+      return interrupts.take() ? .interrupted(error) : .compileError(error)
     }
     if commands.swift.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return .success }
     let number = nextCellNumber
@@ -138,31 +136,95 @@ public final class CellExecutor: @unchecked Sendable {
     let imports = CellImports.lines(
       prelude: configuration.preludeModules, earlier: liveCells,
       ownNames: Set(transformed.declarations.map(\.name)))
-    let library: String
-    cancellation.reset()
-    if currentInterruptDeadline() != nil { cancellation.cancel() }
+    interrupts.cancellation.reset()
+    if interrupts.killDeadline != nil { interrupts.cancellation.cancel() }
     let compileStart = Date()
-    let compilation = compiler.compile(
-      number: number, code: code, transformed: transformed, imports: imports)
-    if takeInterruptRequest() { return .interrupted(Self.compileCancelled) }
-    if commands.timed, case .success = compilation {
-      onEvent(.stdout("Compile time: \(TimingText.format(Date().timeIntervalSince(compileStart)))\n"))
-    }
+    let compilation = compiler.compile(number: number, code: code, transformed: transformed, imports: imports)
+    if interrupts.take() { return .interrupted(Self.compileCancelled) }
+    let library: String
     switch compilation {
     case .failure(let error): return .compileError(error)
     case .success(let path): library = path
     }
-    if process == nil, let error = startProcess() { return .runtimeError(error) }
-    if let process { takeEventsBetweenCells(from: process, onEvent: onEvent) }
-    guard let process, process.send("run \(library)") else {
-      return .runtimeError(restartAfterCrash(stderr: "", termination: nil))
+    if commands.timed {
+      onEvent(.stdout("Compile time: \(TimingText.format(Date().timeIntervalSince(compileStart)))\n"))
     }
-    let compiled = CompiledCell(
+    if process == nil, let error = startProcess() { return .runtimeError(error) }
+    guard let process else { return .runtimeError(restartAfterCrash(stderr: "", termination: nil)) }
+    process.takeOutputBetweenCells(interrupts: interrupts, onEvent: onEvent)
+    let stop = process.runCell(
+      library: library, interrupts: interrupts, readInput: Self.inputReader(readInput, onEvent: onEvent),
+      onEvent: onEvent)
+    let cell = CompiledCell(
       moduleName: "Cell_\(number)", libraryPath: library, declarations: transformed.declarations,
       needsWholeImport: transformed.needsWholeImport, declaresAnything: transformed.declaresAnything,
       documentation: transformed.documentation, importLines: transformed.importLines, source: commands.swift)
-    return waitForCell(compiled, process: process, readInput: readInput, onEvent: onEvent)
+    return outcome(of: cell, stop)
   }
+
+  /// The outcome of `cell` from how it stopped: a cell that ran is alive from now on; one that
+  /// killed the executor without a snapshot left a fresh executor behind.
+  private func outcome(of cell: CompiledCell, _ stop: CellStop) -> CellOutcome {
+    let interrupted = interrupts.take()
+    let grace = configuration.interruptGracePeriod
+    switch stop {
+    case .ended(.returned):
+      updateCells { $0.append(cell) }
+      return interrupted ? .interrupted(nil) : .success
+    case .ended(.threw(let type, let message)):
+      return .uncaughtError(
+        CellError(
+          ename: type, evalue: message,
+          traceback: [
+            "\(type): \(message)", "",
+            "The cell threw at top level: its definitions were discarded; earlier cells' state is kept.",
+          ]))
+    case .ended(.notLoaded(let reason)):
+      return .runtimeError(CellError(ename: "LoadError", evalue: reason, traceback: [reason]))
+    case .skipped:
+      return .interrupted(Self.interruptedBeforeRunning)
+    case .rolledBack(let ended, let stderr):
+      return .rolledBack(CrashReport.error(stderr: stderr, termination: ended, restored: true))
+    case .killedAndRolledBack:
+      return .interrupted(CrashReport.killedAfterInterrupt(grace: grace, restored: true))
+    case .died(let ended, let stderr):
+      return .runtimeError(restartAfterCrash(stderr: stderr, termination: ended))
+    case .killedAndLost:
+      replaceProcess()
+      return .interrupted(CrashReport.killedAfterInterrupt(grace: grace, restored: false))
+    }
+  }
+
+  /// What answers the cell's input requests: `readInput`, or end of input with a notice on
+  /// stderr at the first request when there is none.
+  private static func inputReader(
+    _ readInput: ((_ prompt: String, _ password: Bool) -> String?)?,
+    onEvent: @escaping (ExecutorEvent) -> Void
+  ) -> (_ prompt: String, _ password: Bool) -> String? {
+    if let readInput { return readInput }
+    var saidWhy = false
+    return { _, _ in
+      if !saidWhy {
+        saidWhy = true
+        onEvent(.stderr(noInputNotice))
+      }
+      return nil
+    }
+  }
+
+  /// Written to stderr the first time in a cell that `readLine()` finds input not allowed.
+  static let noInputNotice =
+    "readLine() returned nil: this frontend does not take input for this cell (allow_stdin is false).\n"
+
+  /// The error of a cell interrupted before it started (while its snapshot was being taken).
+  static let interruptedBeforeRunning = CellError(
+    ename: "Interrupted", evalue: "the cell was interrupted before it ran; earlier state is kept",
+    traceback: ["Interrupted: the cell was interrupted before it started; earlier state is kept."])
+
+  /// The error of a cell whose compile an interrupt cancelled.
+  static let compileCancelled = CellError(
+    ename: "Interrupted", evalue: "the compile was cancelled; nothing ran and earlier state is kept",
+    traceback: ["Interrupted: the cell's compile was cancelled before it ran; earlier state is kept."])
 
   // MARK: - Interrupt, restart, shutdown
 
@@ -170,19 +232,11 @@ public final class CellExecutor: @unchecked Sendable {
   /// SIGINT now (library loops return at their next check), then SIGKILL if it has not
   /// returned after the grace period, and the snapshot from before the cell takes over.
   public func interrupt() {
-    stateLock.lock()
-    defer { stateLock.unlock() }
-    guard running else { return }
-    interruptRequested = true
-    if interruptDeadline == nil {
-      interruptDeadline = Date().addingTimeInterval(configuration.interruptGracePeriod)
-    }
-    cancellation.cancel()
-    if let processID { kill(processID, SIGINT) }
+    interrupts.request(grace: configuration.interruptGracePeriod)
   }
 
   /// Kills the executor and starts a fresh one in a new work folder; every earlier cell's
-  /// state and files are gone. Must not run while completions are being computed.
+  /// state and files are gone.
   public func restart() throws {
     executionLock.lock()
     defer { executionLock.unlock() }
@@ -191,13 +245,14 @@ public final class CellExecutor: @unchecked Sendable {
     updateCells { $0 = [] }
     workFolder.remove()
     workFolder = try WorkFolder.create(in: configuration.workParent)
-    configuration.workDirectory = workFolder.path
+    var fresh = configuration
+    fresh.workDirectory = workFolder.path
     if let installed {
-      configuration.moduleSearchPaths.removeAll { installed.moduleSearchPaths.contains($0) }
-      configuration.loadedModules.removeAll { installed.modules.contains($0) }
+      fresh.moduleSearchPaths.removeAll { installed.moduleSearchPaths.contains($0) }
+      fresh.loadedModules.removeAll { installed.modules.contains($0) }
       self.installed = nil
     }
-    compiler = CellCompiler(configuration: configuration, cancellation: cancellation)
+    configuration = fresh
     symbolIndex = SymbolIndex(configuration: configuration)
     process = try ExecutorProcess(configuration: configuration)
   }
@@ -207,7 +262,7 @@ public final class CellExecutor: @unchecked Sendable {
     executionLock.lock()
     defer { executionLock.unlock() }
     languageServer.stop()
-    process?.send("exit")
+    process?.send(.exit)
     process?.terminate()
     process = nil
     updateCells { $0 = [] }
@@ -215,28 +270,9 @@ public final class CellExecutor: @unchecked Sendable {
   }
 
   /// Builds the error for a crash without a snapshot and starts a new executor.
-  func restartAfterCrash(stderr: String, termination: Termination?) -> CellError {
+  private func restartAfterCrash(stderr: String, termination: Termination?) -> CellError {
     replaceProcess()
     return CrashReport.error(stderr: stderr, termination: termination, restored: false)
-  }
-
-  /// Builds the error for a killed cell without a snapshot and starts a new executor.
-  func restartAfterInterrupt() -> CellError {
-    _ = takeInterruptRequest()
-    replaceProcess()
-    return CrashReport.killedAfterInterrupt(grace: configuration.interruptGracePeriod, restored: false)
-  }
-
-  /// Publishes the current executor's pid to `interrupt()` after a snapshot took over.
-  func refreshProcessID() {
-    stateLock.lock()
-    processID = process?.pid
-    stateLock.unlock()
-  }
-
-  /// Makes the compiler see the configuration as it is now (after `%install` changed it).
-  func refreshCompiler() {
-    compiler = CellCompiler(configuration: configuration, cancellation: cancellation)
   }
 
   /// Replaces the executor without taking the execution lock (the caller holds it).
@@ -250,44 +286,15 @@ public final class CellExecutor: @unchecked Sendable {
   /// Starts a new executor (loading installed packages into it); returns why it failed, or nil.
   func startProcess() -> CellError? {
     do {
-      process = try ExecutorProcess(configuration: configuration)
-      if let installed, let process, let failure = load(installed, into: process, onEvent: { _ in }) {
-        return failure
+      let started = try ExecutorProcess(configuration: configuration)
+      process = started
+      if let installed, let reason = started.load(library: installed.libraryPath, onEvent: { _ in }) {
+        return Self.installError(reason)
       }
       return nil
     } catch {
       return CellError(ename: "ExecutorError", evalue: "\(error)", traceback: ["\(error)"])
     }
-  }
-
-  // MARK: - Interrupt state
-
-  /// The cells alive in the current executor, oldest first.
-  var liveCells: [CompiledCell] {
-    stateLock.lock()
-    defer { stateLock.unlock() }
-    return cells
-  }
-
-  private func setRunning(_ value: Bool) {
-    stateLock.lock()
-    running = value
-    if !value { interruptDeadline = nil }
-    stateLock.unlock()
-  }
-
-  func currentInterruptDeadline() -> Date? {
-    stateLock.lock()
-    defer { stateLock.unlock() }
-    return interruptDeadline
-  }
-
-  func takeInterruptRequest() -> Bool {
-    stateLock.lock()
-    defer { stateLock.unlock() }
-    let requested = interruptRequested
-    interruptRequested = false
-    return requested
   }
 }
 

@@ -1,46 +1,4 @@
-// MARK: - What a cell produces
-
-/// A rendered value: MIME type to payload plus per-type metadata (mirrors NotebookDisplay's
-/// `MimeBundle` without importing the library into the kernel process).
-public struct OutputBundle: Equatable, Sendable {
-  /// MIME type to payload, e.g. `["text/plain": "42"]`; binary payloads are base64.
-  public var data: [String: String]
-  /// MIME type to metadata, e.g. `["image/png": ["width": 280]]`.
-  public var metadata: [String: [String: Int]]
-  /// MIME type to JSON payload as compact JSON text, for JSON MIME types
-  /// (`application/json`, `application/vnd.vegalite.v5+json`, ...).
-  public var jsonData: [String: String]
-  /// Metadata entries that are not integers-only objects, as compact JSON text by key
-  /// (`["text/html": "{\"isolated\":true}"]`); they replace `metadata` of the same key.
-  public var jsonMetadata: [String: String]
-
-  /// Creates a bundle from its parts.
-  public init(
-    data: [String: String], metadata: [String: [String: Int]] = [:], jsonData: [String: String] = [:],
-    jsonMetadata: [String: String] = [:]
-  ) {
-    self.data = data
-    self.metadata = metadata
-    self.jsonData = jsonData
-    self.jsonMetadata = jsonMetadata
-  }
-}
-
-/// Output of a running cell, reported live and in order.
-public enum ExecutorEvent: Equatable, Sendable {
-  /// Text the cell wrote to standard output.
-  case stdout(String)
-  /// Text the cell wrote to standard error.
-  case stderr(String)
-  /// A new rich output (Jupyter `display_data`), with an optional display id.
-  case display(OutputBundle, id: String?)
-  /// Replaces the output shown under a display id (Jupyter `update_display_data`).
-  case updateDisplay(OutputBundle, id: String)
-  /// Clears the cell's output; with `wait`, when the next output arrives.
-  case clearOutput(wait: Bool)
-  /// The value of the cell's final expression (Jupyter `execute_result`).
-  case result(OutputBundle)
-}
+// MARK: - How a cell ended
 
 /// An error reported to the notebook: a name, a message and readable lines.
 public struct CellError: Equatable, Sendable, Error, CustomStringConvertible {
