@@ -36,7 +36,7 @@ let systemLibraries: [Target] = [
 // The kernel: JupyterProtocol and CellExecutor <- realnvp-kernel; CellExecutor starts
 // realnvp-executor as a child process and links nothing of the library.
 // Below both: ExecutorWire, the messages between the kernel and the executor and the MIME bundle
-// and JSON types they carry (NotebookDisplay, JupyterProtocol and CellExecutor use it).
+// and JSON types they carry (NotebookDisplay, CellRuntime, JupyterProtocol and CellExecutor use it).
 
 let libraries: [Target] = [
   // No dependencies: both processes link it, the kernel without the library and ZeroMQ.
@@ -46,6 +46,9 @@ let libraries: [Target] = [
     name: "RealNVP",
     dependencies: ["TensorCore", "CZlib", "CPNG", "CJPEG", .product(name: "Crypto", package: "swift-crypto")]),
   .target(name: "NotebookDisplay", dependencies: ["RealNVP", "ExecutorWire", "CPNG", "CZlib"]),
+  // What the rewritten cell commands call (`_shell`, `_t0`, ...): only the executor links it,
+  // and only cells that use a command import it.
+  .target(name: "CellRuntime", dependencies: ["TensorCore", "ExecutorWire"]),
   // The MPI communicator behind RealNVP's ReplicaGroup; without the MPI trait it only detects
   // a launch under mpirun and says how to build with MPI.
   .target(
@@ -80,8 +83,11 @@ let executables: [Target] = [
     ]),
   .executableTarget(
     name: "realnvp-executor",
-    dependencies: ["TensorCore", "RealNVP", "NotebookDisplay", "ExecutorWire", "CCellSupport"],
-    // Exports the library's symbols so that dlopen'ed cell libraries bind to this one copy.
+    dependencies: [
+      "TensorCore", "RealNVP", "NotebookDisplay", "CellRuntime", "ExecutorWire", "CCellSupport",
+    ],
+    // Exports the library's and CellRuntime's symbols so that dlopen'ed cell libraries bind to
+    // this one copy.
     linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]),
 ]
 
@@ -96,6 +102,7 @@ let tests: [Target] = [
     exclude: ["Fixtures"]),  // read by path: checkpoints the tests load
   .testTarget(name: "NotebookDisplayTests", dependencies: ["NotebookDisplay"]),
   .testTarget(name: "ExecutorWireTests", dependencies: ["ExecutorWire"]),
+  .testTarget(name: "CellRuntimeTests", dependencies: ["CellRuntime"]),
   .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol", "ExecutorWire"]),
   .testTarget(name: "CellExecutorTests", dependencies: ["CellExecutor", "ExecutorWire"]),
 ]

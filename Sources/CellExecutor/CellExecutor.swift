@@ -134,7 +134,7 @@ public final class CellExecutor: @unchecked Sendable {
     nextCellNumber += 1
     let transformed = CellTransform.transform(commands.swift)
     let imports = CellImports.lines(
-      prelude: configuration.preludeModules, earlier: liveCells,
+      prelude: CellMagic.preludeModules(configuration.preludeModules, for: commands), earlier: liveCells,
       ownNames: Set(transformed.declarations.map(\.name)))
     interrupts.cancellation.reset()
     if interrupts.killDeadline != nil { interrupts.cancellation.cancel() }

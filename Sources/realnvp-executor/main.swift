@@ -1,4 +1,5 @@
 import CCellSupport
+import CellRuntime
 import ExecutorWire
 import Foundation
 import NotebookDisplay
@@ -9,7 +10,8 @@ import TensorCore
 // `ExecutorMessage`s go out and `ExecutorCommand`s come in as JSON lines, the crash handler
 // rescues stderr onto a third, and input replies come on a fourth (StandardInput.swift). It
 // dlopens each compiled cell with RTLD_GLOBAL, so later cells bind to earlier cells' globals
-// and every cell binds to this process's one copy of the library (exported dynamically).
+// and every cell binds to this process's one copy of the library and of the cell commands'
+// runtime (exported dynamically).
 // Before each cell it forks a snapshot of itself (Snapshot.swift): if the cell kills the
 // process, the snapshot carries on and reports `restored` with its pid.
 

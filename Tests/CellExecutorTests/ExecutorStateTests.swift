@@ -93,6 +93,20 @@ final class ExecutorStateTests: XCTestCase {
       second.events, [.stdout("seen\n"), .display(MimeBundle(data: ["text/plain": "5"]), id: nil)])
   }
 
+  func testCommandsCallTheirRuntimeWhichPlainCellsDoNotSee() {
+    let timed = executor.run("%time let total = (1...10).reduce(0, +)\nprint(total)")
+    XCTAssertEqual(timed.outcome, .success)
+    XCTAssertTrue(timed.stdout.contains("Compile time: "), timed.stdout)
+    XCTAssertTrue(timed.stdout.contains("Wall time: ") && timed.stdout.hasSuffix("55\n"), timed.stdout)
+    let shell = executor.run("%system echo from-the-shell")
+    XCTAssertEqual(shell.outcome, .success)
+    XCTAssertEqual(shell.stdout, "from-the-shell\n")
+    guard case .compileError(let error) = executor.run("_shell(\"/bin/sh\", \"true\")").outcome else {
+      return XCTFail("a cell without commands must not see the commands' runtime")
+    }
+    XCTAssertTrue(error.traceback.joined().contains("_shell"), "\(error.traceback)")
+  }
+
   func testRichResultFromATypeDeclaredInACell() {
     let code = """
       struct Card: NotebookRenderable {

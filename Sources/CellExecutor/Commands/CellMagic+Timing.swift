@@ -4,7 +4,7 @@ import SwiftSyntax
 
 // MARK: - %time and %timeit as Swift
 
-/// Rewrites `%time` and `%timeit` lines into calls of NotebookDisplay's `_t0()`, `_t1()` and
+/// Rewrites `%time` and `%timeit` lines into calls of CellRuntime's `_t0()`, `_t1()` and
 /// `_timeit`, keeping every line and column of the user's code where it was.
 ///
 /// `%time STMT` becomes `_t0();STMT;_t1()` (the `_t1()` is left out after the last statement:

@@ -15,11 +15,11 @@ extension CellExecutor {
   /// cells come as their code, not as imports of their modules: the server does not look again
   /// for a module it once missed.
   func notebookDocument(for code: String) -> NotebookDocument {
-    let swift = (try? CellMagic.parse(code).swift) ?? code
+    let commands = try? CellMagic.parse(code)
     let cells = liveCells
-    var imports = configuration.preludeModules.map { "import \($0)" }
+    var imports = CellMagic.preludeModules(configuration.preludeModules, for: commands).map { "import \($0)" }
     for line in cells.flatMap(\.importLines) where !imports.contains(line) { imports.append(line) }
-    return NotebookDocument(imports: imports, earlier: cells.map(\.source), cell: swift)
+    return NotebookDocument(imports: imports, earlier: cells.map(\.source), cell: commands?.swift ?? code)
   }
 
   /// Completions from the language server, or nil when it has none or does not answer in time.
