@@ -11,28 +11,30 @@ import Foundation
 /// process running it (a trap, `exit()`, a kill after an interrupt), the snapshot takes over
 /// and the notebook is back where it was before that cell.
 ///
-/// `execute` runs one cell at a time; `interrupt` may be called from another thread.
+/// This class coordinates the parts: cell commands (`CellMagic`, `PackageInstaller`), the
+/// compiler (`CellCompiler`), the executor process (`ExecutorProcess`) and the editor side
+/// (`EditorSupport`). `execute` runs one cell at a time; `interrupt` may be called from
+/// another thread, completion and inspection too.
 public final class CellExecutor: @unchecked Sendable {
   /// The configuration this executor runs with; its `workDirectory` is the private folder.
   public internal(set) var configuration: ExecutorConfiguration {
-    didSet { compiler = CellCompiler(configuration: configuration, cancellation: interrupts.cancellation) }
+    didSet {
+      compiler = CellCompiler(configuration: configuration, cancellation: interrupts.cancellation)
+      editor.reconfigure(configuration)
+    }
   }
   private var compiler: CellCompiler
-  /// Symbol graphs of the preloaded modules and of cells, for completion and inspection.
-  private(set) var symbolIndex: SymbolIndex
   private var workFolder: WorkFolder
   private(set) var process: ExecutorProcess? {
     didSet { interrupts.processID = process?.pid }
   }
   /// The packages `%install` built and the executor loads (again after it is replaced).
   var installed: InstalledPackages?
-  private var cells: [CompiledCell] = []
   private var nextCellNumber = 1
+  private let cells = LiveCells()
   let interrupts = InterruptState()
+  private let editor: EditorSupport
   private let executionLock = NSLock()
-  private let stateLock = NSLock()
-  /// `sourcekit-lsp`, which completion and inspection ask before the symbol index.
-  let languageServer: NotebookLanguageServer
 
   /// Checks the toolchain, creates a private work folder (removing those of kernels that
   /// died) and starts the executor child process.
@@ -44,9 +46,7 @@ public final class CellExecutor: @unchecked Sendable {
     configuration.workDirectory = workFolder.path
     self.configuration = configuration
     compiler = CellCompiler(configuration: configuration, cancellation: interrupts.cancellation)
-    symbolIndex = SymbolIndex(configuration: configuration)
-    languageServer = NotebookLanguageServer(
-      executable: configuration.languageServerPath, deadline: configuration.languageServerDeadline)
+    editor = EditorSupport(configuration: configuration, cells: cells)
     signal(SIGPIPE, SIG_IGN)
     // A snapshot that takes over is orphaned; as subreaper this process can wait for it.
     if realnvp_become_child_subreaper() != 0 {
@@ -62,44 +62,9 @@ public final class CellExecutor: @unchecked Sendable {
   }
 
   deinit {
-    languageServer.stop()
+    editor.languageServer.stop()
     process?.terminate()
     workFolder.remove()
-  }
-
-  /// Global names declared by the cells that are alive in the current executor.
-  public var liveDeclarations: [CellDeclaration] {
-    stateLock.lock()
-    defer { stateLock.unlock() }
-    return cells.flatMap(\.declarations)
-  }
-
-  /// Module names of the cells that are alive in the current executor, oldest first.
-  var liveCellModules: [String] {
-    stateLock.lock()
-    defer { stateLock.unlock() }
-    return cells.map(\.moduleName)
-  }
-
-  /// Doc comments of the live cells' top-level names (latest definition wins).
-  var liveDocumentation: [String: String] {
-    stateLock.lock()
-    defer { stateLock.unlock() }
-    return cells.reduce(into: [:]) { result, cell in result.merge(cell.documentation) { $1 } }
-  }
-
-  /// The cells alive in the current executor, oldest first.
-  var liveCells: [CompiledCell] {
-    stateLock.lock()
-    defer { stateLock.unlock() }
-    return cells
-  }
-
-  /// Replaces or extends the list of live cells under the state lock.
-  func updateCells(_ change: (inout [CompiledCell]) -> Void) {
-    stateLock.lock()
-    change(&cells)
-    stateLock.unlock()
   }
 
   // MARK: - Running cells
@@ -134,13 +99,13 @@ public final class CellExecutor: @unchecked Sendable {
     nextCellNumber += 1
     let transformed = CellTransform.transform(commands.swift)
     let imports = CellImports.lines(
-      prelude: CellMagic.preludeModules(configuration.preludeModules, for: commands), earlier: liveCells,
+      prelude: CellMagic.preludeModules(configuration.preludeModules, for: commands), earlier: cells.all,
       ownNames: Set(transformed.declarations.map(\.name)))
     interrupts.cancellation.reset()
     if interrupts.killDeadline != nil { interrupts.cancellation.cancel() }
     let compileStart = Date()
     let compilation = compiler.compile(number: number, code: code, transformed: transformed, imports: imports)
-    if interrupts.take() { return .interrupted(Self.compileCancelled) }
+    if interrupts.take() { return .interrupted(.compileCancelled) }
     let library: String
     switch compilation {
     case .failure(let error): return .compileError(error)
@@ -153,7 +118,8 @@ public final class CellExecutor: @unchecked Sendable {
     guard let process else { return .runtimeError(restartAfterCrash(stderr: "", termination: nil)) }
     process.takeOutputBetweenCells(interrupts: interrupts, onEvent: onEvent)
     let stop = process.runCell(
-      library: library, interrupts: interrupts, readInput: Self.inputReader(readInput, onEvent: onEvent),
+      library: library, interrupts: interrupts,
+      readInput: ExecutorProcess.inputReader(readInput, onEvent: onEvent),
       onEvent: onEvent)
     let cell = CompiledCell(
       moduleName: "Cell_\(number)", libraryPath: library, declarations: transformed.declarations,
@@ -169,7 +135,7 @@ public final class CellExecutor: @unchecked Sendable {
     let grace = configuration.interruptGracePeriod
     switch stop {
     case .ended(.returned):
-      updateCells { $0.append(cell) }
+      cells.append(cell)
       return interrupted ? .interrupted(nil) : .success
     case .ended(.threw(let type, let message)):
       return .uncaughtError(
@@ -182,7 +148,7 @@ public final class CellExecutor: @unchecked Sendable {
     case .ended(.notLoaded(let reason)):
       return .runtimeError(CellError(ename: "LoadError", evalue: reason, traceback: [reason]))
     case .skipped:
-      return .interrupted(Self.interruptedBeforeRunning)
+      return .interrupted(.interruptedBeforeRunning)
     case .rolledBack(let ended, let stderr):
       return .rolledBack(CrashReport.error(stderr: stderr, termination: ended, restored: true))
     case .killedAndRolledBack:
@@ -194,37 +160,6 @@ public final class CellExecutor: @unchecked Sendable {
       return .interrupted(CrashReport.killedAfterInterrupt(grace: grace, restored: false))
     }
   }
-
-  /// What answers the cell's input requests: `readInput`, or end of input with a notice on
-  /// stderr at the first request when there is none.
-  private static func inputReader(
-    _ readInput: ((_ prompt: String, _ password: Bool) -> String?)?,
-    onEvent: @escaping (ExecutorEvent) -> Void
-  ) -> (_ prompt: String, _ password: Bool) -> String? {
-    if let readInput { return readInput }
-    var saidWhy = false
-    return { _, _ in
-      if !saidWhy {
-        saidWhy = true
-        onEvent(.stderr(noInputNotice))
-      }
-      return nil
-    }
-  }
-
-  /// Written to stderr the first time in a cell that `readLine()` finds input not allowed.
-  static let noInputNotice =
-    "readLine() returned nil: this frontend does not take input for this cell (allow_stdin is false).\n"
-
-  /// The error of a cell interrupted before it started (while its snapshot was being taken).
-  static let interruptedBeforeRunning = CellError(
-    ename: "Interrupted", evalue: "the cell was interrupted before it ran; earlier state is kept",
-    traceback: ["Interrupted: the cell was interrupted before it started; earlier state is kept."])
-
-  /// The error of a cell whose compile an interrupt cancelled.
-  static let compileCancelled = CellError(
-    ename: "Interrupted", evalue: "the compile was cancelled; nothing ran and earlier state is kept",
-    traceback: ["Interrupted: the cell's compile was cancelled before it ran; earlier state is kept."])
 
   // MARK: - Interrupt, restart, shutdown
 
@@ -242,7 +177,7 @@ public final class CellExecutor: @unchecked Sendable {
     defer { executionLock.unlock() }
     process?.terminate()
     process = nil
-    updateCells { $0 = [] }
+    cells.removeAll()
     workFolder.remove()
     workFolder = try WorkFolder.create(in: configuration.workParent)
     var fresh = configuration
@@ -253,7 +188,6 @@ public final class CellExecutor: @unchecked Sendable {
       self.installed = nil
     }
     configuration = fresh
-    symbolIndex = SymbolIndex(configuration: configuration)
     process = try ExecutorProcess(configuration: configuration)
   }
 
@@ -261,11 +195,11 @@ public final class CellExecutor: @unchecked Sendable {
   public func shutdown() {
     executionLock.lock()
     defer { executionLock.unlock() }
-    languageServer.stop()
+    editor.languageServer.stop()
     process?.send(.exit)
     process?.terminate()
     process = nil
-    updateCells { $0 = [] }
+    cells.removeAll()
     workFolder.remove()
   }
 
@@ -279,7 +213,7 @@ public final class CellExecutor: @unchecked Sendable {
   private func replaceProcess() {
     process?.terminate()
     process = nil
-    updateCells { $0 = [] }
+    cells.removeAll()
     _ = startProcess()
   }
 
@@ -303,4 +237,16 @@ public final class CellExecutor: @unchecked Sendable {
 extension CellExecutor {
   /// Whether `code` can run as it is (Jupyter `is_complete_request`).
   public func isComplete(_ code: String) -> CodeCompleteness { CodeCompleteness.ofCell(code) }
+
+  /// Completion candidates at `cursor` (Unicode scalars): from `sourcekit-lsp` when it answers
+  /// within its deadline, else from the symbol index.
+  public func completions(for code: String, cursor: Int) -> CompletionMatches {
+    editor.completions(for: code, cursor: cursor)
+  }
+
+  /// The signature and doc comment at `cursor`: from `sourcekit-lsp` when it answers within its
+  /// deadline, else from the symbol index.
+  public func inspection(for code: String, cursor: Int) -> String? {
+    editor.inspection(for: code, cursor: cursor)
+  }
 }

@@ -20,6 +20,18 @@ public struct CellError: Equatable, Sendable, Error, CustomStringConvertible {
   public var description: String { "\(ename): \(evalue)" }
 }
 
+extension CellError {
+  /// The error of a cell interrupted before it started (while its snapshot was being taken).
+  static let interruptedBeforeRunning = CellError(
+    ename: "Interrupted", evalue: "the cell was interrupted before it ran; earlier state is kept",
+    traceback: ["Interrupted: the cell was interrupted before it started; earlier state is kept."])
+
+  /// The error of a cell whose compile an interrupt cancelled.
+  static let compileCancelled = CellError(
+    ename: "Interrupted", evalue: "the compile was cancelled; nothing ran and earlier state is kept",
+    traceback: ["Interrupted: the cell's compile was cancelled before it ran; earlier state is kept."])
+}
+
 /// How a cell ended.
 public enum CellOutcome: Equatable, Sendable {
   /// The cell ran to its end.
@@ -39,52 +51,4 @@ public enum CellOutcome: Equatable, Sendable {
   /// error saying that the compile was cancelled, or that the cell was killed and rolled back
   /// (or, without a snapshot, that the executor was restarted and state lost).
   case interrupted(CellError?)
-}
-
-/// The answer to Jupyter's `is_complete_request`.
-public enum CodeCompleteness: Equatable, Sendable {
-  /// The code can run as it is.
-  case complete
-  /// More input could complete the code; `indent` is a suggestion for the next line.
-  case incomplete(indent: String)
-  /// The code has an error that more input cannot fix.
-  case invalid
-}
-
-/// Completion candidates for the text between `cursorStart` and `cursorEnd`.
-public struct CompletionMatches: Equatable, Sendable {
-  /// Candidate texts, best first.
-  public var matches: [String]
-  /// Start of the replaced range, in Unicode scalars from the start of the code.
-  public var cursorStart: Int
-  /// End of the replaced range, in Unicode scalars from the start of the code.
-  public var cursorEnd: Int
-  /// Per match, when known: its kind in Jupyter's words (`function`, `class`, `instance`,
-  /// `keyword`, `module`) and its signature or type; empty when there are none.
-  public var details: [CompletionDetail]
-
-  /// Creates a set of matches.
-  public init(matches: [String], cursorStart: Int, cursorEnd: Int, details: [CompletionDetail] = []) {
-    self.matches = matches
-    self.cursorStart = cursorStart
-    self.cursorEnd = cursorEnd
-    self.details = details
-  }
-}
-
-/// What a completion front end may show next to a match.
-public struct CompletionDetail: Equatable, Sendable {
-  /// The match it describes.
-  public var text: String
-  /// Jupyter's kind of the match (`function`, `class`, `instance`, `keyword`, `module`).
-  public var type: String
-  /// The signature or type, e.g. `append(_ newElement: Int)` or `Int`.
-  public var signature: String
-
-  /// Creates a detail from its parts.
-  public init(text: String, type: String, signature: String) {
-    self.text = text
-    self.type = type
-    self.signature = signature
-  }
 }

@@ -70,6 +70,27 @@ extension ExecutorProcess {
     }
   }
 
+  /// What answers a cell's input requests: `readInput`, or end of input with a notice on
+  /// stderr at the first request when there is none.
+  static func inputReader(
+    _ readInput: ((_ prompt: String, _ password: Bool) -> String?)?,
+    onEvent: @escaping (ExecutorEvent) -> Void
+  ) -> (_ prompt: String, _ password: Bool) -> String? {
+    if let readInput { return readInput }
+    var saidWhy = false
+    return { _, _ in
+      if !saidWhy {
+        saidWhy = true
+        onEvent(.stderr(noInputNotice))
+      }
+      return nil
+    }
+  }
+
+  /// Written to stderr the first time in a cell that `readLine()` finds input not allowed.
+  static let noInputNotice =
+    "readLine() returned nil: this frontend does not take input for this cell (allow_stdin is false).\n"
+
   /// Passes on what arrived since the last cell (output of background threads), and adopts
   /// the snapshot if the executor died meanwhile, saying so on stderr.
   func takeOutputBetweenCells(interrupts: InterruptState, onEvent: (ExecutorEvent) -> Void) {

@@ -2,7 +2,42 @@ import Foundation
 
 // MARK: - Completion and inspection
 
-extension CellExecutor {
+/// Completion and inspection for the notebook's cells: `sourcekit-lsp` answers when it can
+/// within its deadline, the symbol index of the preloaded modules and the live cells otherwise.
+final class EditorSupport: @unchecked Sendable {
+  private let lock = NSLock()
+  private var currentConfiguration: ExecutorConfiguration
+  private var currentIndex: SymbolIndex
+  /// The cells alive in the executor, whose names and code completion sees.
+  let cells: LiveCells
+  /// `sourcekit-lsp`, asked before the symbol index.
+  let languageServer: NotebookLanguageServer
+
+  /// Editor support for cells compiled with `configuration`.
+  init(configuration: ExecutorConfiguration, cells: LiveCells) {
+    currentConfiguration = configuration
+    currentIndex = SymbolIndex(configuration: configuration)
+    self.cells = cells
+    languageServer = NotebookLanguageServer(
+      executable: configuration.languageServerPath, deadline: configuration.languageServerDeadline)
+  }
+
+  /// The configuration completion works with.
+  var configuration: ExecutorConfiguration { lock.withLock { currentConfiguration } }
+
+  /// The symbol index of that configuration.
+  var symbolIndex: SymbolIndex { lock.withLock { currentIndex } }
+
+  /// Switches to a new configuration (a new work folder, installed packages), with a new
+  /// symbol index for it.
+  func reconfigure(_ configuration: ExecutorConfiguration) {
+    let index = SymbolIndex(configuration: configuration)
+    lock.withLock {
+      currentConfiguration = configuration
+      currentIndex = index
+    }
+  }
+
   /// Swift keywords offered by completion.
   static let keywords = [
     "as", "associatedtype", "break", "case", "catch", "class", "continue", "default", "defer", "do",
@@ -25,13 +60,13 @@ extension CellExecutor {
 
   /// Completion candidates at `cursor` (Unicode scalars): from `sourcekit-lsp` when it answers
   /// within its deadline, else from the symbol index (`indexCompletions`).
-  public func completions(for code: String, cursor: Int) -> CompletionMatches {
+  func completions(for code: String, cursor: Int) -> CompletionMatches {
     languageServerCompletions(for: code, cursor: cursor) ?? indexCompletions(for: code, cursor: cursor)
   }
 
   /// The signature and doc comment at `cursor`: from `sourcekit-lsp` when it answers within its
   /// deadline, else from the symbol index (`indexInspection`).
-  public func inspection(for code: String, cursor: Int) -> String? {
+  func inspection(for code: String, cursor: Int) -> String? {
     languageServerInspection(for: code, cursor: cursor) ?? indexInspection(for: code, cursor: cursor)
   }
 
@@ -81,7 +116,7 @@ extension CellExecutor {
       ?? symbols.first { $0.name == name }
     guard let symbol = found else { return nil }
     var documentation = symbol.documentation
-    if documentation.isEmpty && symbol.path.count == 1 { documentation = liveDocumentation[name] ?? "" }
+    if documentation.isEmpty && symbol.path.count == 1 { documentation = cells.documentation[name] ?? "" }
     let doc = documentation.isEmpty ? "" : "\n\n" + documentation
     return symbol.declaration + doc
   }
@@ -90,8 +125,9 @@ extension CellExecutor {
 
   /// Symbols of the preloaded modules, then of live cells (oldest first).
   private func allSymbols() -> [IndexedSymbol] {
-    let modules = configuration.preludeModules + liveCellModules
-    return modules.flatMap { symbolIndex.symbols(of: $0) }
+    let index = symbolIndex
+    let modules = configuration.preludeModules + cells.moduleNames
+    return modules.flatMap { index.symbols(of: $0) }
   }
 
   /// Names that can follow `base.`: members of the type `base`, or of `base`'s type.

@@ -2,10 +2,11 @@ import Foundation
 
 // MARK: - Completion and inspection from sourcekit-lsp
 
-extension CellExecutor {
+extension EditorSupport {
   /// The language server's compile setup for the current configuration: the library's and the
   /// installed packages' modules, in a folder of the work directory.
   var languageServerSetup: NotebookLanguageServer.Setup {
+    let configuration = configuration
     var arguments = ["-module-name", "NotebookCell", "-Onone"]
     for path in configuration.moduleSearchPaths { arguments += ["-I", path] }
     return NotebookLanguageServer.Setup(folder: configuration.workDirectory + "/lsp", arguments: arguments)
@@ -16,7 +17,7 @@ extension CellExecutor {
   /// for a module it once missed.
   func notebookDocument(for code: String) -> NotebookDocument {
     let commands = try? CellMagic.parse(code)
-    let cells = liveCells
+    let cells = cells.all
     var imports = CellMagic.preludeModules(configuration.preludeModules, for: commands).map { "import \($0)" }
     for line in cells.flatMap(\.importLines) where !imports.contains(line) { imports.append(line) }
     return NotebookDocument(imports: imports, earlier: cells.map(\.source), cell: commands?.swift ?? code)
