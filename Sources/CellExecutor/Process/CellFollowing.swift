@@ -95,7 +95,7 @@ extension ExecutorProcess {
   /// the snapshot if the executor died meanwhile, saying so on stderr.
   func takeOutputBetweenCells(interrupts: InterruptState, onEvent: (ExecutorEvent) -> Void) {
     while true {
-      switch nextReply(timeout: 0.001, onEvent: onEvent) {
+      switch nextReply(timeout: 0, onEvent: onEvent) {
       case .restored(let ended):
         interrupts.processID = pid
         let how = ended?.phrase.replacingOccurrences(of: "the cell called", with: "it called") ?? "it ended"

@@ -108,9 +108,10 @@ final class ExecutorProcess {
 
   // MARK: - Messages
 
-  /// Reads messages until one ends the wait, or `timeout` seconds pass: output goes to
-  /// `onEvent` as it comes, an input request is answered with what `readInput` returns (nil
-  /// is end of input), and a snapshot that took over is adopted before `restored` returns.
+  /// Reads messages until one ends the wait, or `timeout` seconds pass (0: only what has
+  /// arrived): output goes to `onEvent` as it comes, an input request is answered with what
+  /// `readInput` returns (nil is end of input), and a snapshot that took over is adopted
+  /// before `restored` returns.
   func nextReply(
     timeout: Double, readInput: (_ prompt: String, _ password: Bool) -> String? = { _, _ in nil },
     onEvent: (ExecutorEvent) -> Void = { _ in }
@@ -148,16 +149,19 @@ final class ExecutorProcess {
     case closed
   }
 
-  /// The next line from the executor, unless `deadline` passes first or the channel closes.
+  /// The next line from the executor, unless `deadline` passes first or the channel closes;
+  /// a deadline already past still takes what is waiting in the channel.
   private func nextLine(before deadline: Date) -> Read {
     while true {
       if let line = buffer.nextLine() { return .line(line) }
       let remaining = deadline.timeIntervalSinceNow
-      if remaining <= 0 { return .timeout }
       var descriptor = pollfd(fd: eventFD, events: Int16(POLLIN), revents: 0)
-      let ready = poll(&descriptor, 1, Int32(min(remaining * 1000, 1000).rounded(.up)))
+      let ready = poll(&descriptor, 1, Int32(max(0, min(remaining * 1000, 1000)).rounded(.up)))
       if ready < 0 && errno == EINTR { continue }
-      if ready <= 0 { continue }
+      if ready <= 0 {
+        if remaining <= 0 { return .timeout }
+        continue
+      }
       var chunk = [UInt8](repeating: 0, count: 65536)
       let count = read(eventFD, &chunk, chunk.count)
       if count < 0 && errno == EINTR { continue }
