@@ -109,9 +109,9 @@ final class EditorSupport: @unchecked Sendable {
       owner = String(String.UnicodeScalarView(scalars[ownerStart..<(start - 1)]))
     }
     let symbols = allSymbols().reversed()
-    let ownerType = owner.flatMap { typeName(of: $0) }
+    let ownerMembers = owner.flatMap { typeName(of: $0) }.map { members(of: $0) } ?? []
     let found =
-      symbols.first { $0.name == name && ownerType != nil && $0.path.count == 2 && $0.path[0] == ownerType }
+      ownerMembers.last { $0.name == name }
       ?? symbols.first { $0.name == name && $0.path.count == 1 }
       ?? symbols.first { $0.name == name }
     guard let symbol = found else { return nil }
@@ -134,13 +134,25 @@ final class EditorSupport: @unchecked Sendable {
   private func memberNames(of base: String) -> [String] {
     guard let type = typeName(of: base) else { return [] }
     let isStaticAccess = allSymbols().contains { $0.path == [base] && $0.isType }
-    return allSymbols().filter { symbol in
-      guard symbol.path.count == 2, symbol.path[0] == type else { return false }
+    return members(of: type).filter { symbol in
       let isStatic =
         symbol.kind.hasPrefix("swift.type.") || symbol.kind == "swift.enum.case"
         || symbol.kind == "swift.init"
       return isStatic == isStaticAccess
     }.map { $0.kind == "swift.init" ? "init" : $0.name }
+  }
+
+  /// The members of the type named `type`; for a typealias of another module's type (the
+  /// library's `MimeBundle` and `DisplayJSON`), those of the type it names.
+  private func members(of type: String) -> [IndexedSymbol] {
+    let symbols = allSymbols()
+    var members = symbols.filter { $0.path.count == 2 && $0.path[0] == type }
+    if let target = symbols.last(where: { $0.path == [type] })?.aliasTarget {
+      members += symbolIndex.symbols(of: target.module).filter {
+        $0.path.count == 2 && $0.path[0] == target.name
+      }
+    }
+    return members
   }
 
   /// `name` itself when it is a type; the declared type when it is a variable.
