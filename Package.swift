@@ -4,8 +4,10 @@ import PackageDescription
 // MARK: - Public products
 
 let products: [Product] = [
-  // Everything a notebook cell or a user's package imports: tensor core, Real NVP, display.
-  // Dynamic, so that the kernel's executor and every compiled cell share one copy.
+  // Everything a notebook cell or a user's package imports: tensor core, Real NVP, Glow, display
+  // (with the MIME bundle and JSON types of ExecutorWire). Dynamic, so a user's package links
+  // one shared copy; the kernel's executor links these targets itself and exports their
+  // symbols to the cells it loads.
   .library(
     name: "RealNVP", type: .dynamic, targets: ["TensorCore", "RealNVP", "Glow", "NotebookDisplay"]),
   .executable(name: "realnvp", targets: ["realnvp"]),
@@ -32,16 +34,26 @@ let systemLibraries: [Target] = [
     name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 ]
 
-// MARK: - Libraries (dependencies point one way:
-// TensorCore <- RealNVP <- Glow, NotebookDisplay <- realnvp-executor;
-// RealNVP <- DataParallel <- realnvp)
+// MARK: - Libraries (dependencies point one way)
+// The library: TensorCore <- RealNVP <- Glow and NotebookDisplay, and RealNVP <- DataParallel <-
+// realnvp. The kernel: JupyterProtocol and CellExecutor <- realnvp-kernel; CellExecutor starts
+// realnvp-executor as a child process and links nothing of the library.
+// Below both: ExecutorWire, the messages between the kernel and the executor and the MIME bundle
+// and JSON types they carry (NotebookDisplay, CellRuntime, JupyterProtocol and CellExecutor use it).
 
 let libraries: [Target] = [
+  // No dependencies: both processes link it, the kernel without the library and ZeroMQ.
+  .target(name: "ExecutorWire"),
   .target(name: "TensorCore", dependencies: ["CDNNL", "CTensorKernels"]),
-  .target(name: "RealNVP", dependencies: ["TensorCore", "CZlib", "CPNG", "CJPEG"]),
+  .target(
+    name: "RealNVP",
+    dependencies: ["TensorCore", "CZlib", "CPNG", "CJPEG", .product(name: "Crypto", package: "swift-crypto")]),
   // Glow's layers and a multi-scale Glow, written against RealNVP's public API alone.
   .target(name: "Glow", dependencies: ["TensorCore", "RealNVP"]),
-  .target(name: "NotebookDisplay", dependencies: ["RealNVP", "CPNG", "CZlib"]),
+  .target(name: "NotebookDisplay", dependencies: ["RealNVP", "ExecutorWire", "CPNG", "CZlib"]),
+  // What the rewritten cell commands call (`_shell`, `_t0`, ...): only the executor links it,
+  // and only cells that use a command import it.
+  .target(name: "CellRuntime", dependencies: ["TensorCore", "ExecutorWire"]),
   // The MPI communicator behind RealNVP's ReplicaGroup; without the MPI trait it only detects
   // a launch under mpirun and says how to build with MPI.
   .target(
@@ -50,13 +62,13 @@ let libraries: [Target] = [
   .target(
     name: "CellExecutor",
     dependencies: [
-      "CProcessControl",
+      "ExecutorWire", "CProcessControl",
       .product(name: "SwiftParser", package: "swift-syntax"),
       .product(name: "SwiftSyntax", package: "swift-syntax"),
     ]),
   .target(
     name: "JupyterProtocol",
-    dependencies: ["CZeroMQ", .product(name: "Crypto", package: "swift-crypto")]),
+    dependencies: ["ExecutorWire", "CZeroMQ", .product(name: "Crypto", package: "swift-crypto")]),
 ]
 
 // MARK: - Executables
@@ -71,13 +83,16 @@ let executables: [Target] = [
   .executableTarget(
     name: "realnvp-kernel",
     dependencies: [
-      "JupyterProtocol", "CellExecutor",
+      "JupyterProtocol", "CellExecutor", "ExecutorWire",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
   .executableTarget(
     name: "realnvp-executor",
-    dependencies: ["TensorCore", "RealNVP", "Glow", "NotebookDisplay", "CCellSupport"],
-    // Exports the library's symbols so that dlopen'ed cell libraries bind to this one copy.
+    dependencies: [
+      "TensorCore", "RealNVP", "Glow", "NotebookDisplay", "CellRuntime", "ExecutorWire", "CCellSupport",
+    ],
+    // Exports the library's and CellRuntime's symbols so that dlopen'ed cell libraries bind to
+    // this one copy.
     linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]),
 ]
 
@@ -92,8 +107,10 @@ let tests: [Target] = [
     exclude: ["Fixtures"]),  // read by path: checkpoints the tests load
   .testTarget(name: "GlowTests", dependencies: ["Glow", "RealNVP", "TensorCore", "TensorTestSupport"]),
   .testTarget(name: "NotebookDisplayTests", dependencies: ["NotebookDisplay"]),
-  .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol"]),
-  .testTarget(name: "CellExecutorTests", dependencies: ["CellExecutor"]),
+  .testTarget(name: "ExecutorWireTests", dependencies: ["ExecutorWire"]),
+  .testTarget(name: "CellRuntimeTests", dependencies: ["CellRuntime"]),
+  .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol", "ExecutorWire"]),
+  .testTarget(name: "CellExecutorTests", dependencies: ["CellExecutor", "ExecutorWire"]),
 ]
 
 let package = Package(

@@ -1,3 +1,4 @@
+import ExecutorWire
 import Foundation
 
 // MARK: - %install
@@ -16,8 +17,9 @@ extension CellExecutor {
             + "every %install line in one cell"
         ])
     }
-    cancellation.reset()
-    let installer = PackageInstaller(toolchainPath: configuration.toolchainPath, cancellation: cancellation)
+    interrupts.cancellation.reset()
+    let installer = PackageInstaller(
+      toolchainPath: configuration.toolchainPath, cancellation: interrupts.cancellation)
     let result = installer.install(
       commands.installs, location: commands.installLocation, flags: commands.swiftPMFlags,
       progress: { onEvent(.stdout($0)) })
@@ -28,46 +30,21 @@ extension CellExecutor {
     }
     if process == nil, let error = startProcess() { return error }
     guard let process else { return nil }
-    if let failure = load(packages, into: process, onEvent: onEvent) { return failure }
+    if let reason = process.load(library: packages.libraryPath, onEvent: onEvent) {
+      return Self.installError(reason)
+    }
     installed = packages
-    configuration.moduleSearchPaths += packages.moduleSearchPaths
-    configuration.loadedModules += packages.modules
-    refreshCompiler()
+    var extended = configuration
+    extended.moduleSearchPaths += packages.moduleSearchPaths
+    extended.loadedModules += packages.modules
+    configuration = extended
     let products = commands.installs.flatMap(\.products).joined(separator: ", ")
     onEvent(.stdout("Installed \(products); later cells can import them.\n"))
     return nil
   }
 
-  /// Asks `process` to load the library of `packages`; forwards output while it waits.
-  func load(
-    _ packages: InstalledPackages, into process: ExecutorProcess, onEvent: (ExecutorEvent) -> Void
-  ) -> CellError? {
-    guard process.send("load \(packages.libraryPath)") else {
-      return CellError(
-        ename: "InstallError", evalue: "the executor is gone; the packages were not loaded",
-        traceback: ["InstallError: the executor is gone; the packages were not loaded"])
-    }
-    let deadline = Date().addingTimeInterval(60)
-    while Date() < deadline {
-      switch process.nextMessage(timeout: 1) {
-      case .event(let object):
-        switch object["kind"] as? String {
-        case "loaded": return nil
-        case "failed":
-          let message = object["message"] as? String ?? "dlopen failed"
-          return CellError(ename: "InstallError", evalue: message, traceback: ["InstallError: \(message)"])
-        default:
-          if let event = EventDecoding.event(from: object) { onEvent(event) }
-        }
-      case .timeout: continue
-      case .closed:
-        return CellError(
-          ename: "InstallError", evalue: "the executor exited while loading \(packages.libraryPath)",
-          traceback: ["InstallError: the executor exited while loading \(packages.libraryPath)"])
-      }
-    }
-    return CellError(
-      ename: "InstallError", evalue: "the executor did not load \(packages.libraryPath) within 60 s",
-      traceback: ["InstallError: the executor did not load \(packages.libraryPath) within 60 s"])
+  /// The error of a library of installed packages that the executor did not load.
+  static func installError(_ reason: String) -> CellError {
+    CellError(ename: "InstallError", evalue: reason, traceback: ["InstallError: \(reason)"])
   }
 }

@@ -1,4 +1,5 @@
 import CProcessControl
+import ExecutorWire
 import Foundation
 
 // MARK: - Cell executor
@@ -10,36 +11,30 @@ import Foundation
 /// process running it (a trap, `exit()`, a kill after an interrupt), the snapshot takes over
 /// and the notebook is back where it was before that cell.
 ///
-/// `execute` runs one cell at a time; `interrupt` may be called from another thread.
+/// This class coordinates the parts: cell commands (`CellMagic`, `PackageInstaller`), the
+/// compiler (`CellCompiler`), the executor process (`ExecutorProcess`) and the editor side
+/// (`EditorSupport`). `execute` runs one cell at a time; `interrupt` may be called from
+/// another thread, completion and inspection too.
 public final class CellExecutor: @unchecked Sendable {
   /// The configuration this executor runs with; its `workDirectory` is the private folder.
-  public internal(set) var configuration: ExecutorConfiguration
-  private var compiler: CellCompiler
-  /// Lets `interrupt()` kill the toolchain program a compile is running.
-  let cancellation = ToolCancellation()
-  /// Symbol graphs of the preloaded modules and of cells, for completion and inspection.
-  private(set) var symbolIndex: SymbolIndex
-  private var workFolder: WorkFolder
-  private(set) var process: ExecutorProcess? {
+  public internal(set) var configuration: ExecutorConfiguration {
     didSet {
-      stateLock.lock()
-      processID = process?.pid
-      stateLock.unlock()
+      compiler = CellCompiler(configuration: configuration, cancellation: interrupts.cancellation)
+      editor.reconfigure(configuration)
     }
   }
-  /// The executor's pid, readable by `interrupt()` from another thread (under `stateLock`).
-  private var processID: pid_t?
-  private var cells: [CompiledCell] = []
-  private var nextCellNumber = 1
-  private let executionLock = NSLock()
-  private let stateLock = NSLock()
-  private var running = false
-  private var interruptDeadline: Date?
-  private var interruptRequested = false
+  private var compiler: CellCompiler
+  private var workFolder: WorkFolder
+  private(set) var process: ExecutorProcess? {
+    didSet { interrupts.processID = process?.pid }
+  }
   /// The packages `%install` built and the executor loads (again after it is replaced).
   var installed: InstalledPackages?
-  /// `sourcekit-lsp`, which completion and inspection ask before the symbol index.
-  let languageServer: NotebookLanguageServer
+  private var nextCellNumber = 1
+  private let cells = LiveCells()
+  let interrupts = InterruptState()
+  private let editor: EditorSupport
+  private let executionLock = NSLock()
 
   /// Checks the toolchain, creates a private work folder (removing those of kernels that
   /// died) and starts the executor child process.
@@ -50,58 +45,26 @@ public final class CellExecutor: @unchecked Sendable {
     var configuration = configuration
     configuration.workDirectory = workFolder.path
     self.configuration = configuration
-    compiler = CellCompiler(configuration: configuration, cancellation: cancellation)
-    symbolIndex = SymbolIndex(configuration: configuration)
-    languageServer = NotebookLanguageServer(
-      executable: configuration.languageServerPath, deadline: configuration.languageServerDeadline)
+    compiler = CellCompiler(configuration: configuration, cancellation: interrupts.cancellation)
+    editor = EditorSupport(configuration: configuration, cells: cells)
     signal(SIGPIPE, SIG_IGN)
     // A snapshot that takes over is orphaned; as subreaper this process can wait for it.
     if realnvp_become_child_subreaper() != 0 {
       fputs("realnvp-kernel: cannot reap restored executors (prctl errno \(errno))\n", stderr)
     }
-    let first: ExecutorProcess
     do {
-      first = try ExecutorProcess(configuration: configuration)
+      process = try ExecutorProcess(configuration: configuration)
     } catch {
       workFolder.remove()
       throw error
     }
-    process = first
-    processID = first.pid  // observers do not run in init
+    interrupts.processID = process?.pid  // observers do not run in init
   }
 
   deinit {
-    languageServer.stop()
+    editor.languageServer.stop()
     process?.terminate()
     workFolder.remove()
-  }
-
-  /// Global names declared by the cells that are alive in the current executor.
-  public var liveDeclarations: [CellDeclaration] {
-    stateLock.lock()
-    defer { stateLock.unlock() }
-    return cells.flatMap(\.declarations)
-  }
-
-  /// Module names of the cells that are alive in the current executor, oldest first.
-  var liveCellModules: [String] {
-    stateLock.lock()
-    defer { stateLock.unlock() }
-    return cells.map(\.moduleName)
-  }
-
-  /// Doc comments of the live cells' top-level names (latest definition wins).
-  var liveDocumentation: [String: String] {
-    stateLock.lock()
-    defer { stateLock.unlock() }
-    return cells.reduce(into: [:]) { result, cell in result.merge(cell.documentation) { $1 } }
-  }
-
-  /// Replaces or extends the list of live cells under the state lock.
-  func updateCells(_ change: (inout [CompiledCell]) -> Void) {
-    stateLock.lock()
-    change(&cells)
-    stateLock.unlock()
   }
 
   // MARK: - Running cells
@@ -118,8 +81,8 @@ public final class CellExecutor: @unchecked Sendable {
   ) -> CellOutcome {
     executionLock.lock()
     defer { executionLock.unlock() }
-    setRunning(true)
-    defer { setRunning(false) }
+    interrupts.setRunning(true)
+    defer { interrupts.setRunning(false) }
     if code.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return .success }
     let commands: CellCommands
     do {
@@ -129,39 +92,73 @@ public final class CellExecutor: @unchecked Sendable {
         CellError(ename: "UsageError", evalue: error.message, traceback: ["UsageError: \(error)"]))
     }
     if !commands.installs.isEmpty, let error = install(commands, onEvent: onEvent) {
-      return takeInterruptRequest() ? .interrupted(error) : .compileError(error)
+      return interrupts.take() ? .interrupted(error) : .compileError(error)
     }
     if commands.swift.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return .success }
     let number = nextCellNumber
     nextCellNumber += 1
     let transformed = CellTransform.transform(commands.swift)
     let imports = CellImports.lines(
-      prelude: configuration.preludeModules, earlier: liveCells,
+      prelude: CellMagic.preludeModules(configuration.preludeModules, for: commands), earlier: cells.all,
       ownNames: Set(transformed.declarations.map(\.name)))
-    let library: String
-    cancellation.reset()
-    if currentInterruptDeadline() != nil { cancellation.cancel() }
+    interrupts.cancellation.reset()
+    if interrupts.killDeadline != nil { interrupts.cancellation.cancel() }
     let compileStart = Date()
-    let compilation = compiler.compile(
-      number: number, code: code, transformed: transformed, imports: imports)
-    if takeInterruptRequest() { return .interrupted(Self.compileCancelled) }
-    if commands.timed, case .success = compilation {
-      onEvent(.stdout("Compile time: \(TimingText.format(Date().timeIntervalSince(compileStart)))\n"))
-    }
+    let compilation = compiler.compile(number: number, code: code, transformed: transformed, imports: imports)
+    if interrupts.take() { return .interrupted(.compileCancelled) }
+    let library: String
     switch compilation {
     case .failure(let error): return .compileError(error)
     case .success(let path): library = path
     }
-    if process == nil, let error = startProcess() { return .runtimeError(error) }
-    if let process { takeEventsBetweenCells(from: process, onEvent: onEvent) }
-    guard let process, process.send("run \(library)") else {
-      return .runtimeError(restartAfterCrash(stderr: "", termination: nil))
+    if commands.timed {
+      onEvent(.stdout("Compile time: \(TimingText.format(Date().timeIntervalSince(compileStart)))\n"))
     }
-    let compiled = CompiledCell(
+    if process == nil, let error = startProcess() { return .runtimeError(error) }
+    guard let process else { return .runtimeError(restartAfterCrash(stderr: "", termination: nil)) }
+    process.takeOutputBetweenCells(interrupts: interrupts, onEvent: onEvent)
+    let stop = process.runCell(
+      library: library, interrupts: interrupts,
+      readInput: ExecutorProcess.inputReader(readInput, onEvent: onEvent),
+      onEvent: onEvent)
+    let cell = CompiledCell(
       moduleName: "Cell_\(number)", libraryPath: library, declarations: transformed.declarations,
       needsWholeImport: transformed.needsWholeImport, declaresAnything: transformed.declaresAnything,
       documentation: transformed.documentation, importLines: transformed.importLines, source: commands.swift)
-    return waitForCell(compiled, process: process, readInput: readInput, onEvent: onEvent)
+    return outcome(of: cell, stop)
+  }
+
+  /// The outcome of `cell` from how it stopped: a cell that ran is alive from now on; one that
+  /// killed the executor without a snapshot left a fresh executor behind.
+  private func outcome(of cell: CompiledCell, _ stop: CellStop) -> CellOutcome {
+    let interrupted = interrupts.take()
+    let grace = configuration.interruptGracePeriod
+    switch stop {
+    case .ended(.returned):
+      cells.append(cell)
+      return interrupted ? .interrupted(nil) : .success
+    case .ended(.threw(let type, let message)):
+      return .uncaughtError(
+        CellError(
+          ename: type, evalue: message,
+          traceback: [
+            "\(type): \(message)", "",
+            "The cell threw at top level: its definitions were discarded; earlier cells' state is kept.",
+          ]))
+    case .ended(.notLoaded(let reason)):
+      return .runtimeError(CellError(ename: "LoadError", evalue: reason, traceback: [reason]))
+    case .skipped:
+      return .interrupted(.interruptedBeforeRunning)
+    case .rolledBack(let ended, let stderr):
+      return .rolledBack(CrashReport.error(stderr: stderr, termination: ended, restored: true))
+    case .killedAndRolledBack:
+      return .interrupted(CrashReport.killedAfterInterrupt(grace: grace, restored: true))
+    case .died(let ended, let stderr):
+      return .runtimeError(restartAfterCrash(stderr: stderr, termination: ended))
+    case .killedAndLost:
+      replaceProcess()
+      return .interrupted(CrashReport.killedAfterInterrupt(grace: grace, restored: false))
+    }
   }
 
   // MARK: - Interrupt, restart, shutdown
@@ -170,35 +167,27 @@ public final class CellExecutor: @unchecked Sendable {
   /// SIGINT now (library loops return at their next check), then SIGKILL if it has not
   /// returned after the grace period, and the snapshot from before the cell takes over.
   public func interrupt() {
-    stateLock.lock()
-    defer { stateLock.unlock() }
-    guard running else { return }
-    interruptRequested = true
-    if interruptDeadline == nil {
-      interruptDeadline = Date().addingTimeInterval(configuration.interruptGracePeriod)
-    }
-    cancellation.cancel()
-    if let processID { kill(processID, SIGINT) }
+    interrupts.request(grace: configuration.interruptGracePeriod)
   }
 
   /// Kills the executor and starts a fresh one in a new work folder; every earlier cell's
-  /// state and files are gone. Must not run while completions are being computed.
+  /// state and files are gone.
   public func restart() throws {
     executionLock.lock()
     defer { executionLock.unlock() }
     process?.terminate()
     process = nil
-    updateCells { $0 = [] }
+    cells.removeAll()
     workFolder.remove()
     workFolder = try WorkFolder.create(in: configuration.workParent)
-    configuration.workDirectory = workFolder.path
+    var fresh = configuration
+    fresh.workDirectory = workFolder.path
     if let installed {
-      configuration.moduleSearchPaths.removeAll { installed.moduleSearchPaths.contains($0) }
-      configuration.loadedModules.removeAll { installed.modules.contains($0) }
+      fresh.moduleSearchPaths.removeAll { installed.moduleSearchPaths.contains($0) }
+      fresh.loadedModules.removeAll { installed.modules.contains($0) }
       self.installed = nil
     }
-    compiler = CellCompiler(configuration: configuration, cancellation: cancellation)
-    symbolIndex = SymbolIndex(configuration: configuration)
+    configuration = fresh
     process = try ExecutorProcess(configuration: configuration)
   }
 
@@ -206,88 +195,40 @@ public final class CellExecutor: @unchecked Sendable {
   public func shutdown() {
     executionLock.lock()
     defer { executionLock.unlock() }
-    languageServer.stop()
-    process?.send("exit")
+    editor.languageServer.stop()
+    process?.send(.exit)
     process?.terminate()
     process = nil
-    updateCells { $0 = [] }
+    cells.removeAll()
     workFolder.remove()
   }
 
   /// Builds the error for a crash without a snapshot and starts a new executor.
-  func restartAfterCrash(stderr: String, termination: Termination?) -> CellError {
+  private func restartAfterCrash(stderr: String, termination: Termination?) -> CellError {
     replaceProcess()
     return CrashReport.error(stderr: stderr, termination: termination, restored: false)
-  }
-
-  /// Builds the error for a killed cell without a snapshot and starts a new executor.
-  func restartAfterInterrupt() -> CellError {
-    _ = takeInterruptRequest()
-    replaceProcess()
-    return CrashReport.killedAfterInterrupt(grace: configuration.interruptGracePeriod, restored: false)
-  }
-
-  /// Publishes the current executor's pid to `interrupt()` after a snapshot took over.
-  func refreshProcessID() {
-    stateLock.lock()
-    processID = process?.pid
-    stateLock.unlock()
-  }
-
-  /// Makes the compiler see the configuration as it is now (after `%install` changed it).
-  func refreshCompiler() {
-    compiler = CellCompiler(configuration: configuration, cancellation: cancellation)
   }
 
   /// Replaces the executor without taking the execution lock (the caller holds it).
   private func replaceProcess() {
     process?.terminate()
     process = nil
-    updateCells { $0 = [] }
+    cells.removeAll()
     _ = startProcess()
   }
 
   /// Starts a new executor (loading installed packages into it); returns why it failed, or nil.
   func startProcess() -> CellError? {
     do {
-      process = try ExecutorProcess(configuration: configuration)
-      if let installed, let process, let failure = load(installed, into: process, onEvent: { _ in }) {
-        return failure
+      let started = try ExecutorProcess(configuration: configuration)
+      process = started
+      if let installed, let reason = started.load(library: installed.libraryPath, onEvent: { _ in }) {
+        return Self.installError(reason)
       }
       return nil
     } catch {
       return CellError(ename: "ExecutorError", evalue: "\(error)", traceback: ["\(error)"])
     }
-  }
-
-  // MARK: - Interrupt state
-
-  /// The cells alive in the current executor, oldest first.
-  var liveCells: [CompiledCell] {
-    stateLock.lock()
-    defer { stateLock.unlock() }
-    return cells
-  }
-
-  private func setRunning(_ value: Bool) {
-    stateLock.lock()
-    running = value
-    if !value { interruptDeadline = nil }
-    stateLock.unlock()
-  }
-
-  func currentInterruptDeadline() -> Date? {
-    stateLock.lock()
-    defer { stateLock.unlock() }
-    return interruptDeadline
-  }
-
-  func takeInterruptRequest() -> Bool {
-    stateLock.lock()
-    defer { stateLock.unlock() }
-    let requested = interruptRequested
-    interruptRequested = false
-    return requested
   }
 }
 
@@ -296,4 +237,16 @@ public final class CellExecutor: @unchecked Sendable {
 extension CellExecutor {
   /// Whether `code` can run as it is (Jupyter `is_complete_request`).
   public func isComplete(_ code: String) -> CodeCompleteness { CodeCompleteness.ofCell(code) }
+
+  /// Completion candidates at `cursor` (Unicode scalars): from `sourcekit-lsp` when it answers
+  /// within its deadline, else from the symbol index.
+  public func completions(for code: String, cursor: Int) -> CompletionMatches {
+    editor.completions(for: code, cursor: cursor)
+  }
+
+  /// The signature and doc comment at `cursor`: from `sourcekit-lsp` when it answers within its
+  /// deadline, else from the symbol index.
+  public func inspection(for code: String, cursor: Int) -> String? {
+    editor.inspection(for: code, cursor: cursor)
+  }
 }

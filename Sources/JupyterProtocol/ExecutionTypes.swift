@@ -1,3 +1,4 @@
+import ExecutorWire
 import Foundation
 
 // MARK: - ExecuteRequest
@@ -62,13 +63,10 @@ public struct MimeOutput: Equatable, Sendable {
     self.displayID = displayID
   }
 
-  /// A rich output from string payloads and integer metadata (the shape of NotebookDisplay's MimeBundle).
-  public init(
-    strings data: [String: String], metadata: [String: [String: Int]] = [:], displayID: String? = nil
-  ) {
-    self.init(
-      data: data.mapValues(JSONValue.string),
-      metadata: metadata.mapValues { .object($0.mapValues(JSONValue.int)) }, displayID: displayID)
+  /// The Jupyter form of a cell's MIME bundle: text payloads as strings, JSON payloads and
+  /// metadata as JSON values.
+  public init(_ bundle: MimeBundle, displayID: String? = nil) {
+    self.init(data: bundle.jupyterData, metadata: bundle.jupyterMetadata, displayID: displayID)
   }
 
   /// An output holding only `text/plain`.

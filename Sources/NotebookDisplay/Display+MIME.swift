@@ -1,3 +1,19 @@
+import ExecutorWire
+
+// MARK: - The MIME bundle and JSON types
+
+/// A value rendered for a notebook: MIME type to payload, plus per-type metadata. The
+/// executor sends it to the kernel as it is, so it is defined with the messages between them.
+public typealias MimeBundle = ExecutorWire.MimeBundle
+
+/// A JSON value for a notebook output: a payload such as `application/json` or
+/// `application/vnd.vegalite.v5+json`, or output metadata such as `["isolated": true]`.
+/// Written as a literal: `["mark": "bar", "data": ["values": [["a": 1], ["a": 2]]]]`.
+public typealias DisplayJSON = JSONValue
+
+/// A value that `DisplayJSON(jsonObject:)` cannot turn into JSON.
+public typealias NotJSONError = ExecutorWire.NotJSONError
+
 // MARK: - Showing any MIME type
 
 extension MimeBundle: NotebookRenderable {

@@ -1,43 +1,6 @@
 // The contract between library code that shows things and whoever presents them: the
 // notebook executor (which forwards events to the kernel) or a terminal (the default).
 
-/// A value rendered for a notebook: MIME type to payload, plus per-type metadata.
-///
-/// `text/plain` is always present. Binary payloads (image/png) are base64 strings, as the
-/// Jupyter protocol carries them; JSON payloads (`application/json`, Vega-Lite, ...) are
-/// `DisplayJSON` values in `json`.
-public struct MimeBundle: Equatable, Sendable {
-  /// MIME type to payload, e.g. `["text/plain": "...", "image/png": "<base64>"]`.
-  public var data: [String: String]
-  /// MIME type to metadata, e.g. `["image/png": ["width": 280, "height": 280]]`.
-  public var metadata: [String: [String: Int]]
-  /// MIME type to JSON payload, e.g. `["application/json": ["a": 1]]`; sent as JSON, not text.
-  public var json: [String: DisplayJSON] = [:]
-  /// Metadata of any JSON shape, e.g. `["text/html": ["isolated": true]]`; merged over `metadata`.
-  public var jsonMetadata: [String: DisplayJSON] = [:]
-
-  /// Creates a bundle; `data` should hold a `text/plain` entry.
-  public init(data: [String: String], metadata: [String: [String: Int]] = [:]) {
-    self.data = data
-    self.metadata = metadata
-  }
-
-  /// Creates a bundle with string and JSON payloads and metadata of any JSON shape.
-  public init(
-    data: [String: String], json: [String: DisplayJSON], metadata: [String: DisplayJSON] = [:]
-  ) {
-    self.data = data
-    self.metadata = [:]
-    self.json = json
-    self.jsonMetadata = metadata
-  }
-
-  /// A bundle holding only plain text.
-  public init(plainText: String) {
-    self.init(data: ["text/plain": plainText])
-  }
-}
-
 /// A type that knows how to show itself in a notebook.
 public protocol NotebookRenderable {
   /// The MIME bundle that presents this value.

@@ -1,9 +1,10 @@
+import ExecutorWire
 import Foundation
 
 // MARK: - Standard output and error as events
 
 /// Redirects this process's descriptors 1 and 2 into pipes and turns what arrives into
-/// `stdout` / `stderr` events, in order with display events.
+/// `stdout` / `stderr` output messages, in order with display events.
 ///
 /// A reader thread forwards output at most every `interval` seconds, so a cell printing line
 /// after line sends a few large events instead of one per line. Between forwards the output
@@ -64,7 +65,7 @@ final class OutputPump: @unchecked Sendable {
   /// Drains, says how much output was not shown, then runs `then` (the cell's last event).
   func endCell(then: () -> Void) {
     drain {
-      if let summary = budget.summary { writer.writeUnlocked(["kind": "stderr", "text": summary]) }
+      if let summary = budget.summary { writer.writeUnlocked(.output(.stderr(summary))) }
       then()
     }
   }
@@ -89,8 +90,8 @@ final class OutputPump: @unchecked Sendable {
 
   /// Forwards what waits in both pipes (the caller holds the writer's lock).
   private func forwardAll() {
-    forwardAvailable(stdoutRead, kind: "stdout")
-    forwardAvailable(stderrRead, kind: "stderr")
+    forwardAvailable(stdoutRead, as: ExecutorEvent.stdout)
+    forwardAvailable(stderrRead, as: ExecutorEvent.stderr)
     lastForward = Self.now()
   }
 
@@ -100,9 +101,9 @@ final class OutputPump: @unchecked Sendable {
     return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
   }
 
-  /// Reads until the pipe is empty and writes one event with the complete UTF-8 text that the
-  /// budget admits.
-  private func forwardAvailable(_ fd: Int32, kind: String) {
+  /// Reads until the pipe is empty and writes one message with the complete UTF-8 text that
+  /// the budget admits, as the event `stream` makes of it.
+  private func forwardAvailable(_ fd: Int32, as stream: (String) -> ExecutorEvent) {
     var bytes = pending[fd] ?? []
     var buffer = [UInt8](repeating: 0, count: 65536)
     while true {
@@ -119,7 +120,7 @@ final class OutputPump: @unchecked Sendable {
     pending[fd] = Array(bytes[complete...])
     guard complete > 0, let text = budget.admit(String(decoding: bytes[0..<complete], as: UTF8.self))
     else { return }
-    writer.writeUnlocked(["kind": kind, "text": text])
+    writer.writeUnlocked(.output(stream(text)))
   }
 
   /// The length of the longest prefix that does not end inside a UTF-8 sequence.

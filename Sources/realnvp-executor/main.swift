@@ -1,27 +1,30 @@
 import CCellSupport
+import CellRuntime
+import ExecutorWire
 import Foundation
 import Glow
 import NotebookDisplay
 import RealNVP
 import TensorCore
 
-// The notebook executor: the kernel starts it with descriptor 3 for events (JSON lines out),
-// 4 for commands (lines in: "run <path of a cell library>", "load <path of a library>"), 5 for
-// crash reports and 6 for replies to input requests (StandardInput.swift). It dlopens each
-// compiled cell with RTLD_GLOBAL, so later cells bind to earlier cells' globals and every cell
-// binds to this process's one copy of the library (exported dynamically).
+// The notebook executor: the kernel starts it with the descriptors of `ExecutorDescriptor`:
+// `ExecutorMessage`s go out and `ExecutorCommand`s come in as JSON lines, the crash handler
+// rescues stderr onto a third, and input replies come on a fourth (StandardInput.swift). It
+// dlopens each compiled cell with RTLD_GLOBAL, so later cells bind to earlier cells' globals
+// and every cell binds to this process's one copy of the library and of the cell commands'
+// runtime (exported dynamically).
 // Before each cell it forks a snapshot of itself (Snapshot.swift): if the cell kills the
 // process, the snapshot carries on and reports `restored` with its pid.
 
 // MARK: - Start-up
 
-let eventFD: Int32 = 3
-let commandFD: Int32 = 4
-let crashFD: Int32 = 5
+let eventFD = ExecutorDescriptor.messages
+let commandFD = ExecutorDescriptor.commands
+let crashFD = ExecutorDescriptor.crashReport
 
 guard fcntl(eventFD, F_GETFD) >= 0, fcntl(commandFD, F_GETFD) >= 0 else {
   FileHandle.standardError.write(
-    "realnvp-executor is started by realnvp-kernel: it expects descriptors 3 (events) and 4 (commands)\n"
+    "realnvp-executor is started by realnvp-kernel: it expects descriptors 3 (messages) and 4 (commands)\n"
       .data(using: .utf8)!)
   exit(2)
 }
@@ -33,33 +36,34 @@ DisplayChannel.connectNotebook { event in
   if case .result(let bundle) = event, bundle.data["text/plain"] == "()", bundle.data.count == 1 {
     return
   }
-  pump.drain { writer.writeUnlocked(event.wireObject) }
+  pump.drain { writer.writeUnlocked(event.message) }
 }
 DefaultTrainingProgress.showProgressBars()
 registerGlow()
 StandardInput.install()
+/// What ended the running cell's top-level code when it threw (set on the cell's thread, read
+/// after it was joined).
+var thrownByCell: CellEnding?
 realnvp_set_top_level_error_hook { box in
   // The runtime passes the thrown value as the single-pointer box of an `any Error`.
   let error = unsafeBitCast(box, to: Error.self)
-  let type = String(reflecting: Swift.type(of: error))
   CellTiming.finishPending()
-  pump.drain {
-    writer.writeUnlocked(["kind": "thrown", "type": type, "message": String(describing: error)])
-  }
+  thrownByCell = .threw(type: String(reflecting: Swift.type(of: error)), message: String(describing: error))
   pthread_exit(nil)
 }
 pump.start()
 Lifeline.watch(commandFD: commandFD)
-writer.write(["kind": "ready", "pid": Int(getpid())])
+writer.write(.ready(pid: getpid()))
 
 // MARK: - Command loop
 
 /// Runs `runCell` on a thread of its own with an 8 MiB stack, so that an error thrown by the
-/// cell's top-level code can end that thread (see CCellSupport) while the executor lives on.
-func runCellOnItsOwnThread(at path: String) -> String? {
+/// cell's top-level code can end that thread (see CCellSupport) while the executor lives on;
+/// returns how the cell ended.
+func runCellOnItsOwnThread(at path: String) -> CellEnding {
   final class Job {
     let path: String
-    var failure: String?
+    var ending = CellEnding.returned
     init(path: String) { self.path = path }
   }
   let job = Job(path: path)
@@ -73,39 +77,37 @@ func runCellOnItsOwnThread(at path: String) -> String? {
     &thread, &attributes,
     { raw in
       let job = Unmanaged<Job>.fromOpaque(raw!).takeUnretainedValue()
-      job.failure = runCell(at: job.path)
+      job.ending = runCell(at: job.path)
       CellTiming.finishPending()  // `%time` to the end of the cell
       return nil
     }, context)
   guard status == 0 else {
     Unmanaged<Job>.fromOpaque(context).release()
-    return "could not start a thread for the cell (error \(status))"
+    return .notLoaded(reason: "could not start a thread for the cell (error \(status))")
   }
   pthread_join(thread, nil)
   Unmanaged<Job>.fromOpaque(context).release()
-  return job.failure
+  defer { thrownByCell = nil }
+  return thrownByCell ?? job.ending
 }
 
-/// Loads a cell library and runs its top-level code; returns an error message or nil.
-func runCell(at path: String) -> String? {
+/// Loads a cell library and runs its top-level code; `returned`, or why it could not run.
+func runCell(at path: String) -> CellEnding {
   guard let handle = dlopen(path, RTLD_NOW | RTLD_GLOBAL) else {
-    return "could not load \(path): \(String(cString: dlerror()))"
+    return .notLoaded(reason: "could not load \(path): \(String(cString: dlerror()))")
   }
   guard let symbol = dlsym(handle, "main") else {
-    return "\(path) has no entry point 'main'"
+    return .notLoaded(reason: "\(path) has no entry point 'main'")
   }
   typealias Entry = @convention(c) (Int32, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32
   let entry = unsafeBitCast(symbol, to: Entry.self)
   _ = entry(0, nil)
-  return nil
+  return .returned
 }
 
 /// Reports the end of a cell, after everything it printed.
-func finishCell(failure: String?) {
-  pump.endCell {
-    if let failure { writer.writeUnlocked(["kind": "failed", "message": failure]) }
-    writer.writeUnlocked(["kind": "done"])
-  }
+func finishCell(_ ending: CellEnding) {
+  pump.endCell { writer.writeUnlocked(.cellEnded(ending)) }
 }
 
 /// In a snapshot that took over: re-creates the threads a fork leaves behind, forwards what the
@@ -114,7 +116,7 @@ func resumeAfterRestore() {
   Interruption.clear()
   pump.start()
   Lifeline.watch(commandFD: commandFD)
-  pump.drain { writer.writeUnlocked(["kind": "restored", "pid": Int(getpid())]) }
+  pump.drain { writer.writeUnlocked(.restored(pid: getpid())) }
 }
 
 /// A snapshot of the state as it is now, taken while the executor waited for a command.
@@ -134,14 +136,14 @@ func runWithSnapshot(path: String) {
   case .kept(let snapshot) where Interruption.isRequested:
     // Interrupted while the snapshot was taken: the cell never starts.
     snapshot.discard()
-    pump.endCell { writer.writeUnlocked(["kind": "skipped"]) }
+    pump.endCell { writer.writeUnlocked(.cellSkipped) }
   case .kept(let snapshot):
-    let failure = runCellOnItsOwnThread(at: path)
+    let ending = runCellOnItsOwnThread(at: path)
     snapshot.discard()
-    finishCell(failure: failure)
+    finishCell(ending)
   case .unavailable(let reason):
-    writer.write(["kind": "nosnapshot", "message": reason])
-    finishCell(failure: runCellOnItsOwnThread(at: path))
+    writer.write(.noSnapshot(reason: reason))
+    finishCell(runCellOnItsOwnThread(at: path))
   }
 }
 
@@ -160,41 +162,37 @@ func awaitCommand(milliseconds: Int32) -> Bool {
   return false
 }
 
-/// Loads a library of installed packages for good (`load <path>`): the spare snapshot, taken
-/// without it, is dropped first, so that a cell that fails later rolls back to a state that
-/// has it. Answers `loaded`, or `failed` with dlerror's message.
+/// Loads a library of installed packages for good: the spare snapshot, taken without it, is
+/// dropped first, so that a cell that fails later rolls back to a state that has it. Answers
+/// `loaded`, or `loadFailed` with dlerror's message.
 func loadLibrary(at path: String) {
   spare?.discard()
   spare = nil
   if dlopen(path, RTLD_NOW | RTLD_GLOBAL) != nil {
-    writer.write(["kind": "loaded"])
+    writer.write(.loaded)
   } else {
-    writer.write(["kind": "failed", "message": "could not load \(path): \(String(cString: dlerror()))"])
+    writer.write(.loadFailed(reason: "could not load \(path): \(String(cString: dlerror()))"))
   }
 }
 
-var buffered: [UInt8] = []
+var commands = LineBuffer()
 var chunk = [UInt8](repeating: 0, count: 4096)
 commandLoop: while true {
-  while let newline = buffered.firstIndex(of: 0x0A) {
-    let line = String(decoding: buffered[..<newline], as: UTF8.self)
-    buffered.removeSubrange(...newline)
-    if line == "exit" { break commandLoop }
-    if line.hasPrefix("load ") {
-      loadLibrary(at: String(line.dropFirst(5)))
-      continue
+  while let line = commands.nextLine() {
+    guard let command = JSONLines.decode(ExecutorCommand.self, from: line) else {
+      preconditionFailure("realnvp-executor: not a command: \(String(decoding: line, as: UTF8.self))")
     }
-    guard line.hasPrefix("run ") else {
-      writer.write(["kind": "failed", "message": "unknown command: \(line)"])
-      continue
+    switch command {
+    case .run(let library): runWithSnapshot(path: library)
+    case .load(let library): loadLibrary(at: library)
+    case .exit: break commandLoop
     }
-    runWithSnapshot(path: String(line.dropFirst(4)))
   }
   guard awaitCommand(milliseconds: 200) else { continue }
   let count = read(commandFD, &chunk, chunk.count)
   if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
   if count <= 0 { break }
-  buffered.append(contentsOf: chunk[..<count])
+  commands.append(chunk[..<count])
 }
 spare?.discard()
 fflush(stdout)

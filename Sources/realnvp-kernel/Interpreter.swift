@@ -1,4 +1,5 @@
 import CellExecutor
+import ExecutorWire
 import Foundation
 import JupyterProtocol
 
@@ -60,12 +61,12 @@ final class SwiftInterpreter: KernelInterpreter {
       case .stdout(let text): publish(.stream(.stdout, text))
       case .stderr(let text): publish(.stream(.stderr, text))
       case .display(let bundle, let id):
-        publish(.displayData(MimeOutput(bundle: bundle, displayID: id)))
+        publish(.displayData(MimeOutput(bundle, displayID: id)))
       case .updateDisplay(let bundle, let id):
-        publish(.updateDisplayData(MimeOutput(bundle: bundle, displayID: id)))
+        publish(.updateDisplayData(MimeOutput(bundle, displayID: id)))
       case .clearOutput(let wait): publish(.clearOutput(wait: wait))
       case .result(let bundle):
-        publish(.executeResult(MimeOutput(bundle: bundle, displayID: nil)))
+        publish(.executeResult(MimeOutput(bundle)))
       }
     }
     switch outcome {

@@ -12,6 +12,20 @@ final class CellMagicTests: XCTestCase {
     XCTAssertTrue(commands.installs.isEmpty)
   }
 
+  func testOnlyCellsThatUseACommandImportItsRuntime() throws {
+    let prelude = ["Foundation", "NotebookDisplay"]
+    for code in ["let a = 1", "%install-location /tmp"] {
+      let commands = try CellMagic.parse(code)
+      XCTAssertFalse(commands.callsRuntime, code)
+      XCTAssertEqual(CellMagic.preludeModules(prelude, for: commands), prelude, code)
+    }
+    for code in ["%time f()", "%%timeit\nf()", "%pwd", "%env A=1", "%%bash\necho hi"] {
+      let commands = try CellMagic.parse(code)
+      XCTAssertTrue(commands.callsRuntime, code)
+      XCTAssertEqual(CellMagic.preludeModules(prelude, for: commands), prelude + ["CellRuntime"], code)
+    }
+  }
+
   func testTimeOneStatementKeepsColumnsAndStopsAfterIt() throws {
     let commands = try CellMagic.parse("%time let x = f()\nprint(x)")
     XCTAssertEqual(commands.swift, "_t0();let x = f();_t1()\nprint(x)")

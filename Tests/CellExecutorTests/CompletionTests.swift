@@ -36,6 +36,18 @@ final class CompletionTests: XCTestCase {
     XCTAssertEqual(executor.completions(for: "gizmo.wi", cursor: 8).matches, ["width"])
   }
 
+  func testMembersOfTheLibrarysTypealiasesComeFromTheTypesTheyName() throws {
+    XCTAssertEqual(executor.run("let bundle = MimeBundle(plainText: \"x\")").outcome, .success)
+    let members = executor.completions(for: "bundle.", cursor: 7).matches
+    XCTAssertTrue(["data", "json", "save"].allSatisfy(members.contains), "\(members)")
+    let cases = executor.completions(for: "DisplayJSON.", cursor: 12).matches
+    XCTAssertTrue(["object", "null", "init"].allSatisfy(cases.contains), "\(cases)")
+    let object = try XCTUnwrap(executor.inspection(for: "DisplayJSON.object", cursor: 15))
+    XCTAssertTrue(object.contains("case object"), object)
+    XCTAssertEqual(SymbolIndex.moduleName(ofUSR: "s:12ExecutorWire9JSONValueO"), "ExecutorWire")
+    XCTAssertNil(SymbolIndex.moduleName(ofUSR: "s:Si"))
+  }
+
   func testInspectionShowsDeclarationAndDocs() throws {
     let display = try XCTUnwrap(executor.inspection(for: "display(x)", cursor: 3))
     XCTAssertTrue(display.contains("func display"), display)

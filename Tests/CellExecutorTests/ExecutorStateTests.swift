@@ -1,3 +1,4 @@
+import ExecutorWire
 import XCTest
 
 @testable import CellExecutor
@@ -58,8 +59,8 @@ final class ExecutorStateTests: XCTestCase {
     XCTAssertEqual(
       run.events,
       [
-        .display(OutputBundle(data: ["text/plain": "shown"]), id: "d1"),
-        .updateDisplay(OutputBundle(data: ["text/plain": "changed"]), id: "d1"),
+        .display(MimeBundle(data: ["text/plain": "shown"]), id: "d1"),
+        .updateDisplay(MimeBundle(data: ["text/plain": "changed"]), id: "d1"),
         .clearOutput(wait: true),
       ])
     XCTAssertEqual(executor.run("Interruption.request()").outcome, .success)
@@ -89,7 +90,21 @@ final class ExecutorStateTests: XCTestCase {
     let second = executor.run("display(5)")
     XCTAssertEqual(second.outcome, .success)
     XCTAssertEqual(
-      second.events, [.stdout("seen\n"), .display(OutputBundle(data: ["text/plain": "5"]), id: nil)])
+      second.events, [.stdout("seen\n"), .display(MimeBundle(data: ["text/plain": "5"]), id: nil)])
+  }
+
+  func testCommandsCallTheirRuntimeWhichPlainCellsDoNotSee() {
+    let timed = executor.run("%time let total = (1...10).reduce(0, +)\nprint(total)")
+    XCTAssertEqual(timed.outcome, .success)
+    XCTAssertTrue(timed.stdout.contains("Compile time: "), timed.stdout)
+    XCTAssertTrue(timed.stdout.contains("Wall time: ") && timed.stdout.hasSuffix("55\n"), timed.stdout)
+    let shell = executor.run("%system echo from-the-shell")
+    XCTAssertEqual(shell.outcome, .success)
+    XCTAssertEqual(shell.stdout, "from-the-shell\n")
+    guard case .compileError(let error) = executor.run("_shell(\"/bin/sh\", \"true\")").outcome else {
+      return XCTFail("a cell without commands must not see the commands' runtime")
+    }
+    XCTAssertTrue(error.traceback.joined().contains("_shell"), "\(error.traceback)")
   }
 
   func testRichResultFromATypeDeclaredInACell() {
@@ -105,7 +120,7 @@ final class ExecutorStateTests: XCTestCase {
     let run = executor.run(code)
     XCTAssertEqual(run.outcome, .success)
     XCTAssertEqual(
-      run.events, [.result(OutputBundle(data: ["text/plain": "ace", "text/html": "<b>ace</b>"]))])
+      run.events, [.result(MimeBundle(data: ["text/plain": "ace", "text/html": "<b>ace</b>"]))])
   }
 
   func testLargeMultiByteOutputArrivesWhole() {

@@ -1,3 +1,4 @@
+import ExecutorWire
 import Foundation
 import XCTest
 
@@ -63,11 +64,26 @@ final class KernelCoreTests: XCTestCase {
 
   func testMimeOutputFromStringBundle() {
     let output = MimeOutput(
-      strings: ["image/png": "iVBOR", "text/plain": "img"], metadata: ["image/png": ["width": 28]],
+      MimeBundle(data: ["image/png": "iVBOR", "text/plain": "img"], metadata: ["image/png": ["width": 28]]),
       displayID: "d")
     XCTAssertEqual(output.data, ["image/png": "iVBOR", "text/plain": "img"])
     XCTAssertEqual(output.metadata, ["image/png": ["width": 28]])
     XCTAssertEqual(output.displayID, "d")
+  }
+
+  func testMimeOutputMergesJSONPayloadsAndMetadata() {
+    var bundle = MimeBundle(
+      data: ["text/plain": "{}", "application/json": "stale"], json: ["application/json": ["a": [1, 2.5]]],
+      metadata: ["image/png": ["alt": "x"], "text/html": ["isolated": true]])
+    bundle.metadata = ["image/png": ["width": 28], "image/jpeg": ["height": 3]]
+    bundle.jsonMetadata["image/jpeg"] = "replaced"
+    let output = MimeOutput(bundle)
+    XCTAssertEqual(output.data, ["text/plain": "{}", "application/json": ["a": [1, 2.5]]])
+    XCTAssertEqual(
+      output.metadata,
+      [
+        "image/png": ["width": 28, "alt": "x"], "text/html": ["isolated": true], "image/jpeg": "replaced",
+      ])
   }
 
   func testUnknownMessageTypeOnlyTogglesStatus() {

@@ -3,7 +3,7 @@ import XCTest
 
 @testable import NotebookDisplay
 
-/// JSON payloads, MIME displays and the timing lines of %time and %timeit.
+/// JSON payloads and MIME displays.
 final class DisplayJSONTests: XCTestCase {
   func testLiteralsBuildJSON() {
     let value: DisplayJSON = ["a": 1, "b": [true, nil, 2.5, "x"]]
@@ -32,15 +32,5 @@ final class DisplayJSONTests: XCTestCase {
     XCTAssertTrue(json.data["text/plain"]?.contains("\"loss\"") ?? false)
     XCTAssertEqual(html.data, ["text/html": "<b>x</b>", "text/plain": "x"])
     XCTAssertEqual(html.jsonMetadata, ["text/html": ["isolated": true]])
-  }
-
-  func testTimesAreWrittenLikeIPython() {
-    XCTAssertEqual(CellTiming.format(1.234), "1.23 s")
-    XCTAssertEqual(CellTiming.format(0.0123), "12.3 ms")
-    XCTAssertEqual(CellTiming.format(0.000_456), "456 µs")
-    XCTAssertEqual(CellTiming.format(0), "0 ns")
-    XCTAssertEqual(
-      TimeitSummary(perLoop: [1e-3, 3e-3], loops: 1000).description,
-      "2.00 ms ± 1.00 ms per loop (mean ± std. dev. of 2 runs, 1,000 loops each)")
   }
 }

@@ -151,8 +151,13 @@ def executor_processes(kernel_pid: int) -> list[tuple[int, int]]:
             continue
         if b"realnvp-executor" in command and fields[0] != "Z":
             found.append((int(entry.name), int(fields[1])))
-    pids = {pid for pid, _ in found}
-    return [(pid, parent) for pid, parent in found if parent == kernel_pid or parent in pids]
+    below = {kernel_pid}
+    while True:  # executors of other kernels on the machine are not below this one
+        more = {pid for pid, parent in found if parent in below} - below
+        if not more:
+            break
+        below |= more
+    return [(pid, parent) for pid, parent in found if pid in below]
 
 
 def test_an_executor_killed_between_cells_comes_back_with_its_state(fresh_kernel):

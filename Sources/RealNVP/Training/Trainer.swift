@@ -37,6 +37,7 @@ public func train(
   resume: TrainingResume? = nil, checkpointEvery: Int? = nil, bestCheckpoint: URL? = nil,
   group: (any ReplicaGroup)? = nil, onCheckpoint: (TrainingResume) -> Void = { _ in }
 ) throws -> TrainingHistory {
+  DebugBuildNotice.sayOnce()
   let isLeader = group?.isLeader ?? true
   let (journal, checkpoint, bestCheckpoint) =
     isLeader ? (journal, checkpoint, bestCheckpoint) : (nil, nil, nil)

@@ -2,7 +2,42 @@ import Foundation
 
 // MARK: - Completion and inspection
 
-extension CellExecutor {
+/// Completion and inspection for the notebook's cells: `sourcekit-lsp` answers when it can
+/// within its deadline, the symbol index of the preloaded modules and the live cells otherwise.
+final class EditorSupport: @unchecked Sendable {
+  private let lock = NSLock()
+  private var currentConfiguration: ExecutorConfiguration
+  private var currentIndex: SymbolIndex
+  /// The cells alive in the executor, whose names and code completion sees.
+  let cells: LiveCells
+  /// `sourcekit-lsp`, asked before the symbol index.
+  let languageServer: NotebookLanguageServer
+
+  /// Editor support for cells compiled with `configuration`.
+  init(configuration: ExecutorConfiguration, cells: LiveCells) {
+    currentConfiguration = configuration
+    currentIndex = SymbolIndex(configuration: configuration)
+    self.cells = cells
+    languageServer = NotebookLanguageServer(
+      executable: configuration.languageServerPath, deadline: configuration.languageServerDeadline)
+  }
+
+  /// The configuration completion works with.
+  var configuration: ExecutorConfiguration { lock.withLock { currentConfiguration } }
+
+  /// The symbol index of that configuration.
+  var symbolIndex: SymbolIndex { lock.withLock { currentIndex } }
+
+  /// Switches to a new configuration (a new work folder, installed packages), with a new
+  /// symbol index for it.
+  func reconfigure(_ configuration: ExecutorConfiguration) {
+    let index = SymbolIndex(configuration: configuration)
+    lock.withLock {
+      currentConfiguration = configuration
+      currentIndex = index
+    }
+  }
+
   /// Swift keywords offered by completion.
   static let keywords = [
     "as", "associatedtype", "break", "case", "catch", "class", "continue", "default", "defer", "do",
@@ -25,13 +60,13 @@ extension CellExecutor {
 
   /// Completion candidates at `cursor` (Unicode scalars): from `sourcekit-lsp` when it answers
   /// within its deadline, else from the symbol index (`indexCompletions`).
-  public func completions(for code: String, cursor: Int) -> CompletionMatches {
+  func completions(for code: String, cursor: Int) -> CompletionMatches {
     languageServerCompletions(for: code, cursor: cursor) ?? indexCompletions(for: code, cursor: cursor)
   }
 
   /// The signature and doc comment at `cursor`: from `sourcekit-lsp` when it answers within its
   /// deadline, else from the symbol index (`indexInspection`).
-  public func inspection(for code: String, cursor: Int) -> String? {
+  func inspection(for code: String, cursor: Int) -> String? {
     languageServerInspection(for: code, cursor: cursor) ?? indexInspection(for: code, cursor: cursor)
   }
 
@@ -74,14 +109,14 @@ extension CellExecutor {
       owner = String(String.UnicodeScalarView(scalars[ownerStart..<(start - 1)]))
     }
     let symbols = allSymbols().reversed()
-    let ownerType = owner.flatMap { typeName(of: $0) }
+    let ownerMembers = owner.flatMap { typeName(of: $0) }.map { members(of: $0) } ?? []
     let found =
-      symbols.first { $0.name == name && ownerType != nil && $0.path.count == 2 && $0.path[0] == ownerType }
+      ownerMembers.last { $0.name == name }
       ?? symbols.first { $0.name == name && $0.path.count == 1 }
       ?? symbols.first { $0.name == name }
     guard let symbol = found else { return nil }
     var documentation = symbol.documentation
-    if documentation.isEmpty && symbol.path.count == 1 { documentation = liveDocumentation[name] ?? "" }
+    if documentation.isEmpty && symbol.path.count == 1 { documentation = cells.documentation[name] ?? "" }
     let doc = documentation.isEmpty ? "" : "\n\n" + documentation
     return symbol.declaration + doc
   }
@@ -90,21 +125,34 @@ extension CellExecutor {
 
   /// Symbols of the preloaded modules, then of live cells (oldest first).
   private func allSymbols() -> [IndexedSymbol] {
-    let modules = configuration.preludeModules + liveCellModules
-    return modules.flatMap { symbolIndex.symbols(of: $0) }
+    let index = symbolIndex
+    let modules = configuration.preludeModules + cells.moduleNames
+    return modules.flatMap { index.symbols(of: $0) }
   }
 
   /// Names that can follow `base.`: members of the type `base`, or of `base`'s type.
   private func memberNames(of base: String) -> [String] {
     guard let type = typeName(of: base) else { return [] }
     let isStaticAccess = allSymbols().contains { $0.path == [base] && $0.isType }
-    return allSymbols().filter { symbol in
-      guard symbol.path.count == 2, symbol.path[0] == type else { return false }
+    return members(of: type).filter { symbol in
       let isStatic =
         symbol.kind.hasPrefix("swift.type.") || symbol.kind == "swift.enum.case"
         || symbol.kind == "swift.init"
       return isStatic == isStaticAccess
     }.map { $0.kind == "swift.init" ? "init" : $0.name }
+  }
+
+  /// The members of the type named `type`; for a typealias of another module's type (the
+  /// library's `MimeBundle` and `DisplayJSON`), those of the type it names.
+  private func members(of type: String) -> [IndexedSymbol] {
+    let symbols = allSymbols()
+    var members = symbols.filter { $0.path.count == 2 && $0.path[0] == type }
+    if let target = symbols.last(where: { $0.path == [type] })?.aliasTarget {
+      members += symbolIndex.symbols(of: target.module).filter {
+        $0.path.count == 2 && $0.path[0] == target.name
+      }
+    }
+    return members
   }
 
   /// `name` itself when it is a type; the declared type when it is a variable.

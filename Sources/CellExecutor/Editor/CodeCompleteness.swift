@@ -3,6 +3,16 @@ import SwiftSyntax
 
 // MARK: - Is the cell complete?
 
+/// The answer to Jupyter's `is_complete_request`.
+public enum CodeCompleteness: Equatable, Sendable {
+  /// The code can run as it is.
+  case complete
+  /// More input could complete the code; `indent` is a suggestion for the next line.
+  case incomplete(indent: String)
+  /// The code has an error that more input cannot fix.
+  case invalid
+}
+
 extension CodeCompleteness {
   /// Classifies a cell with its commands. A cell that starts with a cell command (`%%bash`,
   /// `%%timeit`, ...) goes on until a blank line, as in IPython; line commands count as the

@@ -1,6 +1,6 @@
 // MARK: - Shell, environment and file commands as Swift
 
-/// Rewrites the shell and environment commands into calls of NotebookDisplay's `_shell`,
+/// Rewrites the shell and environment commands into calls of CellRuntime's `_shell`,
 /// `_env`, `_cd`, `_pwd` and `_writefile`, which run in the cell's process (so a directory or
 /// variable they set is what later cells and commands see).
 ///

@@ -179,14 +179,6 @@ final class NotebookLanguageServer: @unchecked Sendable {
     server?.stop()
   }
 
-  /// Whether the server has started and warmed up.
-  var isReady: Bool {
-    lock.lock()
-    defer { lock.unlock() }
-    if case .ready(let server) = state { return server.isAlive }
-    return false
-  }
-
   static func fileURI(_ path: String) -> String {
     URL(fileURLWithPath: path).absoluteString
   }

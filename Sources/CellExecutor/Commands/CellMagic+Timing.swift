@@ -4,7 +4,7 @@ import SwiftSyntax
 
 // MARK: - %time and %timeit as Swift
 
-/// Rewrites `%time` and `%timeit` lines into calls of NotebookDisplay's `_t0()`, `_t1()` and
+/// Rewrites `%time` and `%timeit` lines into calls of CellRuntime's `_t0()`, `_t1()` and
 /// `_timeit`, keeping every line and column of the user's code where it was.
 ///
 /// `%time STMT` becomes `_t0();STMT;_t1()` (the `_t1()` is left out after the last statement:
@@ -131,22 +131,5 @@ struct TimingRewrite {
       bytes.replaceSubrange(edit.offset..<(edit.offset + edit.remove), with: Array(edit.insert.utf8))
     }
     return String(decoding: bytes, as: UTF8.self) + appendix
-  }
-}
-
-// MARK: - Durations as text
-
-/// Durations written the way IPython writes them, for the lines the kernel adds itself.
-/// The compile time's format. The same rule as `CellTiming.format` in NotebookDisplay, which
-/// formats the run times inside the executor; this module does not link the library.
-enum TimingText {
-  /// Seconds with three significant digits and a unit (`1.23 ms`, `0.456 s` as `456 ms`).
-  static func format(_ seconds: Double) -> String {
-    guard seconds.isFinite, seconds > 0 else { return "0 ns" }
-    let units: [(String, Double)] = [("s", 1), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)]
-    let (name, scale) = units.first { seconds >= $0.1 } ?? units[units.count - 1]
-    let value = seconds / scale
-    let digits = value >= 100 ? 0 : value >= 10 ? 1 : 2
-    return String(format: "%.\(digits)f", value) + " " + name
   }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 // MARK: - Names a cell declares
 
 /// A top-level name declared by a cell, and the kind of scoped import that brings it in.
@@ -37,6 +39,30 @@ struct CompiledCell: Sendable {
   var importLines: [String] = []
   /// Its Swift code as compiled (commands rewritten), for the language server's document.
   var source = ""
+}
+
+/// The compiled cells alive in the current executor, oldest first; completion and
+/// inspection read them from other threads.
+final class LiveCells: @unchecked Sendable {
+  private let lock = NSLock()
+  private var cells: [CompiledCell] = []
+
+  /// The cells, oldest first.
+  var all: [CompiledCell] { lock.withLock { cells } }
+
+  /// Their module names, oldest first.
+  var moduleNames: [String] { lock.withLock { cells.map(\.moduleName) } }
+
+  /// Doc comments of their top-level names (the latest definition wins).
+  var documentation: [String: String] {
+    lock.withLock { cells.reduce(into: [:]) { result, cell in result.merge(cell.documentation) { $1 } } }
+  }
+
+  /// Adds a cell that ran.
+  func append(_ cell: CompiledCell) { lock.withLock { cells.append(cell) } }
+
+  /// Forgets every cell (their executor is gone).
+  func removeAll() { lock.withLock { cells = [] } }
 }
 
 // MARK: - Import lines

@@ -1,52 +1,8 @@
 import Foundation
 
-// MARK: - JSON payloads
-
-/// A JSON value for a notebook output: a payload such as `application/json` or
-/// `application/vnd.vegalite.v5+json`, or output metadata such as `["isolated": true]`.
-/// Written as a literal: `["mark": "bar", "data": ["values": [["a": 1], ["a": 2]]]]`.
-public enum DisplayJSON: Equatable, Sendable {
-  /// `null`.
-  case null
-  /// `true` or `false`.
-  case bool(Bool)
-  /// A whole number.
-  case int(Int)
-  /// Any other number.
-  case double(Double)
-  /// A string.
-  case string(String)
-  /// An array.
-  case array([DisplayJSON])
-  /// An object.
-  case object([String: DisplayJSON])
-}
-
-extension DisplayJSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
-  ExpressibleByFloatLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral,
-  ExpressibleByNilLiteral
-{
-  /// A JSON string.
-  public init(stringLiteral value: String) { self = .string(value) }
-  /// A JSON whole number.
-  public init(integerLiteral value: Int) { self = .int(value) }
-  /// A JSON Boolean.
-  public init(booleanLiteral value: Bool) { self = .bool(value) }
-  /// A JSON number.
-  public init(floatLiteral value: Double) { self = .double(value) }
-  /// A JSON array.
-  public init(arrayLiteral elements: DisplayJSON...) { self = .array(elements) }
-  /// A JSON object; a repeated key keeps the last value.
-  public init(dictionaryLiteral elements: (String, DisplayJSON)...) {
-    self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
-  }
-  /// JSON `null`.
-  public init(nilLiteral: ()) { self = .null }
-}
-
 // MARK: - From and to Foundation objects
 
-/// A value that `DisplayJSON(jsonObject:)` cannot turn into JSON.
+/// A value that `JSONValue(jsonObject:)` cannot turn into JSON.
 public struct NotJSONError: Error, Equatable, CustomStringConvertible {
   /// The Swift type of the value that is not JSON.
   public var typeName: String
@@ -58,12 +14,12 @@ public struct NotJSONError: Error, Equatable, CustomStringConvertible {
   }
 }
 
-extension DisplayJSON {
+extension JSONValue {
   /// Converts a Foundation-style JSON object (`[String: Any]`, `[Any]`, strings, numbers,
   /// Booleans, `NSNull`), such as `JSONSerialization` returns.
   public init(jsonObject value: Any) throws(NotJSONError) {
     switch value {
-    case let json as DisplayJSON: self = json
+    case let json as JSONValue: self = json
     case is NSNull: self = .null
     case let number as NSNumber:
       // JSONSerialization's numbers: "c" is a Boolean, "f"/"d" a fraction, else whole.
@@ -78,12 +34,12 @@ extension DisplayJSON {
     case let number as Float: self = .double(Double(number))
     case let text as String: self = .string(text)
     case let elements as [Any]:
-      var converted: [DisplayJSON] = []
-      for element in elements { converted.append(try DisplayJSON(jsonObject: element)) }
+      var converted: [JSONValue] = []
+      for element in elements { converted.append(try JSONValue(jsonObject: element)) }
       self = .array(converted)
     case let members as [String: Any]:
-      var converted: [String: DisplayJSON] = [:]
-      for (key, member) in members { converted[key] = try DisplayJSON(jsonObject: member) }
+      var converted: [String: JSONValue] = [:]
+      for (key, member) in members { converted[key] = try JSONValue(jsonObject: member) }
       self = .object(converted)
     default:
       throw NotJSONError(typeName: String(describing: type(of: value)))

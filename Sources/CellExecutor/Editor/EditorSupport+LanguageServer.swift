@@ -2,10 +2,11 @@ import Foundation
 
 // MARK: - Completion and inspection from sourcekit-lsp
 
-extension CellExecutor {
+extension EditorSupport {
   /// The language server's compile setup for the current configuration: the library's and the
   /// installed packages' modules, in a folder of the work directory.
   var languageServerSetup: NotebookLanguageServer.Setup {
+    let configuration = configuration
     var arguments = ["-module-name", "NotebookCell", "-Onone"]
     for path in configuration.moduleSearchPaths { arguments += ["-I", path] }
     return NotebookLanguageServer.Setup(folder: configuration.workDirectory + "/lsp", arguments: arguments)
@@ -15,11 +16,11 @@ extension CellExecutor {
   /// cells come as their code, not as imports of their modules: the server does not look again
   /// for a module it once missed.
   func notebookDocument(for code: String) -> NotebookDocument {
-    let swift = (try? CellMagic.parse(code).swift) ?? code
-    let cells = liveCells
-    var imports = configuration.preludeModules.map { "import \($0)" }
+    let commands = try? CellMagic.parse(code)
+    let cells = cells.all
+    var imports = CellMagic.preludeModules(configuration.preludeModules, for: commands).map { "import \($0)" }
     for line in cells.flatMap(\.importLines) where !imports.contains(line) { imports.append(line) }
-    return NotebookDocument(imports: imports, earlier: cells.map(\.source), cell: swift)
+    return NotebookDocument(imports: imports, earlier: cells.map(\.source), cell: commands?.swift ?? code)
   }
 
   /// Completions from the language server, or nil when it has none or does not answer in time.

@@ -1,3 +1,4 @@
+import ExecutorWire
 import Foundation
 import TensorCore
 
@@ -36,18 +37,9 @@ public enum CellTiming {
   static func report(from start: Reading, to end: Reading) -> String {
     let user = end.user - start.user
     let system = end.system - start.system
+    let format = TimingText.format
     return "CPU times: user \(format(user)), sys \(format(system)), total \(format(user + system))\n"
       + "Wall time: \(format(end.wall - start.wall))\n"
-  }
-
-  /// Seconds with three significant digits and a unit, as IPython writes them (`1.23 ms`).
-  public static func format(_ seconds: Double) -> String {
-    guard seconds.isFinite, seconds > 0 else { return "0 ns" }
-    let units: [(String, Double)] = [("s", 1), ("ms", 1e-3), ("µs", 1e-6), ("ns", 1e-9)]
-    let (name, scale) = units.first { seconds >= $0.1 } ?? units[units.count - 1]
-    let value = seconds / scale
-    let digits = value >= 100 ? 0 : value >= 10 ? 1 : 2
-    return String(format: "%.\(digits)f", value) + " " + name
   }
 }
 
@@ -125,9 +117,9 @@ struct TimeitSummary: CustomStringConvertible {
     let runs = perLoop.count == 1 ? "1 run" : "\(perLoop.count) runs"
     let each = loops == 1 ? "1 loop each" : "\(Self.grouped(loops)) loops each"
     if perLoop.count == 1 {
-      return "\(CellTiming.format(mean)) per loop (mean of \(runs), \(each))"
+      return "\(TimingText.format(mean)) per loop (mean of \(runs), \(each))"
     }
-    return "\(CellTiming.format(mean)) ± \(CellTiming.format(variance.squareRoot())) per loop "
+    return "\(TimingText.format(mean)) ± \(TimingText.format(variance.squareRoot())) per loop "
       + "(mean ± std. dev. of \(runs), \(each))"
   }
 

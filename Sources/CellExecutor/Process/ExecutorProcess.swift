@@ -1,20 +1,33 @@
 import CProcessControl
+import ExecutorWire
 import Foundation
 
 // MARK: - The executor child process
 
-/// One running `realnvp-executor`: descriptor 3 carries events (JSON lines) to us, 4 carries
-/// commands to it, 5 carries the stderr bytes its crash handler rescued, 6 carries replies to
-/// its input requests.
+/// One running `realnvp-executor`, spoken to over the descriptors of `ExecutorDescriptor`:
+/// `ExecutorMessage`s come from it, `ExecutorCommand`s and `InputReply`s go to it, and its
+/// crash handler's rescued stderr comes on a descriptor of its own.
 final class ExecutorProcess {
-  /// What reading the event channel produced.
-  enum Message {
-    /// One decoded event object.
-    case event([String: Any])
-    /// Nothing arrived within the timeout.
+  /// What ended a wait for the executor (`nextReply`); output and input requests that
+  /// arrive meanwhile are handled on the way.
+  enum Reply: Equatable {
+    /// The executor started and waits for commands.
+    case ready
+    /// The cell ended and the process running it survived.
+    case cellEnded(CellEnding)
+    /// The cell never started: an interrupt came while its snapshot was taken.
+    case cellSkipped
+    /// The process running the cell died and its snapshot took over (already adopted); how
+    /// the dead one ended.
+    case restored(Termination?)
+    /// A `load` command succeeded.
+    case loaded
+    /// A `load` command failed, with dlerror's message.
+    case loadFailed(String)
+    /// Nothing ended the wait within the timeout.
     case timeout
-    /// The channel closed: the executor exited or died.
-    case closed
+    /// The message channel closed: the executor and its snapshot are gone; how it ended.
+    case closed(Termination?)
   }
 
   /// The process id of the executor the kernel talks to (a restored snapshot replaces it).
@@ -23,11 +36,11 @@ final class ExecutorProcess {
   private let commandFD: Int32
   private let crashFD: Int32
   private let inputFD: Int32
-  private var buffer: [UInt8] = []
+  private var buffer = LineBuffer()
   private var exited = false
   private var closed = false
 
-  /// Starts the executor and waits (up to 30 s) for its `ready` event.
+  /// Starts the executor and waits (up to 30 s) for it to report ready.
   init(configuration: ExecutorConfiguration) throws {
     guard FileManager.default.isExecutableFile(atPath: configuration.executorPath) else {
       throw ExecutorError.missingExecutor(path: configuration.executorPath)
@@ -38,10 +51,10 @@ final class ExecutorProcess {
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_adddup2(&actions, events.write, 3)
-    posix_spawn_file_actions_adddup2(&actions, commands.read, 4)
-    posix_spawn_file_actions_adddup2(&actions, crash.write, 5)
-    posix_spawn_file_actions_adddup2(&actions, input.read, 6)
+    posix_spawn_file_actions_adddup2(&actions, events.write, ExecutorDescriptor.messages)
+    posix_spawn_file_actions_adddup2(&actions, commands.read, ExecutorDescriptor.commands)
+    posix_spawn_file_actions_adddup2(&actions, crash.write, ExecutorDescriptor.crashReport)
+    posix_spawn_file_actions_adddup2(&actions, input.read, ExecutorDescriptor.inputReplies)
     // The kernel may ignore SIGPIPE or SIGINT and block signals on its thread; the child
     // starts with default dispositions and an empty mask so that interrupts reach it.
     var attributes = posix_spawnattr_t()
@@ -79,10 +92,7 @@ final class ExecutorProcess {
     commandFD = commands.write
     crashFD = crash.read
     inputFD = input.write
-    switch nextMessage(timeout: 30) {
-    case .event(let object) where object["kind"] as? String == "ready":
-      return
-    default:
+    guard nextReply(timeout: 30) == .ready else {
       terminate()
       throw ExecutorError.startFailed("\(configuration.executorPath) did not report ready")
     }
@@ -90,54 +100,77 @@ final class ExecutorProcess {
 
   deinit { terminate() }
 
-  /// Sends one command line; false if the executor is gone.
+  /// Sends one command; false if the executor is gone.
   @discardableResult
-  func send(_ line: String) -> Bool {
-    let bytes = Array((line + "\n").utf8)
-    return bytes.withUnsafeBytes { Glibc.write(commandFD, $0.baseAddress!, $0.count) == $0.count }
+  func send(_ command: ExecutorCommand) -> Bool {
+    JSONLines.write(command, to: commandFD)
   }
 
-  /// Answers the executor's input request: the line the user typed, or nil for end of input.
-  func answerInput(_ value: String?) {
-    let object: [String: Any] = value.map { ["value": $0] } ?? ["eof": true]
-    guard var data = try? JSONSerialization.data(withJSONObject: object) else { return }
-    data.append(0x0A)
-    data.withUnsafeBytes { raw in
-      var offset = 0
-      while offset < raw.count {
-        let written = Glibc.write(inputFD, raw.baseAddress! + offset, raw.count - offset)
-        if written < 0 && errno == EINTR { continue }
-        if written <= 0 { return }
-        offset += written
+  // MARK: - Messages
+
+  /// Reads messages until one ends the wait, or `timeout` seconds pass (0: only what has
+  /// arrived): output goes to `onEvent` as it comes, an input request is answered with what
+  /// `readInput` returns (nil is end of input), and a snapshot that took over is adopted
+  /// before `restored` returns.
+  func nextReply(
+    timeout: Double, readInput: (_ prompt: String, _ password: Bool) -> String? = { _, _ in nil },
+    onEvent: (ExecutorEvent) -> Void = { _ in }
+  ) -> Reply {
+    let deadline = Date().addingTimeInterval(timeout)
+    while true {
+      let line: [UInt8]
+      switch nextLine(before: deadline) {
+      case .line(let read): line = read
+      case .timeout: return .timeout
+      case .closed: return .closed(waitForExit())
+      }
+      guard let message = JSONLines.decode(ExecutorMessage.self, from: line) else { continue }
+      switch message {
+      case .ready: return .ready
+      case .output(let event): onEvent(event)
+      case .inputRequest(let prompt, let password):
+        let reply = readInput(prompt, password).map(InputReply.line) ?? .endOfInput
+        JSONLines.write(reply, to: inputFD)
+      case .cellEnded(let ending): return .cellEnded(ending)
+      case .cellSkipped: return .cellSkipped
+      case .restored(let restored): return .restored(adoptRestored(pid: restored))
+      case .noSnapshot(let reason):
+        fputs("realnvp-kernel: a cell runs without a snapshot: \(reason)\n", stderr)
+      case .loaded: return .loaded
+      case .loadFailed(let reason): return .loadFailed(reason)
       }
     }
   }
 
-  /// The next event, waiting at most `timeout` seconds.
-  func nextMessage(timeout: Double) -> Message {
-    let deadline = Date().addingTimeInterval(timeout)
+  /// What reading the message channel produced.
+  private enum Read {
+    case line([UInt8])
+    case timeout
+    case closed
+  }
+
+  /// The next line from the executor, unless `deadline` passes first or the channel closes;
+  /// a deadline already past still takes what is waiting in the channel.
+  private func nextLine(before deadline: Date) -> Read {
     while true {
-      if let newline = buffer.firstIndex(of: 0x0A) {
-        let line = Array(buffer[..<newline])
-        buffer.removeSubrange(...newline)
-        if let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] {
-          return .event(object)
-        }
+      if let line = buffer.nextLine() { return .line(line) }
+      let remaining = deadline.timeIntervalSinceNow
+      var descriptor = pollfd(fd: eventFD, events: Int16(POLLIN), revents: 0)
+      let ready = poll(&descriptor, 1, Int32(max(0, min(remaining * 1000, 1000)).rounded(.up)))
+      if ready < 0 && errno == EINTR { continue }
+      if ready <= 0 {
+        if remaining <= 0 { return .timeout }
         continue
       }
-      let remaining = deadline.timeIntervalSinceNow
-      if remaining <= 0 { return .timeout }
-      var descriptor = pollfd(fd: eventFD, events: Int16(POLLIN), revents: 0)
-      let ready = poll(&descriptor, 1, Int32(min(remaining * 1000, 1000).rounded(.up)))
-      if ready < 0 && errno == EINTR { continue }
-      if ready <= 0 { continue }
       var chunk = [UInt8](repeating: 0, count: 65536)
       let count = read(eventFD, &chunk, chunk.count)
       if count < 0 && errno == EINTR { continue }
       if count <= 0 { return .closed }
-      buffer.append(contentsOf: chunk[0..<count])
+      buffer.append(chunk[0..<count])
     }
   }
+
+  // MARK: - The process
 
   /// Sends a signal to the executor.
   func signal(_ number: Int32) { if !exited { kill(pid, number) } }
@@ -156,7 +189,7 @@ final class ExecutorProcess {
 
   /// Reaps the dead executor and talks to the snapshot that took its place from now on;
   /// returns how the dead one ended.
-  func adoptRestored(pid restored: pid_t) -> Termination? {
+  private func adoptRestored(pid restored: pid_t) -> Termination? {
     let ended = waitForExit()
     pid = restored
     exited = false

@@ -27,6 +27,9 @@ public struct CellCommands: Equatable, Sendable {
   public var installLocation: String?
   /// Extra `swift build` arguments named by `%install-swiftpm-flags`.
   public var swiftPMFlags: [String]
+  /// Whether `swift` calls functions of `CellMagic.runtimeModule` (`_shell`, `_t0`, ...), so
+  /// that the cell must import it.
+  public var callsRuntime = false
 }
 
 /// A cell command that cannot run as written; the message says what was expected.
@@ -42,6 +45,16 @@ public struct CellCommandError: Error, Equatable, Sendable, CustomStringConverti
 
 /// Finds and rewrites a cell's `%` commands before the Swift compiler sees the cell.
 public enum CellMagic {
+  /// The module whose functions the rewritten commands call: the executor links it (the
+  /// library product does not), and a cell that uses a command imports it.
+  public static let runtimeModule = "CellRuntime"
+
+  /// The modules a cell imports before anything else: `prelude`, and the runtime module when
+  /// `commands` call it.
+  static func preludeModules(_ prelude: [String], for commands: CellCommands?) -> [String] {
+    commands?.callsRuntime == true ? prelude + [runtimeModule] : prelude
+  }
+
   /// The commands a cell understands, as the error for an unknown one lists them.
   static let known =
     [
@@ -58,6 +71,7 @@ public enum CellMagic {
     let firstCodeLine = lines.firstIndex { !$0.allSatisfy(\.isWhitespace) } ?? 0
     if let whole = try ShellCommands.wholeCell(lines, firstLine: firstCodeLine) {
       commands.swift = whole
+      commands.callsRuntime = true
       return commands
     }
     for index in lines.indices where lines[index].hasPrefix("%") {
@@ -74,6 +88,7 @@ public enum CellMagic {
               + "\(name.dropFirst()) STMT to time one statement")
         }
         lines[index] = try timing.add(line: index, name: name, text: line)
+        commands.callsRuntime = true
         if name.hasSuffix("time") { commands.timed = true }
       case "%install":
         commands.installs.append(try PackageRequest.parse(rest, line: number))
@@ -90,6 +105,7 @@ public enum CellMagic {
         lines[index] = ""
       case _ where ShellCommands.lineCommands.contains(name):
         lines[index] = try ShellCommands.call(name, rest, line: number)
+        commands.callsRuntime = true
       case _ where ShellCommands.cellCommands.contains(name):
         throw CellCommandError(
           line: number, message: "\(name) applies to the whole cell, so it must be its first line")

@@ -16,6 +16,9 @@ struct IndexedSymbol: Sendable {
   var declaration: String
   /// The doc comment.
   var documentation: String
+  /// For a typealias of a type in a module: that module and the type's name, e.g.
+  /// `("ExecutorWire", "JSONValue")` for NotebookDisplay's `DisplayJSON`; its members are there.
+  var aliasTarget: (module: String, name: String)? = nil
 
   /// Whether the symbol is a type (members can follow a dot).
   var isType: Bool {
@@ -64,7 +67,11 @@ final class SymbolIndex: @unchecked Sendable {
       for path in configuration.moduleSearchPaths { arguments += ["-I", path] }
       _ = ToolRunner.run(configuration.toolchainPath + "/bin/swift-symbolgraph-extract", arguments)
     }
-    let symbols = Self.parse(file: file)
+    // Extensions of other modules' types are in `<module>@<other>.symbols.json`.
+    let extensions = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter {
+      $0.hasPrefix(module + "@") && $0.hasSuffix(".symbols.json")
+    }
+    let symbols = ([file] + extensions.sorted().map { directory + "/" + $0 }).flatMap(Self.parse(file:))
     loaded[module] = symbols
     return symbols
   }
@@ -91,9 +98,28 @@ final class SymbolIndex: @unchecked Sendable {
       let lines = (entry["docComment"] as? [String: Any])?["lines"] as? [[String: Any]] ?? []
       let documentation = lines.compactMap { $0["text"] as? String }.joined(separator: "\n")
       let name = String(last.prefix { $0 != "(" })
-      return IndexedSymbol(
+      var symbol = IndexedSymbol(
         name: name, title: last, path: path, kind: kind, declaration: declaration,
         documentation: documentation)
+      if kind == "swift.typealias",
+        let target = fragments.last(where: { $0["kind"] as? String == "typeIdentifier" }),
+        let spelling = target["spelling"] as? String,
+        let module = moduleName(ofUSR: target["preciseIdentifier"] as? String ?? "")
+      {
+        symbol.aliasTarget = (module, spelling)
+      }
+      return symbol
     }
+  }
+
+  /// The module of a Swift symbol's USR (`s:12ExecutorWire9JSONValueO` is in `ExecutorWire`),
+  /// or nil for a USR that does not start with a module name (the standard library's `s:Si`).
+  static func moduleName(ofUSR usr: String) -> String? {
+    guard usr.hasPrefix("s:") else { return nil }
+    let rest = usr.dropFirst(2)
+    let digits = rest.prefix { $0.isASCII && $0.isNumber }
+    guard let length = Int(digits), length > 0 else { return nil }
+    let name = rest.dropFirst(digits.count).prefix(length)
+    return name.count == length ? String(name) : nil
   }
 }

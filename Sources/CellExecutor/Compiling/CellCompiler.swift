@@ -109,7 +109,8 @@ struct CellCompiler {
   /// Modules whose libraries the executor process always has loaded.
   static let executorModules: Set<String> = [
     "Swift", "Foundation", "FoundationEssentials", "Dispatch", "Glibc", "_Concurrency",
-    "Synchronization", "TensorCore", "RealNVP", "Glow", "NotebookDisplay",
+    "Synchronization", "TensorCore", "RealNVP", "Glow", "NotebookDisplay", "ExecutorWire",
+    CellMagic.runtimeModule,
   ]
 
   // MARK: - Processes

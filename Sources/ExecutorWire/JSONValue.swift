@@ -3,6 +3,10 @@ import Foundation
 // MARK: - JSONValue
 
 /// A JSON document as a Swift value; keeps integers and floating-point numbers apart.
+///
+/// The one JSON type of both processes: Jupyter messages in the kernel, and the payloads and
+/// metadata of notebook outputs (NotebookDisplay calls it `DisplayJSON`). Written as a literal:
+/// `["mark": "bar", "data": ["values": [["a": 1], ["a": 2]]]]`.
 public enum JSONValue: Equatable, Sendable {
   /// `null`.
   case null
@@ -86,9 +90,9 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
   public init(nilLiteral: ()) { self = .null }
 }
 
-// MARK: - Parsing
+// MARK: - Coding
 
-extension JSONValue: Decodable {
+extension JSONValue: Codable {
   /// Decodes any JSON value.
   public init(from decoder: Decoder) throws {
     let container = try decoder.singleValueContainer()
@@ -106,6 +110,21 @@ extension JSONValue: Decodable {
       self = .array(value)
     } else {
       self = .object(try container.decode([String: JSONValue].self))
+    }
+  }
+
+  /// Encodes the value as it is; a number that is not finite as `null`, which JSON has
+  /// instead of NaN and infinity.
+  public func encode(to encoder: Encoder) throws {
+    var container = encoder.singleValueContainer()
+    switch self {
+    case .null: try container.encodeNil()
+    case .bool(let value): try container.encode(value)
+    case .int(let value): try container.encode(value)
+    case .double(let value): value.isFinite ? try container.encode(value) : try container.encodeNil()
+    case .string(let value): try container.encode(value)
+    case .array(let elements): try container.encode(elements)
+    case .object(let members): try container.encode(members)
     }
   }
 

@@ -1,0 +1,86 @@
+// MARK: - From the executor to the kernel
+
+/// What the executor tells the kernel: one JSON line each on `ExecutorDescriptor.messages`.
+public enum ExecutorMessage: Equatable, Sendable, Codable {
+  /// The executor (this process id) has started and waits for commands.
+  case ready(pid: Int32)
+  /// Output of the running cell, or of a thread an earlier cell started.
+  case output(ExecutorEvent)
+  /// The cell reads standard input; the kernel answers with an `InputReply`.
+  case inputRequest(prompt: String, password: Bool)
+  /// The cell has ended (after everything it printed), in the process that ran it.
+  case cellEnded(CellEnding)
+  /// The cell never started: an interrupt came while its snapshot was being taken.
+  case cellSkipped
+  /// The process that ran the cell died; the snapshot from before the cell (process `pid`)
+  /// carries on as the executor.
+  case restored(pid: Int32)
+  /// The cell runs without a snapshot; `reason` says why none could be taken.
+  case noSnapshot(reason: String)
+  /// The library of a `load` command is loaded.
+  case loaded
+  /// The library of a `load` command could not be loaded; `reason` is dlerror's message.
+  case loadFailed(reason: String)
+}
+
+/// Output of a running cell, reported live and in order.
+public enum ExecutorEvent: Equatable, Sendable, Codable {
+  /// Text the cell wrote to standard output.
+  case stdout(String)
+  /// Text the cell wrote to standard error.
+  case stderr(String)
+  /// A new rich output (Jupyter `display_data`), with an optional display id.
+  case display(MimeBundle, id: String?)
+  /// Replaces the output shown under a display id (Jupyter `update_display_data`).
+  case updateDisplay(MimeBundle, id: String)
+  /// Clears the cell's output; with `wait`, when the next output arrives.
+  case clearOutput(wait: Bool)
+  /// The value of the cell's final expression (Jupyter `execute_result`).
+  case result(MimeBundle)
+}
+
+/// How a cell's top-level code ended, when the process running it survived.
+public enum CellEnding: Equatable, Sendable, Codable {
+  /// It ran to its end.
+  case returned
+  /// It threw an error that nothing caught: the error's type and its description.
+  case threw(type: String, message: String)
+  /// It never ran: its library could not be loaded or has no entry point.
+  case notLoaded(reason: String)
+}
+
+// MARK: - From the kernel to the executor
+
+/// What the kernel asks of the executor: one JSON line each on `ExecutorDescriptor.commands`.
+public enum ExecutorCommand: Equatable, Sendable, Codable {
+  /// Loads the cell library at `library` and runs its top-level code, with a snapshot of the
+  /// state from before it; answered with `cellEnded`, `cellSkipped` or `restored`.
+  case run(library: String)
+  /// Loads the library of installed packages at `library` for good; answered with `loaded` or
+  /// `loadFailed`.
+  case load(library: String)
+  /// Ends the executor.
+  case exit
+}
+
+/// The kernel's answer to an `inputRequest`: one JSON line on `ExecutorDescriptor.inputReplies`.
+public enum InputReply: Equatable, Sendable, Codable {
+  /// The line the user typed, without its newline.
+  case line(String)
+  /// No more input: the frontend gave none, or the cell may not ask for it.
+  case endOfInput
+}
+
+// MARK: - Descriptors
+
+/// The descriptors on which the kernel starts the executor.
+public enum ExecutorDescriptor {
+  /// `ExecutorMessage`s from the executor.
+  public static let messages: Int32 = 3
+  /// `ExecutorCommand`s to the executor.
+  public static let commands: Int32 = 4
+  /// The stderr bytes the executor's crash handler rescues before the process dies.
+  public static let crashReport: Int32 = 5
+  /// `InputReply`s to the executor.
+  public static let inputReplies: Int32 = 6
+}
