@@ -100,7 +100,7 @@ public final class CellExecutor: @unchecked Sendable {
     let transformed = CellTransform.transform(commands.swift)
     let imports = CellImports.lines(
       prelude: CellMagic.preludeModules(configuration.preludeModules, for: commands), earlier: cells.all,
-      ownNames: Set(transformed.declarations.map(\.name)))
+      ownNames: Set(transformed.declarations.map(\.name)), referenced: transformed.referencedNames)
     interrupts.cancellation.reset()
     if interrupts.killDeadline != nil { interrupts.cancellation.cancel() }
     let compileStart = Date()

@@ -93,6 +93,28 @@ final class CellTransformTests: XCTestCase {
       ["import RealNVP", "import var Cell_2.x", "import Cell_3"])
   }
 
+  /// A long notebook does not make every later cell import every earlier one: only the names a
+  /// cell spells come in, and cells that must be imported whole (extensions) always do.
+  func testImportsOnlyTheNamesTheCellSpells() {
+    let one = CompiledCell(
+      moduleName: "Cell_1", libraryPath: "",
+      declarations: [.init(name: "x", kind: .let), .init(name: "Model", kind: .struct)],
+      needsWholeImport: false)
+    let two = CompiledCell(
+      moduleName: "Cell_2", libraryPath: "", declarations: [.init(name: "y", kind: .var)],
+      needsWholeImport: false)
+    let three = CompiledCell(moduleName: "Cell_3", libraryPath: "", declarations: [], needsWholeImport: true)
+    let code = "let z: Model = make(`x`, \"y\") // y"
+    let referenced = CellTransform.transform(code).referencedNames
+    XCTAssertEqual(referenced, ["z", "Model", "make", "x"])
+    XCTAssertEqual(
+      CellImports.lines(prelude: [], earlier: [one, two, three], ownNames: ["z"], referenced: referenced),
+      ["import let Cell_1.x", "import struct Cell_1.Model", "import Cell_3"])
+    XCTAssertEqual(
+      CellImports.lines(prelude: [], earlier: [one, two, three], ownNames: [], referenced: ["y"]),
+      ["import var Cell_2.y", "import Cell_3"])
+  }
+
   /// A cell of statements (and imports) alone declares nothing, so later cells skip it; a
   /// cell with any other top-level declaration, even one hidden in `#if`, still counts.
   func testCellsOfStatementsAloneAreNotImported() {

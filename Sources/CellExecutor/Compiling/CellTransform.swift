@@ -24,6 +24,9 @@ public struct TransformedCell: Equatable, Sendable {
   public var importedModules: [String]
   /// Maps columns of `body` back to the user's columns.
   public var columnMap: ColumnMap
+  /// Every identifier the cell's code spells (without backticks): the earlier cells' names it
+  /// may use, so that only their declarations are imported.
+  public var referencedNames: Set<String> = []
 }
 
 /// Rewrites a cell's source with swift-syntax; see `TransformedCell`.
@@ -85,7 +88,19 @@ public enum CellTransform {
     return TransformedCell(
       body: body, declarations: unique, needsWholeImport: wholeImport,
       wrapsResult: wrapsResult, declaresAnything: declaresAnything, documentation: documentation,
-      importLines: importLines, importedModules: importedModules, columnMap: map)
+      importLines: importLines, importedModules: importedModules, columnMap: map,
+      referencedNames: identifiers(in: tree))
+  }
+
+  /// The text of every identifier token of `tree`, backticks removed.
+  static func identifiers(in tree: SourceFileSyntax) -> Set<String> {
+    var names: Set<String> = []
+    for token in tree.tokens(viewMode: .sourceAccurate) {
+      if case .identifier(let text) = token.tokenKind {
+        names.insert(text.hasPrefix("`") ? String(text.dropFirst().dropLast()) : text)
+      }
+    }
+    return names
   }
 
   /// Whether a final expression statement should become the cell's result.

@@ -69,10 +69,16 @@ final class LiveCells: @unchecked Sendable {
 
 /// Builds the import lines of a new cell: each name comes from the latest earlier cell that
 /// declared it (scoped imports), so a redefinition wins over the earlier one.
+///
+/// Only the names the new cell spells are imported (and the cells that must be imported whole:
+/// extensions, operators), so a cell's compile time does not grow with the number of cells
+/// before it. A name reached only through another (the type of a global's value) needs no
+/// import: the compiler loads the module that declares it by itself.
 enum CellImports {
-  /// The import lines for a cell that declares `ownNames`, after `earlier` (oldest first).
+  /// The import lines for a cell that declares `ownNames` and spells `referenced` (nil: every
+  /// earlier name), after `earlier` (oldest first).
   static func lines(
-    prelude: [String], earlier: [CompiledCell], ownNames: Set<String>
+    prelude: [String], earlier: [CompiledCell], ownNames: Set<String>, referenced: Set<String>? = nil
   ) -> [String] {
     var lines = prelude.map { "import \($0)" }
     for line in earlier.flatMap(\.importLines) where !lines.contains(line) { lines.append(line) }
@@ -80,10 +86,12 @@ enum CellImports {
     var scoped: [[String]] = []
     for cell in earlier.reversed() where cell.declaresAnything {
       var cellLines: [String] = []
+      var shadowedAll = !cell.declarations.isEmpty
       for declaration in cell.declarations where !claimed.contains(declaration.name) {
+        shadowedAll = false
+        guard referenced?.contains(declaration.name) ?? true else { continue }
         cellLines.append("import \(declaration.kind.rawValue) \(cell.moduleName).\(declaration.name)")
       }
-      let shadowedAll = cellLines.isEmpty && !cell.declarations.isEmpty
       if cell.needsWholeImport && !shadowedAll {
         cellLines = ["import \(cell.moduleName)"] + cellLines
       } else if cell.declarations.isEmpty {
