@@ -79,6 +79,18 @@ let executables: [Target] = [
     linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]),
 ]
 
+// MARK: - Fuzzing (scripts/fuzz-wire.sh runs the long campaigns)
+
+let fuzzing: [Target] = [
+  // Fuzzer inputs, a seeded structure-aware mutator, and the properties every input must keep.
+  .target(
+    name: "WireFuzzing",
+    dependencies: ["JupyterProtocol", .product(name: "Crypto", package: "swift-crypto")],
+    path: "Fuzz/WireFuzzing"),
+  // A seeded campaign, or with `--sanitize fuzzer -Xswiftc -DLIBFUZZER` a libFuzzer target.
+  .executableTarget(name: "wire-fuzz", dependencies: ["WireFuzzing"], path: "Fuzz/wire-fuzz"),
+]
+
 // MARK: - Tests
 
 let tests: [Target] = [
@@ -92,6 +104,7 @@ let tests: [Target] = [
   .testTarget(name: "NotebookDisplayTests", dependencies: ["NotebookDisplay"]),
   .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol"]),
   .testTarget(name: "CellExecutorTests", dependencies: ["CellExecutor"]),
+  .testTarget(name: "WireFuzzingTests", dependencies: ["WireFuzzing", "JupyterProtocol"]),
 ]
 
 let package = Package(
@@ -108,6 +121,6 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
     .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.0"),
   ],
-  targets: systemLibraries + libraries + executables + tests,
+  targets: systemLibraries + libraries + executables + fuzzing + tests,
   swiftLanguageModes: [.v5]
 )
