@@ -19,8 +19,8 @@ import WireFuzzing
 #else
   // MARK: - Seeded campaign
 
-  /// `wire-fuzz [--runs N] [--seed S] [--corpus DIR]`: runs N structure-aware mutations of the
-  /// seed messages through the kernel's admission and dispatch, prints the counts, memory
+  /// `wire-fuzz [--runs N] [--seed S] [--seeds-only] [--corpus DIR]`: runs N structure-aware
+  /// mutations of the seed messages (or the seeds themselves) through the kernel's admission and dispatch, prints the counts, memory
   /// before and after, and the first failing inputs; exits 1 if any property broke. With
   /// `--corpus DIR` it writes the seed messages there in libFuzzer's byte form instead.
   @main
@@ -39,12 +39,20 @@ import WireFuzzing
       let runs = Int(value("--runs") ?? "100000") ?? 100_000
       let seed = UInt64(value("--seed") ?? "1") ?? 1
       var mutator = WireMutator(seed: seed)
+      // --seeds-only: the seed messages unmutated, in turn (memory on valid traffic alone).
+      let seedsOnly = arguments.contains("--seeds-only")
+      var turn = 0
+      func next() -> FuzzInput {
+        guard seedsOnly else { return mutator.next() }
+        turn += 1
+        return SeedCorpus.inputs[turn % SeedCorpus.inputs.count]
+      }
       var campaign = FuzzCampaign()
       let warmUp = min(runs, 10_000)
-      for _ in 0..<warmUp { campaign.run(mutator.next()) }
+      for _ in 0..<warmUp { campaign.run(next()) }
       let rssBefore = residentKilobytes()
       let start = Date()
-      for _ in warmUp..<runs { campaign.run(mutator.next()) }
+      for _ in warmUp..<runs { campaign.run(next()) }
       let seconds = Date().timeIntervalSince(start)
       print(campaign.summary)
       print(
