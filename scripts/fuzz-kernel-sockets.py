@@ -95,8 +95,8 @@ class Sent:
 
 
 class Mutator:
-    def __init__(self, rng: random.Random, key: bytes, session: str):
-        self.rng, self.key, self.session = rng, key, session
+    def __init__(self, rng: random.Random, key: bytes, session: str, execute_share: float):
+        self.rng, self.key, self.session, self.execute_share = rng, key, session, execute_share
         self.history: list[list[bytes]] = []
 
     def sign(self, parts: list[bytes]) -> bytes:
@@ -127,7 +127,7 @@ class Mutator:
         if rng.random() < 0.1:
             channel = rng.choice(["shell", "control", "stdin"])
         # Few authentic executes: each compiles a cell.
-        authentic = rng.random() < (0.002 if header.get("msg_type") == "execute_request" else 0.05)
+        authentic = rng.random() < (self.execute_share if header.get("msg_type") == "execute_request" else 0.05)
         frames = [DELIMITER, self.sign(parts) if authentic else self.sign(parts), *parts]
         if not authentic:
             self.damage(frames)
@@ -216,6 +216,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--execute-share", type=float, default=0.002,
+                        help="share of execute requests signed correctly (each compiles a cell)")
     options = parser.parse_args()
     rng = random.Random(options.seed)
     log = Path(tempfile.mkstemp(prefix="realnvp-kernel-fuzz-", suffix=".log")[1])
@@ -241,7 +243,7 @@ def main() -> int:
         iopub.connect(f"tcp://{info['ip']}:{info['iopub_port']}")
         time.sleep(0.5)
         sent = Sent(key)
-        mutator = Mutator(rng, key, "fuzz-session")
+        mutator = Mutator(rng, key, "fuzz-session", options.execute_share)
         executed: list[str] = []
 
         def drain() -> None:
@@ -272,6 +274,7 @@ def main() -> int:
 
         warm_up = min(5000, options.messages // 3)
         before = after = {}
+        samples: list[int] = []  # the kernel's RSS every 5,000 messages
 
         def memory() -> dict[str, int]:
             kernel = km.provisioner.process.pid
@@ -298,7 +301,8 @@ def main() -> int:
                 before = memory()
             if index % 5000 == 4999:
                 check_alive(f"after {index + 1} messages")
-                print(f"  {index + 1} messages, {len(executed)} executed, "
+                samples.append(memory()["kernel"])
+                print(f"  {index + 1} messages, {len(executed)} executed, kernel RSS {samples[-1]} kB, "
                       f"{time.monotonic() - started:.0f} s", flush=True)
         check_alive("at the end")
         time.sleep(2)
@@ -325,7 +329,7 @@ def main() -> int:
             "seed": options.seed, "messages": options.messages, "seconds": round(time.monotonic() - started, 1),
             "authentic_messages": authentic, "executed_fuzz_cells": len(executed_ids),
             "dropped_by_the_kernel": dropped, f"rss_kb_after_{warm_up}_messages": before,
-            "rss_kb_at_the_end": after, "kernel_alive": km.is_alive(), "failures": failures,
+            "rss_kb_at_the_end": after, "kernel_rss_kb_every_5000_messages": samples, "kernel_alive": km.is_alive(), "failures": failures,
         }, indent=1))
     except SystemExit:
         print(json.dumps({"failures": failures}, indent=1))
