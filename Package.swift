@@ -96,6 +96,20 @@ let executables: [Target] = [
     linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"])]),
 ]
 
+// MARK: - Fuzzing (scripts/fuzz-wire.sh runs the long campaigns)
+
+let fuzzing: [Target] = [
+  // Fuzzer inputs, a seeded structure-aware mutator, and the properties every input must keep.
+  .target(
+    name: "WireFuzzing",
+    dependencies: ["JupyterProtocol", "ExecutorWire", .product(name: "Crypto", package: "swift-crypto")],
+    path: "Fuzz/WireFuzzing"),
+  // A seeded campaign, or with `--sanitize fuzzer -Xswiftc -DLIBFUZZER` a libFuzzer target.
+  .executableTarget(
+    name: "wire-fuzz", dependencies: ["WireFuzzing", "ExecutorWire", "JupyterProtocol"],
+    path: "Fuzz/wire-fuzz"),
+]
+
 // MARK: - Tests
 
 let tests: [Target] = [
@@ -111,6 +125,7 @@ let tests: [Target] = [
   .testTarget(name: "CellRuntimeTests", dependencies: ["CellRuntime"]),
   .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol", "ExecutorWire"]),
   .testTarget(name: "CellExecutorTests", dependencies: ["CellExecutor", "ExecutorWire"]),
+  .testTarget(name: "WireFuzzingTests", dependencies: ["WireFuzzing", "JupyterProtocol", "ExecutorWire"]),
 ]
 
 let package = Package(
@@ -127,6 +142,6 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
     .package(url: "https://github.com/swiftlang/swift-syntax", from: "603.0.0"),
   ],
-  targets: systemLibraries + libraries + executables + tests,
+  targets: systemLibraries + libraries + executables + fuzzing + tests,
   swiftLanguageModes: [.v5]
 )

@@ -14,7 +14,7 @@ install_kernelspec_into_venv
 
 failed=0
 step "Formatter: swift format lint --strict (the committed .swift-format)"
-swift format lint --strict --recursive Sources Tests bench Package.swift || failed=1
+swift format lint --strict --recursive Sources Tests bench Fuzz Package.swift || failed=1
 
 step "Swift unit tests (debug build)"
 swift_log="$ROOT/.build/swift-test.log"

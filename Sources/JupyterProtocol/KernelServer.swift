@@ -24,8 +24,8 @@ public final class KernelServer: KernelTransport {
   private var outgoing: [(Channel, [Data])] = []
   private var wakePending = false
   private var stopRequested = false
-  /// Signatures of the messages received so far (touched only on the I/O thread).
-  private var signatures = SignatureHistory()
+  /// Decodes, verifies and refuses replays (touched only on the I/O thread).
+  private var admission: MessageAdmission
 
   /// The largest frame a peer may send: libzmq disconnects a peer that announces a larger one
   /// before allocating for it (ZMQ_MAXMSGSIZE), so an unauthenticated peer cannot make the
@@ -39,6 +39,7 @@ public final class KernelServer: KernelTransport {
   public init(connection: ConnectionInfo) throws {
     self.connection = connection
     codec = WireCodec(signer: MessageSigner(key: connection.key))
+    admission = MessageAdmission(codec: codec)
     context = try ZMQContext()
     let types: [Channel: Int32] = [
       .shell: ZMQ_ROUTER, .control: ZMQ_ROUTER, .stdin: ZMQ_ROUTER, .iopub: ZMQ_PUB,
@@ -147,12 +148,7 @@ public final class KernelServer: KernelTransport {
         return
       }
       do {
-        let message = try codec.decode(frames)
-        // Checked after the signature, so that only genuine messages enter the history.
-        guard let split = frames.firstIndex(of: WireCodec.delimiter), split + 1 < frames.count,
-          signatures.admit(frames[split + 1])
-        else { throw WireError.replayed }
-        handler(message, channel)
+        handler(try admission.admit(frames), channel)
       } catch {
         KernelLog.log("dropped message on \(channel.rawValue) (\(frames.count) frames): \(error)")
       }

@@ -31,13 +31,17 @@ public struct MessageSigner: Sendable {
     return Hex.encode(Data(hmac.finalize()))
   }
 
-  /// Whether `signature` (hex) is the HMAC of the frames; compares in constant time.
+  /// Whether `signature` is exactly the lowercase hex HMAC of the frames, as jupyter_client
+  /// writes and checks it; compares in constant time. Only one spelling is accepted, so the
+  /// replay history, which remembers signatures as received, cannot be passed with another
+  /// (the same MAC in upper case).
   public func isValid(signature: Data, for frames: [Data]) -> Bool {
-    guard let key else { return true }
-    guard let mac = Hex.decode(signature), mac.count == SHA256.byteCount else { return false }
-    var joined = Data()
-    for frame in frames { joined.append(frame) }
-    return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: joined, using: key)
+    guard key != nil else { return true }
+    let expected = Data(self.signature(for: frames).utf8)
+    guard signature.count == expected.count else { return false }
+    var difference: UInt8 = 0
+    for (received, wanted) in zip(signature, expected) { difference |= received ^ wanted }
+    return difference == 0
   }
 }
 

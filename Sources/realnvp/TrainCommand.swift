@@ -184,6 +184,7 @@ struct TrainCommand: ParsableCommand {
     }
     if isLeader { DefaultTrainingProgress.showProgressBars() }
     StopSignals.requestInterruption()
+    StopSignals.reportFileSizeLimit()
     let url = directory.appendingPathComponent("\(name).safetensors")
     let resumeURL = directory.appendingPathComponent("\(name).resume.safetensors")
     let bestURL = directory.appendingPathComponent("\(name).best.safetensors")
@@ -221,5 +222,11 @@ enum StopSignals {
   static func requestInterruption() {
     signal(SIGINT) { _ in Interruption.request() }
     signal(SIGTERM) { _ in Interruption.request() }
+  }
+
+  /// A write past the file size limit (`ulimit -f`) fails with EFBIG, which the checkpoint and
+  /// the journal report like a full disk, instead of SIGXFSZ ending the run.
+  static func reportFileSizeLimit() {
+    signal(SIGXFSZ, SIG_IGN)
   }
 }

@@ -103,3 +103,46 @@ final class JournalTests: XCTestCase {
     XCTAssertEqual(report.epochs.count, 2)
   }
 }
+
+// MARK: - Crashes and full disks
+
+extension JournalTests {
+  func testALineTornByACrashCostsOnlyItself() throws {
+    try shortRun(hidden: 8, note: "one")
+    let run = try XCTUnwrap(journal.runs.first)
+    // A crash in the middle of a line (power loss; a single write(2) is not cut by SIGKILL).
+    let handle = try FileHandle(forWritingTo: journal.fileURL)
+    handle.seekToEndOfFile()
+    handle.write(Data("{\"epoch\":{\"id\":\"\(run.id)\",\"rec".utf8))
+    handle.closeFile()
+    var crashed = run
+    crashed.id = "after-the-tear"
+    let writer = try journal.begin(crashed)
+    try writer.record(run.epochs[0])
+    let (runs, problems) = journal.read()
+    XCTAssertEqual(runs.map(\.id), [run.id, "after-the-tear"])
+    XCTAssertEqual(runs.last?.epochs.count, 1)
+    XCTAssertEqual(problems.map(\.line), [5], "only the torn line is unreadable")
+  }
+
+  func testAFullDiskLeavesNoPartialLineAndNamesTheJournal() throws {
+    try shortRun(hidden: 8, note: "before")
+    let before = try Data(contentsOf: journal.fileURL)
+    var record = try XCTUnwrap(journal.runs.first)
+    record.id = "on-a-full-disk"
+    record.note = String(repeating: "n", count: 400)
+    do {
+      _ = try withFileSizeLimit(before.count + 100) { try journal.begin(record) }
+      XCTFail("appending past the limit succeeded")
+    } catch JournalError.cannotWrite(let path, let reason) {
+      XCTAssertEqual(path, journal.fileURL.path)
+      XCTAssertTrue(reason.contains("File too large"), reason)
+      XCTAssertTrue(reason.contains("the partial line was removed"), reason)
+    }
+    XCTAssertEqual(try Data(contentsOf: journal.fileURL), before, "the journal is as it was")
+    _ = try journal.begin(record)
+    let (runs, problems) = journal.read()
+    XCTAssertEqual(runs.map(\.note), ["before", record.note])
+    XCTAssertEqual(problems, [])
+  }
+}

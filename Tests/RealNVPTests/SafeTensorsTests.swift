@@ -113,3 +113,43 @@ final class SafeTensorsTests: XCTestCase {
     XCTAssertEqual(error, .missingFile(path: folder.path("none")))
   }
 }
+
+// MARK: - Full disks and crashed writers
+
+extension SafeTensorsTests {
+  func testAFullDiskKeepsThePreviousCheckpointAndNamesIt() throws {
+    let folder = try TemporaryFolder()
+    let url = folder.url.appendingPathComponent("ckpt.safetensors")
+    try SafeTensors.write(tensors, to: url)
+    let before = try Data(contentsOf: url)
+    let larger: [String: SafeTensors.Entry] = ["w": ([4096], [Float](repeating: 1, count: 4096))]
+    let error = withFileSizeLimit(before.count + 1000) {
+      thrownError(CheckpointError.self) { try SafeTensors.write(larger, to: url) }
+    }
+    guard case .writeFailed(let path, let detail)? = error else {
+      return XCTFail("got \(String(describing: error))")
+    }
+    XCTAssertEqual(path, url.path)
+    XCTAssertTrue(detail.contains("File too large"), detail)
+    XCTAssertEqual(try Data(contentsOf: url), before)
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.url.path), ["ckpt.safetensors"])
+  }
+
+  func testTemporariesOfKilledWritersAreRemovedByTheNextWrite() throws {
+    let folder = try TemporaryFolder()
+    let url = folder.url.appendingPathComponent("ckpt.safetensors")
+    let finished = Process()
+    finished.executableURL = URL(fileURLWithPath: "/bin/true")
+    try finished.run()
+    finished.waitUntilExit()
+    let dead = ".ckpt.safetensors.tmp-\(finished.processIdentifier)-5eed"
+    let alive = ".ckpt.safetensors.tmp-\(getpid())-a11e"
+    let otherFile = ".other.safetensors.tmp-\(finished.processIdentifier)-5eed"
+    for name in [dead, alive, otherFile] { try folder.write([1, 2, 3], to: name) }
+    try SafeTensors.write(tensors, to: url)
+    XCTAssertEqual(
+      try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted(),
+      [alive, otherFile, "ckpt.safetensors"].sorted(),
+      "only the dead writer's temporary of this file is removed")
+  }
+}

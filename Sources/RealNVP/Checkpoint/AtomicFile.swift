@@ -10,14 +10,18 @@ import Foundation
 
 /// Replaces a file atomically: write a temporary file in the same folder, fsync it, rename it over
 /// the target, fsync the folder. Readers see the old file or the new one, never a mix.
+///
+/// A writer killed mid-write leaves its temporary file (`.NAME.tmp-PID-RANDOM`); the next write
+/// of the same file removes those whose process is gone, so repeated crashes do not fill the disk.
 enum AtomicFile {
   /// Writes `bytes` to `url`; on failure the temporary file is removed and `url` is unchanged.
   static func write(_ bytes: [UInt8], to url: URL) throws {
     let path = url.path
     let folder = url.deletingLastPathComponent().path
+    removeStaleTemporaries(of: url)
     let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
     let temporary = url.deletingLastPathComponent()
-      .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(suffix)").path
+      .appendingPathComponent("\(temporaryPrefix(of: url))\(getpid())-\(suffix)").path
 
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
     guard descriptor >= 0 else {
@@ -53,6 +57,24 @@ enum AtomicFile {
     if folderDescriptor >= 0 {
       _ = fsync(folderDescriptor)  // best effort: makes the rename itself durable
       close(folderDescriptor)
+    }
+  }
+
+  /// The name of every temporary file of `url` starts with this, followed by the writer's pid.
+  static func temporaryPrefix(of url: URL) -> String {
+    ".\(url.lastPathComponent).tmp-"
+  }
+
+  /// Removes the temporary files of `url` whose writing process no longer exists.
+  static func removeStaleTemporaries(of url: URL) {
+    let folder = url.deletingLastPathComponent()
+    let prefix = temporaryPrefix(of: url)
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
+    for name in names where name.hasPrefix(prefix) {
+      guard let pid = pid_t(name.dropFirst(prefix.count).prefix { $0 != "-" }), pid > 0 else { continue }
+      if kill(pid, 0) != 0 && errno == ESRCH {
+        unlink(folder.appendingPathComponent(name).path)
+      }
     }
   }
 

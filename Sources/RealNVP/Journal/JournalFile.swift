@@ -57,19 +57,62 @@ enum JournalCoding {
 }
 
 /// Appends `entry` as one line with a single write(2) on an O_APPEND descriptor, then fsyncs.
+///
+/// Whatever fails, the journal stays a sequence of lines: a line cut short (the disk filled up,
+/// the file size limit was reached) is cut off again before the error is thrown, and a line
+/// torn by a crash earlier is ended before this one starts, so it costs only itself.
 func appendLine(_ entry: JournalEntry, to url: URL) throws {
   var data = try JournalCoding.encoder.encode(entry)
   data.append(UInt8(ascii: "\n"))
-  let fd = open(url.path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+  let fd = open(url.path, O_RDWR | O_APPEND | O_CREAT, 0o644)
   guard fd >= 0 else {
     throw JournalError.cannotWrite(path: url.path, reason: String(cString: strerror(errno)))
   }
   defer { close(fd) }
-  let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-  guard written == data.count else {
-    throw JournalError.cannotWrite(path: url.path, reason: "short write (\(written) of \(data.count) bytes)")
+  if endsInsideALine(fd) { data.insert(UInt8(ascii: "\n"), at: 0) }
+  var written = 0
+  let failure: Int32 = data.withUnsafeBytes { bytes in
+    while written < bytes.count {
+      let result = write(fd, bytes.baseAddress! + written, bytes.count - written)
+      if result < 0 {
+        if errno == EINTR { continue }
+        return errno
+      }
+      written += result
+    }
+    return 0
   }
-  fsync(fd)
+  guard failure == 0 else {
+    let removed = written > 0 && removeLastWrite(fd, bytes: written)
+    let partial =
+      written == 0
+      ? "" : removed ? "; the partial line was removed" : "; a partial line of \(written) bytes remains"
+    throw JournalError.cannotWrite(
+      path: url.path,
+      reason:
+        "appending \(data.count) bytes failed after \(written) (\(String(cString: strerror(failure))))\(partial)"
+    )
+  }
+  guard fsync(fd) == 0 else {
+    throw JournalError.cannotWrite(
+      path: url.path, reason: "the line was written but fsync failed (\(String(cString: strerror(errno))))")
+  }
+}
+
+/// Whether the file open at `fd` is non-empty and does not end with a newline.
+private func endsInsideALine(_ fd: Int32) -> Bool {
+  var info = stat()
+  guard fstat(fd, &info) == 0, info.st_size > 0 else { return false }
+  var last: UInt8 = 0
+  return pread(fd, &last, 1, info.st_size - 1) == 1 && last != UInt8(ascii: "\n")
+}
+
+/// Cuts the last `bytes` bytes this descriptor appended, unless someone appended after them.
+private func removeLastWrite(_ fd: Int32, bytes: Int) -> Bool {
+  let end = lseek(fd, 0, SEEK_CUR)
+  var info = stat()
+  guard end >= bytes, fstat(fd, &info) == 0, info.st_size == end else { return false }
+  return ftruncate(fd, end - off_t(bytes)) == 0
 }
 
 /// Reads every run from a journal file, folding start/epoch/end lines; unreadable lines are
