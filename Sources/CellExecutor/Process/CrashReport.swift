@@ -10,11 +10,29 @@ enum CrashReport {
   /// What the user loses when there was no snapshot to return to.
   static let stateLost = "The executor was restarted: variables and definitions from earlier cells are lost."
 
+  /// What the user keeps when a widget's callback ended the process handling it.
+  static let callbackRolledBack =
+    "The callback's effects were rolled back: the notebook's state is as it was before it ran."
+
   /// A `RuntimeError` whose value is the runtime's "Fatal error: ..." message when there is one,
   /// else how the process ended; `restored` says whether the state before the cell was kept.
   static func error(stderr: String, termination: Termination?, restored: Bool) -> CellError {
-    let consequence = restored ? rolledBack : stateLost
-    let suffix = restored ? "; the cell was rolled back" : "; earlier state is lost"
+    error(
+      stderr: stderr, termination: termination, consequence: restored ? rolledBack : stateLost,
+      suffix: restored ? "; the cell was rolled back" : "; earlier state is lost")
+  }
+
+  /// The error of a comm message's handler (a widget's callback) that ended the process
+  /// handling it, whose snapshot took over.
+  static func callbackError(stderr: String, termination: Termination?) -> CellError {
+    error(
+      stderr: stderr, termination: termination, consequence: callbackRolledBack,
+      suffix: "; the callback was rolled back")
+  }
+
+  private static func error(
+    stderr: String, termination: Termination?, consequence: String, suffix: String
+  ) -> CellError {
     let lines = stderr.components(separatedBy: "\n")
     if let fatal = lines.first(where: { $0.contains("Fatal error") }) {
       let message = fatal.components(separatedBy: "Fatal error").last ?? fatal
