@@ -31,7 +31,7 @@ enum WidgetRegistry {
         "state": .object(widget.snapshotState()),
       ]
     }
-    return ["method": "update_states", "states": .object(states), "buffer_paths": [:]]
+    return ["method": "update_states", "states": .object(states), "buffer_paths": []]
   }
 }
 

@@ -175,6 +175,7 @@ final class WidgetTests: XCTestCase {
     XCTAssertTrue(Comms.receive(.message(commID: "control", CommPayload(data: ["method": "request_states"]))))
     let answer = try XCTUnwrap(frontend.messages(on: "control").last)
     XCTAssertEqual(answer["method"], "update_states")
+    XCTAssertEqual(answer["buffer_paths"], [], "a list of paths, as ipywidgets sends it")
     XCTAssertEqual(answer["states"]?[slider.modelID]?["model_name"], "IntSliderModel")
     XCTAssertEqual(answer["states"]?[slider.modelID]?["state"]?["value"], 0)
     XCTAssertTrue(Comms.receive(.close(commID: "control", CommPayload())))

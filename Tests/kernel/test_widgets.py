@@ -178,3 +178,19 @@ def test_interact_reruns_its_body_replacing_the_output(kernel):
     assert stdout_text(rerun) == "xxx\n"
     assert [m["content"]["wait"] for m in rerun if m["msg_type"] == "clear_output"] == [True]
     assert msg_id in [d["state"].get("msg_id") for d in comm_msgs(rerun, output)]
+
+
+def test_the_control_comm_answers_request_states(kernel):
+    _, kc = kernel
+    slider = opened(ok(kc, 'let known = IntSlider("k", 0...9, value: 4)\nknown'), "IntSliderModel")
+    comm(kc, "comm_open", {"comm_id": "control-1", "target_name": "jupyter.widget.control", "data": {}},
+         metadata={"version": "1.0.0"})
+    assert comm_info(kc, "jupyter.widget.control") == {"control-1": {"target_name": "jupyter.widget.control"}}
+    answer = comm_msgs(comm(kc, "comm_msg", {"comm_id": "control-1", "data": {"method": "request_states"}}), "control-1")
+    assert answer[-1]["method"] == "update_states" and answer[-1]["buffer_paths"] == []
+    state = answer[-1]["states"][slider]
+    assert state["model_name"] == "IntSliderModel" and state["state"]["value"] == 4
+    closing = comm(kc, "comm_open", {"comm_id": "control-2", "target_name": "jupyter.widget.control", "data": {}},
+                   metadata={"version": "9.0.0"})
+    assert [m["content"]["comm_id"] for m in closing if m["msg_type"] == "comm_close"] == ["control-2"]
+    assert [m["content"]["ename"] for m in closing if m["msg_type"] == "error"] == ["WidgetStateError"]
