@@ -84,6 +84,8 @@ final class SwiftInterpreter: KernelInterpreter {
     case .unknown: return .unknown
     case .rolledBack(let error): return .rolledBack(ename: error.ename, evalue: error.evalue)
     case .noExecutor:
+      // Also when the kernel shuts down while a frontend's message is on its way (nbclient).
+      KernelLog.log("no executor to take \(message.msgType) for comm \(message.commID): it has ended")
       if case .open(let id, _, _) = message { publish(.comm(.close(commID: id, CommPayload()))) }
       return .unknown
     }
