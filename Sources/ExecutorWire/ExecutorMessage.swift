@@ -84,3 +84,10 @@ public enum ExecutorDescriptor {
   /// `InputReply`s to the executor.
   public static let inputReplies: Int32 = 6
 }
+
+/// Command-line options of the executor, which the kernel gives when it starts one.
+public enum ExecutorOption {
+  /// Followed by a number of bytes: the executor limits its address space (`RLIMIT_AS`) to it
+  /// before anything else, so that a cell allocating more fails as out of memory.
+  public static let addressSpaceLimit = "--address-space-limit"
+}

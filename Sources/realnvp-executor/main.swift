@@ -18,6 +18,8 @@ import TensorCore
 
 // MARK: - Start-up
 
+AddressSpaceLimit.apply()
+
 let eventFD = ExecutorDescriptor.messages
 let commandFD = ExecutorDescriptor.commands
 let crashFD = ExecutorDescriptor.crashReport
