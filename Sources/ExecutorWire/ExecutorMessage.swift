@@ -91,3 +91,11 @@ public enum ExecutorOption {
   /// before anything else, so that a cell allocating more fails as out of memory.
   public static let addressSpaceLimit = "--address-space-limit"
 }
+
+/// Lines the executor's crash handler adds to what it rescues from stderr.
+public enum ExecutorCrashNote {
+  /// The process died of a fatal signal while the thread's `errno` was ENOMEM: right after an
+  /// allocation failed (Foundation's `Data` traps without a message when its `malloc` fails).
+  public static let allocationFailed =
+    "realnvp-executor: the cell stopped right after an allocation failed: Cannot allocate memory (ENOMEM)"
+}

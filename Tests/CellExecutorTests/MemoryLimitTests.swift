@@ -1,6 +1,7 @@
 import XCTest
 
 @testable import CellExecutor
+import ExecutorWire
 
 /// The executor's memory limit and the error of a cell that ran out of memory, without a process.
 final class MemoryLimitTests: XCTestCase {
@@ -47,6 +48,12 @@ final class MemoryLimitTests: XCTestCase {
     XCTAssertEqual(lost.ename, "MemoryError")
     XCTAssertEqual(lost.evalue, "the cell ran out of memory: an allocation failed; earlier state is lost")
     XCTAssertEqual(lost.traceback.last, CrashReport.stateLost)
+    // The executor's note on a trap that came right after an allocation failed.
+    let noted = CrashReport.error(
+      stderr: "started\n" + ExecutorCrashNote.allocationFailed + "\n", termination: .signaled(SIGILL),
+      restored: true)
+    XCTAssertEqual(noted.ename, "MemoryError")
+    XCTAssertEqual(noted.traceback.first, ExecutorCrashNote.allocationFailed)
     // A trap that is not about memory stays a RuntimeError, even after output that mentions memory.
     let trap = CrashReport.error(
       stderr: "out of memory? no\nFatal error: Index out of range\n", termination: .signaled(SIGILL),

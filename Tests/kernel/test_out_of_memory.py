@@ -45,6 +45,8 @@ def test_a_cell_past_the_limit_runs_out_of_memory_and_keeps_earlier_state(kernel
             "kept.append(5)\nvar chunks: [[UInt8]] = []\n"
             "while true { chunks.append([UInt8](repeating: 1, count: 64 << 20)) }",
         )
+        # Foundation's Data traps without a message when its allocation fails.
+        out_of_memory(kc, "kept.append(6)\nlet bytes = Data(count: 5 << 30)\nprint(bytes.count)")
         assert value_of(kc, "kept") == "[1, 2, 3]"
         assert value_of(kc, "small.shape") == "[256, 1024]"
         # What fits under the limit still runs, and defines what later cells see.
