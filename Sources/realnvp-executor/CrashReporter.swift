@@ -34,7 +34,7 @@ enum CrashReporter {
     crashReportFD = reportFD
     // Globals are initialized on first use, which a signal handler must not do.
     _ = (crashBuffer, outOfMemoryLine, outOfMemoryLineLength)
-    signal(SIGINT) { _ in Interruption.request() }
+    Interruption.requestOnSignals([SIGINT])
     for signalNumber in [SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGFPE, SIGABRT] {
       signal(signalNumber, reportCrash)
     }

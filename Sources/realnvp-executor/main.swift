@@ -79,6 +79,8 @@ func runCellOnItsOwnThread(at path: String) -> CellEnding {
     &thread, &attributes,
     { raw in
       let job = Unmanaged<Job>.fromOpaque(raw!).takeUnretainedValue()
+      // The cell's thread runs oneDNN's kernels: interrupts go to the main thread instead.
+      Interruption.blockStopSignals()
       job.ending = runCell(at: job.path)
       CellTiming.finishPending()  // `%time` to the end of the cell
       return nil
