@@ -18,6 +18,8 @@ import TensorCore
 
 // MARK: - Start-up
 
+AddressSpaceLimit.apply()
+
 let eventFD = ExecutorDescriptor.messages
 let commandFD = ExecutorDescriptor.commands
 let crashFD = ExecutorDescriptor.crashReport
@@ -77,6 +79,8 @@ func runCellOnItsOwnThread(at path: String) -> CellEnding {
     &thread, &attributes,
     { raw in
       let job = Unmanaged<Job>.fromOpaque(raw!).takeUnretainedValue()
+      // The cell's thread runs oneDNN's kernels: interrupts go to the main thread instead.
+      Interruption.blockStopSignals()
       job.ending = runCell(at: job.path)
       CellTiming.finishPending()  // `%time` to the end of the cell
       return nil

@@ -11,11 +11,18 @@ enum CrashReport {
   static let stateLost = "The executor was restarted: variables and definitions from earlier cells are lost."
 
   /// A `RuntimeError` whose value is the runtime's "Fatal error: ..." message when there is one,
-  /// else how the process ended; `restored` says whether the state before the cell was kept.
-  static func error(stderr: String, termination: Termination?, restored: Bool) -> CellError {
+  /// else how the process ended, or a `MemoryError` when an allocation failed (see
+  /// `allocationFailure(in:)`); `restored` says whether the state before the cell was kept, and
+  /// `memoryLimit` is the executor's limit, named in a `MemoryError`.
+  static func error(
+    stderr: String, termination: Termination?, restored: Bool, memoryLimit: MemoryLimit? = nil
+  ) -> CellError {
     let consequence = restored ? rolledBack : stateLost
     let suffix = restored ? "; the cell was rolled back" : "; earlier state is lost"
     let lines = stderr.components(separatedBy: "\n")
+    if let failure = allocationFailure(in: lines) {
+      return outOfMemory(failure, limit: memoryLimit, restored: restored)
+    }
     if let fatal = lines.first(where: { $0.contains("Fatal error") }) {
       let message = fatal.components(separatedBy: "Fatal error").last ?? fatal
       let value = message.drop { $0 == ":" || $0 == " " }
@@ -73,7 +80,7 @@ enum Termination: Equatable, Sendable {
     case SIGBUS: return "SIGBUS, bad memory access"
     case SIGFPE: return "SIGFPE, arithmetic error"
     case SIGABRT: return "SIGABRT, abort"
-    case SIGKILL: return "SIGKILL, killed"
+    case SIGKILL: return "SIGKILL, killed: by another process, or by the system when memory ran out"
     case SIGTERM: return "SIGTERM, terminated"
     default: return "signal \(number)"
     }
