@@ -5,11 +5,12 @@ import PackageDescription
 
 let products: [Product] = [
   // Everything a notebook cell or a user's package imports: tensor core, Real NVP, Glow, display
-  // (with the MIME bundle and JSON types of ExecutorWire). Dynamic, so a user's package links
+  // (with the MIME bundle and JSON types of ExecutorWire), widgets. Dynamic, so a user's package links
   // one shared copy; the kernel's executor links these targets itself and exports their
   // symbols to the cells it loads.
   .library(
-    name: "RealNVP", type: .dynamic, targets: ["TensorCore", "RealNVP", "Glow", "NotebookDisplay"]),
+    name: "RealNVP", type: .dynamic,
+    targets: ["TensorCore", "RealNVP", "Glow", "NotebookDisplay", "Widgets"]),
   .executable(name: "realnvp", targets: ["realnvp"]),
   .executable(name: "realnvp-kernel", targets: ["realnvp-kernel"]),
   .executable(name: "realnvp-executor", targets: ["realnvp-executor"]),
@@ -35,8 +36,8 @@ let systemLibraries: [Target] = [
 ]
 
 // MARK: - Libraries (dependencies point one way)
-// The library: TensorCore <- RealNVP <- Glow and NotebookDisplay, and RealNVP <- DataParallel <-
-// realnvp. The kernel: JupyterProtocol and CellExecutor <- realnvp-kernel; CellExecutor starts
+// The library: TensorCore <- RealNVP <- Glow and NotebookDisplay <- Widgets, and RealNVP <-
+// DataParallel <- realnvp. The kernel: JupyterProtocol and CellExecutor <- realnvp-kernel; CellExecutor starts
 // realnvp-executor as a child process and links nothing of the library.
 // Below both: ExecutorWire, the messages between the kernel and the executor and the MIME bundle
 // and JSON types they carry (NotebookDisplay, CellRuntime, JupyterProtocol and CellExecutor use it).
@@ -51,6 +52,8 @@ let libraries: [Target] = [
   // Glow's layers and a multi-scale Glow, written against RealNVP's public API alone.
   .target(name: "Glow", dependencies: ["TensorCore", "RealNVP"]),
   .target(name: "NotebookDisplay", dependencies: ["RealNVP", "ExecutorWire", "CPNG", "CZlib"]),
+  // Jupyter widgets (ipywidgets 8 protocol) on NotebookDisplay's comms.
+  .target(name: "Widgets", dependencies: ["NotebookDisplay", "ExecutorWire"]),
   // What the rewritten cell commands call (`_shell`, `_t0`, ...): only the executor links it,
   // and only cells that use a command import it.
   .target(name: "CellRuntime", dependencies: ["TensorCore", "ExecutorWire"]),
@@ -89,7 +92,8 @@ let executables: [Target] = [
   .executableTarget(
     name: "realnvp-executor",
     dependencies: [
-      "TensorCore", "RealNVP", "Glow", "NotebookDisplay", "CellRuntime", "ExecutorWire", "CCellSupport",
+      "TensorCore", "RealNVP", "Glow", "NotebookDisplay", "Widgets", "CellRuntime", "ExecutorWire",
+      "CCellSupport",
     ],
     // Exports the library's and CellRuntime's symbols so that dlopen'ed cell libraries bind to
     // this one copy.
@@ -121,6 +125,7 @@ let tests: [Target] = [
     exclude: ["Fixtures"]),  // read by path: checkpoints the tests load
   .testTarget(name: "GlowTests", dependencies: ["Glow", "RealNVP", "TensorCore", "TensorTestSupport"]),
   .testTarget(name: "NotebookDisplayTests", dependencies: ["NotebookDisplay"]),
+  .testTarget(name: "WidgetsTests", dependencies: ["Widgets", "NotebookDisplay", "ExecutorWire"]),
   .testTarget(name: "ExecutorWireTests", dependencies: ["ExecutorWire"]),
   .testTarget(name: "CellRuntimeTests", dependencies: ["CellRuntime"]),
   .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol", "ExecutorWire"]),

@@ -4,8 +4,9 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 SYSTEM_PACKAGES=(libzmq3-dev libdnnl-dev dataset-fashion-mnist zlib1g-dev libpng-dev libjpeg-dev
-  python3-venv libopenmpi-dev openmpi-bin)
-PYTHON_TOOLS=(jupyter_client jupyter_kernel_test nbclient nbformat nbconvert ipykernel pytest pillow)
+  python3-venv libopenmpi-dev openmpi-bin chromium)
+PYTHON_TOOLS=(jupyter_client jupyter_kernel_test nbclient nbformat nbconvert ipykernel pytest pillow
+  jupyterlab jupyterlab_widgets playwright)
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -32,8 +33,8 @@ install_python_tools() {
     step "Python: creating $VENV"
     python3 -m venv "$VENV"
   fi
-  if "$VENV/bin/python" -c "import jupyter_client, jupyter_kernel_test, nbclient, nbconvert, pytest, PIL" \
-    2>/dev/null; then
+  if "$VENV/bin/python" -c "import jupyter_client, jupyter_kernel_test, nbclient, nbconvert, pytest, PIL, \
+    jupyterlab, jupyterlab_widgets, playwright" 2>/dev/null; then
     step "Python tools: all present"
   else
     step "Python tools: installing ${PYTHON_TOOLS[*]}"

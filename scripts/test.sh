@@ -32,6 +32,9 @@ step "Kernel protocol and conformance, realnvp CLI, notebooks (release build, ju
 export JUPYTER_PATH="$VENV/share/jupyter" REALNVP_QUICK=1
 "$VENV/bin/python" -m pytest -q Tests/kernel Tests/cli Tests/notebooks || failed=1
 
+step "Widgets in JupyterLab (jupyterlab_widgets, headless Chromium): a slider redraws an image grid"
+"$VENV/bin/python" scripts/widgets-browser.py --screenshot "$ROOT/.build/widgets-browser.png" || failed=1
+
 if [ "$failed" -ne 0 ]; then
   # Repeat the Swift failures last, so they are in view even when only the tail is kept.
   grep -E ": error: |' failed \(" "$swift_log" | sed 's/^/  /' || true

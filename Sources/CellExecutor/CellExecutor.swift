@@ -25,16 +25,25 @@ public final class CellExecutor: @unchecked Sendable {
   }
   private var compiler: CellCompiler
   private var workFolder: WorkFolder
+  /// The executor process; read under `processLock` because comm deliveries read it from
+  /// another thread while a cell runs.
   private(set) var process: ExecutorProcess? {
-    didSet { interrupts.processID = process?.pid }
+    get { processLock.withLock { processStorage } }
+    set {
+      processLock.withLock { processStorage = newValue }
+      interrupts.processID = newValue?.pid
+    }
   }
+  private var processStorage: ExecutorProcess?
+  private let processLock = NSLock()
   /// The packages `%install` built and the executor loads (again after it is replaced).
   var installed: InstalledPackages?
   private var nextCellNumber = 1
   private let cells = LiveCells()
   let interrupts = InterruptState()
   private let editor: EditorSupport
-  private let executionLock = NSLock()
+  /// Held while a cell runs, and by a comm delivery that reads the executor's answers itself.
+  let executionLock = NSLock()
 
   /// Checks the toolchain, creates a private work folder (removing those of kernels that
   /// died) and starts the executor child process.
@@ -58,7 +67,6 @@ public final class CellExecutor: @unchecked Sendable {
       workFolder.remove()
       throw error
     }
-    interrupts.processID = process?.pid  // observers do not run in init
   }
 
   deinit {
@@ -70,13 +78,15 @@ public final class CellExecutor: @unchecked Sendable {
   // MARK: - Running cells
 
   /// Compiles and runs one cell; calls `onEvent` live as output happens, in order; returns
-  /// when the cell is done.
+  /// when the cell is done. `parentID` names the request the cell's outputs belong to (an
+  /// `Output` widget that captures them shows it to the frontend).
   ///
   /// A read of standard input (`readLine()`) calls `readInput` with a prompt and whether the
   /// input is a password; its nil, or a missing `readInput`, is end of input. Without
   /// `readInput`, the first read of a cell also writes to stderr why there is no input.
   public func execute(
-    _ code: String, readInput: ((_ prompt: String, _ password: Bool) -> String?)? = nil,
+    _ code: String, parentID: String = "",
+    readInput: ((_ prompt: String, _ password: Bool) -> String?)? = nil,
     onEvent: @escaping (ExecutorEvent) -> Void
   ) -> CellOutcome {
     executionLock.lock()
@@ -118,9 +128,13 @@ public final class CellExecutor: @unchecked Sendable {
     guard let process else { return .runtimeError(restartAfterCrash(stderr: "", termination: nil)) }
     process.takeOutputBetweenCells(interrupts: interrupts, onEvent: onEvent)
     let stop = process.runCell(
-      library: library, interrupts: interrupts,
+      library: library, parentID: parentID, interrupts: interrupts,
       readInput: ExecutorProcess.inputReader(readInput, onEvent: onEvent),
       onEvent: onEvent)
+    if stop.snapshotTookOver {
+      // The frontend saw the cell's widget changes; the restored executor sends its own state.
+      _ = recoverComms(process, failure: nil, parentID: parentID, readerHeld: true, onEvent: onEvent)
+    }
     let cell = CompiledCell(
       moduleName: "Cell_\(number)", libraryPath: library, declarations: transformed.declarations,
       needsWholeImport: transformed.needsWholeImport, declaresAnything: transformed.declaresAnything,

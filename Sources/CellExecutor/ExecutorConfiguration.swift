@@ -40,7 +40,7 @@ public struct ExecutorConfiguration: Sendable {
   /// Creates a configuration; `toolchainPath` defaults to the one holding `swiftc` on PATH.
   public init(
     executorPath: String, moduleSearchPaths: [String],
-    preludeModules: [String] = ["Foundation", "TensorCore", "RealNVP", "Glow", "NotebookDisplay"],
+    preludeModules: [String] = ["Foundation", "TensorCore", "RealNVP", "Glow", "NotebookDisplay", "Widgets"],
     workParent: String = NSTemporaryDirectory(), toolchainPath: String? = nil,
     interruptGracePeriod: Double = 3,
     extraCompilerFlags: [String] = [], extraLinkerFlags: [String] = []

@@ -12,15 +12,20 @@ public enum ExecutorMessage: Equatable, Sendable, Codable {
   case cellEnded(CellEnding)
   /// The cell never started: an interrupt came while its snapshot was being taken.
   case cellSkipped
-  /// The process that ran the cell died; the snapshot from before the cell (process `pid`)
-  /// carries on as the executor.
-  case restored(pid: Int32)
+  /// The process that ran the cell or a comm's handler died; the snapshot from before it
+  /// (process `pid`, whose comms are `openComms`) carries on as the executor.
+  case restored(pid: Int32, openComms: [String])
   /// The cell runs without a snapshot; `reason` says why none could be taken.
   case noSnapshot(reason: String)
   /// The library of a `load` command is loaded.
   case loaded
   /// The library of a `load` command could not be loaded; `reason` is dlerror's message.
   case loadFailed(reason: String)
+  /// The handler of comm delivery `token` starts: output until `commHandled` is its own.
+  case commStarted(token: Int)
+  /// The handler of comm delivery `token` has returned; `known` is false when no open comm
+  /// (or, for an open, no target) took the message.
+  case commHandled(token: Int, known: Bool)
 }
 
 /// Output of a running cell, reported live and in order.
@@ -37,6 +42,10 @@ public enum ExecutorEvent: Equatable, Sendable, Codable {
   case clearOutput(wait: Bool)
   /// The value of the cell's final expression (Jupyter `execute_result`).
   case result(MimeBundle)
+  /// A comm message to the frontend (Jupyter `comm_open`, `comm_msg`, `comm_close`).
+  case comm(CommMessage)
+  /// An error shown as an output (Jupyter `error`), such as one a widget's callback threw.
+  case error(ename: String, evalue: String, traceback: [String])
 }
 
 /// How a cell's top-level code ended, when the process running it survived.
@@ -54,11 +63,21 @@ public enum CellEnding: Equatable, Sendable, Codable {
 /// What the kernel asks of the executor: one JSON line each on `ExecutorDescriptor.commands`.
 public enum ExecutorCommand: Equatable, Sendable, Codable {
   /// Loads the cell library at `library` and runs its top-level code, with a snapshot of the
-  /// state from before it; answered with `cellEnded`, `cellSkipped` or `restored`.
-  case run(library: String)
+  /// state from before it; answered with `cellEnded`, `cellSkipped` or `restored`. `parentID`
+  /// is the msg_id of the execute request (outputs are its children).
+  case run(library: String, parentID: String)
   /// Loads the library of installed packages at `library` for good; answered with `loaded` or
   /// `loadFailed`.
   case load(library: String)
+  /// A comm message from the frontend; answered with `commStarted`, what its handler sends,
+  /// then `commHandled`, or with `restored` if the handler killed the process. Between cells
+  /// the handler runs with a snapshot of the state before it, like a cell; while a cell runs,
+  /// next to it (the cell's snapshot covers both).
+  case comm(CommDelivery)
+  /// After `restored`: re-sends the state of every comm this process has (the frontend may
+  /// have seen changes that were rolled back), then shows `failure` where the failed comm's
+  /// handler shows its errors. Answered like a comm delivery with `token`.
+  case recover(token: Int, parentID: String, failure: CommFailure?)
   /// Ends the executor.
   case exit
 }

@@ -15,6 +15,8 @@ public struct ExecuteRequest {
   public var allowStdin: Bool
   /// Whether an error aborts the execute requests queued behind this one.
   public var stopOnError: Bool
+  /// The msg_id of the execute request (outputs captured by an `Output` widget name it).
+  public var messageID: String
   /// The execution count this cell is shown with.
   public var executionCount: Int
   /// Asks the frontend for a line of input (prompt, password); nil if stdin is not allowed,
@@ -24,9 +26,10 @@ public struct ExecuteRequest {
   /// Creates a request; `readInput` defaults to "no stdin".
   public init(
     code: String, silent: Bool = false, storeHistory: Bool = true, allowStdin: Bool = false,
-    stopOnError: Bool = true, executionCount: Int = 1,
+    stopOnError: Bool = true, executionCount: Int = 1, messageID: String = "",
     readInput: @escaping (_ prompt: String, _ password: Bool) -> String? = { _, _ in nil }
   ) {
+    self.messageID = messageID
     self.code = code
     self.silent = silent
     self.storeHistory = storeHistory
@@ -87,6 +90,10 @@ public enum OutputEvent: Equatable, Sendable {
   case clearOutput(wait: Bool)
   /// The value of the cell's final expression (`execute_result`); dropped for silent requests.
   case executeResult(MimeOutput)
+  /// A comm message to the frontend (`comm_open`, `comm_msg`, `comm_close`).
+  case comm(CommMessage)
+  /// An error shown as an output (`error`), such as one a widget's callback threw.
+  case error(ename: String, evalue: String, traceback: [String])
 }
 
 // MARK: - Outcomes

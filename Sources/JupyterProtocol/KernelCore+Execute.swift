@@ -37,7 +37,7 @@ extension KernelCore {
     let executeRequest = ExecuteRequest(
       code: code, silent: silent, storeHistory: storeHistory, allowStdin: allowStdin,
       stopOnError: stopOnError,
-      executionCount: count,
+      executionCount: count, messageID: parent.header.msgID,
       readInput: { [weak self] prompt, password in
         guard allowStdin, let self else { return nil }
         return self.requestInput(prompt: prompt, password: password, parent: parent)
@@ -90,18 +90,8 @@ extension KernelCore {
     _ event: OutputEvent, parent: Message, count: Int, silent: Bool, gate: OutputGate
   ) {
     switch event {
-    case .stream(let name, let text):
-      publish("stream", content: ["name": .string(name.rawValue), "text": .string(text)], parent: parent)
-    case .displayData(let output):
-      publish("display_data", content: mimeContent(output), parent: parent)
-    case .updateDisplayData(let output):
-      guard output.displayID != nil else {
-        KernelLog.log("dropped update_display_data without a display id")
-        return
-      }
-      publish("update_display_data", content: mimeContent(output), parent: parent)
-    case .clearOutput(let wait):
-      publish("clear_output", content: ["wait": .bool(wait)], parent: parent)
+    case .stream, .displayData, .updateDisplayData, .clearOutput, .comm, .error:
+      publish(event, parent: parent)
     case .executeResult(let output):
       guard !silent else { return }
       gate.resultText = output.data["text/plain"]?.stringValue
@@ -112,11 +102,6 @@ extension KernelCore {
         ],
         parent: parent)
     }
-  }
-
-  private func mimeContent(_ output: MimeOutput) -> [String: JSONValue] {
-    let transient: JSONValue = output.displayID.map { ["display_id": .string($0)] } ?? [:]
-    return ["data": .object(output.data), "metadata": .object(output.metadata), "transient": transient]
   }
 
   private func replyMetadata(status: String, started: String) -> [String: JSONValue] {

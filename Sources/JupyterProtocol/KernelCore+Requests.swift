@@ -95,18 +95,6 @@ extension KernelCore {
       content: ["status": "ok", "history": .array(entries.map { $0.json(withOutput: withOutput) })])
   }
 
-  // MARK: - Comms (none are supported)
-
-  func commInfo(_ request: Request) {
-    reply(to: request, "comm_info_reply", content: ["status": "ok", "comms": [:]])
-  }
-
-  /// No comm targets exist, so a comm_open is answered with comm_close, as the spec asks.
-  func commOpen(_ request: Request) {
-    guard let commID = request.message.content["comm_id"]?.stringValue else { return }
-    publish("comm_close", content: ["comm_id": .string(commID), "data": [:]], parent: request.message)
-  }
-
   // MARK: - Lifecycle
 
   func shutdown(_ request: Request) {

@@ -17,7 +17,8 @@ public protocol KernelTransport: AnyObject {
 /// request, replies, and the execution counter. Knows nothing of sockets or of Swift.
 ///
 /// Shell requests run one at a time on a shell worker; control requests on their own worker,
-/// so interrupt and shutdown are served while a cell runs.
+/// so interrupt and shutdown are served while a cell runs; comm messages (shell) on a comm
+/// worker, so that a widget the running cell shows still talks to it.
 public final class KernelCore {
   /// A request being handled: the message and the channel it came on.
   public struct Request {
@@ -39,6 +40,9 @@ public final class KernelCore {
 
   private let shellQueue = DispatchQueue(label: "realnvp-kernel.shell")
   private let controlQueue = DispatchQueue(label: "realnvp-kernel.control")
+  private let commQueue = DispatchQueue(label: "realnvp-kernel.comm")
+  /// The comms open with the frontend.
+  let comms = CommTable()
   let lock = NSLock()
   private let onShutdown: (_ restart: Bool) -> Void
 
@@ -63,8 +67,8 @@ public final class KernelCore {
     "history_request": { core, request in core.history(request) },
     "comm_info_request": { core, request in core.commInfo(request) },
     "comm_open": { core, request in core.commOpen(request) },
-    "comm_msg": { _, _ in },
-    "comm_close": { _, _ in },
+    "comm_msg": { core, request in core.commMessage(request) },
+    "comm_close": { core, request in core.commClose(request) },
     "shutdown_request": { core, request in core.shutdown(request) },
     "interrupt_request": { core, request in core.interrupt(request) },
   ]
@@ -73,6 +77,9 @@ public final class KernelCore {
   static let controlTypes: Set<String> = [
     "kernel_info_request", "shutdown_request", "interrupt_request", "comm_info_request",
   ]
+
+  /// Shell message types served on the comm worker, next to a running cell.
+  static let commTypes: Set<String> = ["comm_open", "comm_msg", "comm_close"]
 
   /// Creates a core; `onShutdown` runs after the shutdown reply and idle status were sent.
   public init(
@@ -91,6 +98,9 @@ public final class KernelCore {
   /// Accepts a decoded message from any thread and queues it on its channel's worker.
   public func receive(_ message: Message, on channel: Channel) {
     switch channel {
+    case .shell where KernelCore.commTypes.contains(message.msgType):
+      let request = Request(message: message, channel: channel, sequence: 0)
+      commQueue.async { self.dispatch(request) }
     case .shell:
       lock.lock()
       shellArrivals += 1
@@ -107,10 +117,12 @@ public final class KernelCore {
     }
   }
 
-  /// Blocks until every request queued so far on shell and control has been handled.
+  /// Blocks until every request queued so far on shell, comm and control has been handled.
   public func waitUntilIdle() {
     controlQueue.sync {}
+    commQueue.sync {}
     shellQueue.sync {}
+    commQueue.sync {}
     controlQueue.sync {}
   }
 
@@ -150,8 +162,14 @@ public final class KernelCore {
   }
 
   /// Publishes a message on IOPub as a child of `parent`.
-  func publish(_ msgType: String, content: [String: JSONValue], parent: Message?) {
-    transport.send(iopubMessage(msgType, content: content, parent: parent), on: .iopub)
+  func publish(
+    _ msgType: String, content: [String: JSONValue], parent: Message?, metadata: [String: JSONValue] = [:],
+    buffers: [Data] = []
+  ) {
+    var message = iopubMessage(msgType, content: content, parent: parent)
+    message.metadata = metadata
+    message.buffers = buffers
+    transport.send(message, on: .iopub)
   }
 
   /// Sends a reply on the request's channel, routed to its sender.

@@ -34,6 +34,13 @@ public protocol KernelInterpreter: AnyObject {
 
   /// Evaluates each named expression after a successful execute (`user_expressions`).
   func evaluate(userExpressions: [String: String]) -> [String: UserExpressionResult]
+
+  /// Hands a comm message from the frontend to the code behind the kernel (between cells or
+  /// while one runs; called on the kernel's comm worker); `publish` shows what its handler
+  /// shows, as a child of the frontend's message (`parentID` is that message's msg_id).
+  func handleComm(
+    _ message: CommMessage, parentID: String, publish: @escaping (OutputEvent) -> Void
+  ) -> CommHandling
 }
 
 // MARK: - Kernel info
@@ -128,7 +135,26 @@ public enum UserExpressionResult: Equatable, Sendable {
   }
 }
 
+/// How the code behind the kernel handled a comm message from the frontend.
+public enum CommHandling: Equatable, Sendable {
+  /// A comm (or, for an open, a registered target) took it.
+  case handled
+  /// Nothing took it: no such comm or target (an open was answered with comm_close).
+  case unknown
+  /// Its handler crashed and was rolled back; the error was shown (published) already.
+  case rolledBack(ename: String, evalue: String)
+  /// This interpreter has no comms: opens are answered with comm_close, the rest dropped.
+  case unsupported
+}
+
 extension KernelInterpreter {
+  /// Interpreters without comms answer every comm message with `unsupported`.
+  public func handleComm(
+    _ message: CommMessage, parentID: String, publish: @escaping (OutputEvent) -> Void
+  ) -> CommHandling {
+    .unsupported
+  }
+
   /// Interpreters that cannot evaluate expressions answer each with an error saying so.
   public func evaluate(userExpressions: [String: String]) -> [String: UserExpressionResult] {
     userExpressions.mapValues { _ in

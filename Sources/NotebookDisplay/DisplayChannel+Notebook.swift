@@ -17,3 +17,19 @@ extension DisplayChannel {
     isNotebook = true
   }
 }
+
+// MARK: - Whose outputs
+
+extension DisplayChannel {
+  private static let parentLock = NSLock()
+  nonisolated(unsafe) private static var parentStorage = ""
+
+  /// The msg_id of the request whose outputs this process shows now: the running cell's
+  /// execute request, or the frontend's comm message that a widget's callback handles. Empty
+  /// outside a kernel. The executor sets it; an `Output` widget that captures outputs shows it
+  /// to the frontend.
+  public static var parentMessageID: String {
+    get { parentLock.withLock { parentStorage } }
+    set { parentLock.withLock { parentStorage = newValue } }
+  }
+}

@@ -1,3 +1,6 @@
+import ExecutorWire
+import Foundation
+
 // The contract between library code that shows things and whoever presents them: the
 // notebook executor (which forwards events to the kernel) or a terminal (the default).
 
@@ -17,6 +20,10 @@ public enum DisplayEvent: Equatable, Sendable {
   case clearOutput(wait: Bool)
   /// The value of a cell's final expression (Jupyter `execute_result`).
   case result(MimeBundle)
+  /// A comm message to the frontend (see `Comm`).
+  case comm(CommMessage)
+  /// An error shown as an output (Jupyter `error`), such as one a widget's callback threw.
+  case error(ename: String, evalue: String, traceback: [String])
 }
 
 /// Where display events go. The notebook executor replaces `send` at start-up; outside a
@@ -30,7 +37,9 @@ public enum DisplayChannel {
     switch event {
     case .display(let bundle, _), .update(let bundle, _), .result(let bundle):
       print(bundle.data["text/plain"] ?? "")
-    case .clearOutput:
+    case .error(let ename, let evalue, _):
+      FileHandle.standardError.write(Data("\(ename): \(evalue)\n".utf8))
+    case .clearOutput, .comm:
       break
     }
   }

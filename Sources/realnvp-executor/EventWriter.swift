@@ -40,6 +40,9 @@ extension DisplayEvent {
     case .update(let bundle, let id): return .output(.updateDisplay(bundle, id: id))
     case .result(let bundle): return .output(.result(bundle))
     case .clearOutput(let wait): return .output(.clearOutput(wait: wait))
+    case .comm(let message): return .output(.comm(message))
+    case .error(let ename, let evalue, let traceback):
+      return .output(.error(ename: ename, evalue: evalue, traceback: traceback))
     }
   }
 }

@@ -6,6 +6,7 @@ import Glow
 import NotebookDisplay
 import RealNVP
 import TensorCore
+import Widgets
 
 // The notebook executor: the kernel starts it with the descriptors of `ExecutorDescriptor`:
 // `ExecutorMessage`s go out and `ExecutorCommand`s come in as JSON lines, the crash handler
@@ -14,7 +15,9 @@ import TensorCore
 // and every cell binds to this process's one copy of the library and of the cell commands'
 // runtime (exported dynamically).
 // Before each cell it forks a snapshot of itself (Snapshot.swift): if the cell kills the
-// process, the snapshot carries on and reports `restored` with its pid.
+// process, the snapshot carries on and reports `restored` with its pid. Comm messages from the
+// frontend (widgets) are handled on this main thread, between cells with a snapshot of their
+// own and while a cell runs next to it (CommHandling.swift).
 
 // MARK: - Start-up
 
@@ -32,6 +35,7 @@ guard fcntl(eventFD, F_GETFD) >= 0, fcntl(commandFD, F_GETFD) >= 0 else {
 }
 
 let writer = EventWriter(fd: eventFD)
+let commands = CommandReader(fd: commandFD)
 let pump = OutputPump(writer: writer)
 CrashReporter.install(stderrRead: pump.stderrRead, reportFD: crashFD)
 DisplayChannel.connectNotebook { event in
@@ -42,6 +46,7 @@ DisplayChannel.connectNotebook { event in
 }
 DefaultTrainingProgress.showProgressBars()
 registerGlow()
+WidgetComms.registerTargets()
 StandardInput.install()
 /// What ended the running cell's top-level code when it threw (set on the cell's thread, read
 /// after it was joined).
@@ -51,6 +56,7 @@ realnvp_set_top_level_error_hook { box in
   let error = unsafeBitCast(box, to: Error.self)
   CellTiming.finishPending()
   thrownByCell = .threw(type: String(reflecting: Swift.type(of: error)), message: String(describing: error))
+  CellThread.signalDone()
   pthread_exit(nil)
 }
 pump.start()
@@ -58,42 +64,6 @@ Lifeline.watch(commandFD: commandFD)
 writer.write(.ready(pid: getpid()))
 
 // MARK: - Command loop
-
-/// Runs `runCell` on a thread of its own with an 8 MiB stack, so that an error thrown by the
-/// cell's top-level code can end that thread (see CCellSupport) while the executor lives on;
-/// returns how the cell ended.
-func runCellOnItsOwnThread(at path: String) -> CellEnding {
-  final class Job {
-    let path: String
-    var ending = CellEnding.returned
-    init(path: String) { self.path = path }
-  }
-  let job = Job(path: path)
-  var attributes = pthread_attr_t()
-  pthread_attr_init(&attributes)
-  pthread_attr_setstacksize(&attributes, 8 << 20)
-  defer { pthread_attr_destroy(&attributes) }
-  var thread = pthread_t()
-  let context = Unmanaged.passRetained(job).toOpaque()
-  let status = pthread_create(
-    &thread, &attributes,
-    { raw in
-      let job = Unmanaged<Job>.fromOpaque(raw!).takeUnretainedValue()
-      // The cell's thread runs oneDNN's kernels: interrupts go to the main thread instead.
-      Interruption.blockStopSignals()
-      job.ending = runCell(at: job.path)
-      CellTiming.finishPending()  // `%time` to the end of the cell
-      return nil
-    }, context)
-  guard status == 0 else {
-    Unmanaged<Job>.fromOpaque(context).release()
-    return .notLoaded(reason: "could not start a thread for the cell (error \(status))")
-  }
-  pthread_join(thread, nil)
-  Unmanaged<Job>.fromOpaque(context).release()
-  defer { thrownByCell = nil }
-  return thrownByCell ?? job.ending
-}
 
 /// Loads a cell library and runs its top-level code; `returned`, or why it could not run.
 func runCell(at path: String) -> CellEnding {
@@ -115,20 +85,23 @@ func finishCell(_ ending: CellEnding) {
 }
 
 /// In a snapshot that took over: re-creates the threads a fork leaves behind, forwards what the
-/// dead process left in the output pipes, then tells the kernel which process it now talks to.
+/// dead process left in the output pipes, then tells the kernel which process it now talks to
+/// and which comms it has.
 func resumeAfterRestore() {
   Interruption.clear()
   pump.start()
   Lifeline.watch(commandFD: commandFD)
-  pump.drain { writer.writeUnlocked(.restored(pid: getpid())) }
+  pump.drain { writer.writeUnlocked(.restored(pid: getpid(), openComms: Comms.openIDs)) }
 }
 
 /// A snapshot of the state as it is now, taken while the executor waited for a command.
 var spare: Snapshot?
 
-/// Runs the cell library at `path` with a snapshot of the state before it.
-func runWithSnapshot(path: String) {
+/// Runs the cell library at `path` with a snapshot of the state before it; `parentID` is the
+/// msg_id of its execute request.
+func runWithSnapshot(path: String, parentID: String) {
   Interruption.clear()
+  DisplayChannel.parentMessageID = parentID
   pump.beginCell()
   let taken =
     spare.map { Snapshot.Taken.kept($0) } ?? Snapshot.take(writer: writer, commandFD: commandFD)
@@ -142,12 +115,12 @@ func runWithSnapshot(path: String) {
     snapshot.discard()
     pump.endCell { writer.writeUnlocked(.cellSkipped) }
   case .kept(let snapshot):
-    let ending = runCellOnItsOwnThread(at: path)
+    let ending = CellThread.run(commands: commands, handle: handleDuringCell) { runCell(at: path) }
     snapshot.discard()
     finishCell(ending)
   case .unavailable(let reason):
     writer.write(.noSnapshot(reason: reason))
-    finishCell(runCellOnItsOwnThread(at: path))
+    finishCell(CellThread.run(commands: commands, handle: handleDuringCell) { runCell(at: path) })
   }
 }
 
@@ -179,24 +152,19 @@ func loadLibrary(at path: String) {
   }
 }
 
-var commands = LineBuffer()
-var chunk = [UInt8](repeating: 0, count: 4096)
 commandLoop: while true {
-  while let line = commands.nextLine() {
-    guard let command = JSONLines.decode(ExecutorCommand.self, from: line) else {
-      preconditionFailure("realnvp-executor: not a command: \(String(decoding: line, as: UTF8.self))")
-    }
+  while let command = commands.next() {
     switch command {
-    case .run(let library): runWithSnapshot(path: library)
+    case .run(let library, let parentID): runWithSnapshot(path: library, parentID: parentID)
     case .load(let library): loadLibrary(at: library)
+    case .comm(let delivery): handleComm(delivery, withSnapshot: true)
+    case .recover(let token, let parentID, let failure):
+      recover(token: token, parentID: parentID, failure: failure)
     case .exit: break commandLoop
     }
   }
   guard awaitCommand(milliseconds: 200) else { continue }
-  let count = read(commandFD, &chunk, chunk.count)
-  if count < 0 && (errno == EINTR || errno == EAGAIN) { continue }
-  if count <= 0 { break }
-  commands.append(chunk[..<count])
+  guard commands.readAvailable() else { break }
 }
 spare?.discard()
 fflush(stdout)

@@ -53,25 +53,16 @@ final class SwiftInterpreter: KernelInterpreter {
   func kernelInfo() -> KernelInfo {
     swiftKernelInfo(
       banner:
-        "Swift (Real NVP): cells are compiled Swift with TensorCore, RealNVP and NotebookDisplay imported.",
+        "Swift (Real NVP): cells are compiled Swift with TensorCore, RealNVP, NotebookDisplay and "
+        + "Widgets imported.",
       swiftVersion: version.version())
   }
 
   func execute(_ request: ExecuteRequest, publish: @escaping (OutputEvent) -> Void) -> ExecuteOutcome {
     if let name = helpRequest(in: request.code) { return page(for: name) }
     let readInput = request.allowStdin ? request.readInput : nil
-    let outcome = executor.execute(request.code, readInput: readInput) { event in
-      switch event {
-      case .stdout(let text): publish(.stream(.stdout, text))
-      case .stderr(let text): publish(.stream(.stderr, text))
-      case .display(let bundle, let id):
-        publish(.displayData(MimeOutput(bundle, displayID: id)))
-      case .updateDisplay(let bundle, let id):
-        publish(.updateDisplayData(MimeOutput(bundle, displayID: id)))
-      case .clearOutput(let wait): publish(.clearOutput(wait: wait))
-      case .result(let bundle):
-        publish(.executeResult(MimeOutput(bundle)))
-      }
+    let outcome = executor.execute(request.code, parentID: request.messageID, readInput: readInput) {
+      publish(Self.output($0))
     }
     switch outcome {
     case .success:
@@ -84,6 +75,38 @@ final class SwiftInterpreter: KernelInterpreter {
         ename: "Interrupted", evalue: "the cell stopped at the interrupt; state is kept",
         traceback: ["Interrupted: the cell returned at the interrupt; variables from earlier cells are kept."]
       )
+    }
+  }
+
+  /// Hands a comm message to the executor (widgets); a handler that crashed was rolled back and
+  /// its error shown by the restored executor.
+  func handleComm(
+    _ message: CommMessage, parentID: String, publish: @escaping (OutputEvent) -> Void
+  ) -> CommHandling {
+    switch executor.deliver(message, parentID: parentID, onEvent: { publish(Self.output($0)) }) {
+    case .handled: return .handled
+    case .unknown: return .unknown
+    case .rolledBack(let error): return .rolledBack(ename: error.ename, evalue: error.evalue)
+    case .noExecutor:
+      // Also when the kernel shuts down while a frontend's message is on its way (nbclient).
+      KernelLog.log("no executor to take \(message.msgType) for comm \(message.commID): it has ended")
+      if case .open(let id, _, _) = message { publish(.comm(.close(commID: id, CommPayload()))) }
+      return .unknown
+    }
+  }
+
+  /// The kernel's form of an executor's output.
+  static func output(_ event: ExecutorEvent) -> OutputEvent {
+    switch event {
+    case .stdout(let text): return .stream(.stdout, text)
+    case .stderr(let text): return .stream(.stderr, text)
+    case .display(let bundle, let id): return .displayData(MimeOutput(bundle, displayID: id))
+    case .updateDisplay(let bundle, let id): return .updateDisplayData(MimeOutput(bundle, displayID: id))
+    case .clearOutput(let wait): return .clearOutput(wait: wait)
+    case .result(let bundle): return .executeResult(MimeOutput(bundle))
+    case .comm(let message): return .comm(message)
+    case .error(let ename, let evalue, let traceback):
+      return .error(ename: ename, evalue: evalue, traceback: traceback)
     }
   }
 

@@ -11,6 +11,8 @@ final class WireTests: XCTestCase {
       data: ["text/plain": "table\nwith lines", "image/png": "iVBOR/+="],
       json: ["application/json": ["a": [1, 2.5, nil, "x"], "b": true]],
       metadata: ["text/html": ["isolated": true]])
+    let payload = CommPayload(
+      data: ["state": ["value": 0.5]], metadata: ["version": "2.1.0"], buffers: [Data([0, 1, 255])])
     let messages: [ExecutorMessage] = [
       .ready(pid: 42), .output(.stdout("a\n")), .output(.stderr("é\u{1}")),
       .output(.display(bundle, id: nil)),
@@ -18,8 +20,12 @@ final class WireTests: XCTestCase {
       .output(.clearOutput(wait: true)), .output(.result(MimeBundle(plainText: "42"))),
       .inputRequest(prompt: "name? ", password: true), .cellEnded(.returned),
       .cellEnded(.threw(type: "Cell_3.Oops", message: "bad")), .cellEnded(.notLoaded(reason: "no main")),
-      .cellSkipped, .restored(pid: 7), .noSnapshot(reason: "fork() failed"), .loaded,
-      .loadFailed(reason: "dlopen"),
+      .cellSkipped, .restored(pid: 7, openComms: ["c1"]), .noSnapshot(reason: "fork() failed"), .loaded,
+      .loadFailed(reason: "dlopen"), .commStarted(token: 3), .commHandled(token: 3, known: false),
+      .output(.comm(.open(commID: "c1", targetName: "jupyter.widget", payload))),
+      .output(.comm(.message(commID: "c1", CommPayload(data: ["method": "update"])))),
+      .output(.comm(.close(commID: "c1", CommPayload()))),
+      .output(.error(ename: "Fatal error", evalue: "boom", traceback: ["a", "b"])),
     ]
     for message in messages {
       let line = JSONLines.encode(message)
@@ -28,7 +34,11 @@ final class WireTests: XCTestCase {
       XCTAssertEqual(JSONLines.decode(ExecutorMessage.self, from: line.dropLast()), message)
     }
     for command in [
-      ExecutorCommand.run(library: "/w/Cell_1/libCell_1.so"), .load(library: "/p/lib.so"), .exit,
+      ExecutorCommand.run(library: "/w/Cell_1/libCell_1.so", parentID: "m1"), .load(library: "/p/lib.so"),
+      .comm(CommDelivery(message: .message(commID: "c1", payload), token: 4, parentID: "m2")),
+      .recover(
+        token: 5, parentID: "m3", failure: CommFailure(commID: "c1", ename: "E", evalue: "v", traceback: [])),
+      .recover(token: 6, parentID: "m4", failure: nil), .exit,
     ] {
       XCTAssertEqual(
         JSONLines.decode(ExecutorCommand.self, from: JSONLines.encode(command).dropLast()), command)

@@ -109,7 +109,7 @@ struct CellCompiler {
   /// Modules whose libraries the executor process always has loaded.
   static let executorModules: Set<String> = [
     "Swift", "Foundation", "FoundationEssentials", "Dispatch", "Glibc", "_Concurrency",
-    "Synchronization", "TensorCore", "RealNVP", "Glow", "NotebookDisplay", "ExecutorWire",
+    "Synchronization", "TensorCore", "RealNVP", "Glow", "NotebookDisplay", "Widgets", "ExecutorWire",
     CellMagic.runtimeModule,
   ]
 

@@ -19,6 +19,14 @@ enum CellStop: Equatable {
   case died(Termination?, stderr: String)
   /// The cell was killed after the interrupt's grace period and no snapshot took over in time.
   case killedAndLost
+
+  /// Whether the snapshot from before the cell took over.
+  var snapshotTookOver: Bool {
+    switch self {
+    case .rolledBack, .killedAndRolledBack: return true
+    case .ended, .skipped, .died, .killedAndLost: return false
+    }
+  }
 }
 
 extension ExecutorProcess {
@@ -29,10 +37,10 @@ extension ExecutorProcess {
   /// `onEvent`, input requests to `readInput`; once `interrupts` has a kill deadline and it
   /// passes, the process is killed so that the snapshot takes over.
   func runCell(
-    library: String, interrupts: InterruptState,
+    library: String, parentID: String, interrupts: InterruptState,
     readInput: (_ prompt: String, _ password: Bool) -> String?, onEvent: (ExecutorEvent) -> Void
   ) -> CellStop {
-    guard send(.run(library: library)) else { return .died(nil, stderr: "") }
+    guard send(.run(library: library, parentID: parentID)) else { return .died(nil, stderr: "") }
     var stderrTail = ""
     func collect(_ event: ExecutorEvent) {
       if case .stderr(let text) = event {
@@ -46,10 +54,10 @@ extension ExecutorProcess {
       switch nextReply(timeout: 0.05, readInput: readInput, onEvent: collect) {
       case .cellEnded(let ending): return .ended(ending)
       case .cellSkipped: return .skipped
-      case .restored(let ended):
+      case .restored(let ended, let crash):
         interrupts.processID = pid
         if killedAt != nil { return .killedAndRolledBack }
-        return .rolledBack(ended, stderr: stderrTail + crashReport())
+        return .rolledBack(ended, stderr: stderrTail + crash)
       case .closed(let ended):
         if killedAt != nil { return .killedAndLost }
         return .died(ended, stderr: stderrTail + crashReport())
@@ -96,7 +104,7 @@ extension ExecutorProcess {
   func takeOutputBetweenCells(interrupts: InterruptState, onEvent: (ExecutorEvent) -> Void) {
     while true {
       switch nextReply(timeout: 0, onEvent: onEvent) {
-      case .restored(let ended):
+      case .restored(let ended, _):
         interrupts.processID = pid
         let how = ended?.phrase.replacingOccurrences(of: "the cell called", with: "it called") ?? "it ended"
         onEvent(

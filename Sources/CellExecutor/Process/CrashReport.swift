@@ -10,6 +10,10 @@ enum CrashReport {
   /// What the user loses when there was no snapshot to return to.
   static let stateLost = "The executor was restarted: variables and definitions from earlier cells are lost."
 
+  /// What the user keeps when a widget's callback ended the process handling it.
+  static let callbackRolledBack =
+    "The callback's effects were rolled back: the notebook's state is as it was before it ran."
+
   /// A `RuntimeError` whose value is the runtime's "Fatal error: ..." message when there is one,
   /// else how the process ended, or a `MemoryError` when an allocation failed (see
   /// `allocationFailure(in:)`); `restored` says whether the state before the cell was kept, and
@@ -17,8 +21,26 @@ enum CrashReport {
   static func error(
     stderr: String, termination: Termination?, restored: Bool, memoryLimit: MemoryLimit? = nil
   ) -> CellError {
-    let consequence = restored ? rolledBack : stateLost
-    let suffix = restored ? "; the cell was rolled back" : "; earlier state is lost"
+    error(
+      stderr: stderr, termination: termination, restored: restored, memoryLimit: memoryLimit,
+      consequence: restored ? rolledBack : stateLost,
+      suffix: restored ? "; the cell was rolled back" : "; earlier state is lost")
+  }
+
+  /// The error of a comm message's handler (a widget's callback) that ended the process
+  /// handling it, whose snapshot took over.
+  static func callbackError(
+    stderr: String, termination: Termination?, memoryLimit: MemoryLimit? = nil
+  ) -> CellError {
+    error(
+      stderr: stderr, termination: termination, restored: true, memoryLimit: memoryLimit,
+      consequence: callbackRolledBack, suffix: "; the callback was rolled back")
+  }
+
+  private static func error(
+    stderr: String, termination: Termination?, restored: Bool, memoryLimit: MemoryLimit?,
+    consequence: String, suffix: String
+  ) -> CellError {
     let lines = stderr.components(separatedBy: "\n")
     if let failure = allocationFailure(in: lines) {
       return outOfMemory(failure, limit: memoryLimit, restored: restored)

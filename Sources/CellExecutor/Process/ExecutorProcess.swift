@@ -18,8 +18,8 @@ final class ExecutorProcess {
     /// The cell never started: an interrupt came while its snapshot was taken.
     case cellSkipped
     /// The process running the cell died and its snapshot took over (already adopted); how
-    /// the dead one ended.
-    case restored(Termination?)
+    /// the dead one ended, and what its crash handler rescued from stderr.
+    case restored(Termination?, crash: String)
     /// A `load` command succeeded.
     case loaded
     /// A `load` command failed, with dlerror's message.
@@ -39,6 +39,11 @@ final class ExecutorProcess {
   private var buffer = LineBuffer()
   private var exited = false
   private var closed = false
+  /// Guards writes to the command descriptor and its closing: comm deliveries are sent from
+  /// another thread than cells.
+  private let commandLock = NSLock()
+  /// Comm messages sent to this executor and not yet handled, and the comms it has open.
+  let routing = CommRouting()
 
   /// Starts the executor and waits (up to 30 s) for it to report ready.
   init(configuration: ExecutorConfiguration) throws {
@@ -106,13 +111,14 @@ final class ExecutorProcess {
   /// Sends one command; false if the executor is gone.
   @discardableResult
   func send(_ command: ExecutorCommand) -> Bool {
-    JSONLines.write(command, to: commandFD)
+    commandLock.withLock { !closed && JSONLines.write(command, to: commandFD) }
   }
 
   // MARK: - Messages
 
   /// Reads messages until one ends the wait, or `timeout` seconds pass (0: only what has
-  /// arrived): output goes to `onEvent` as it comes, an input request is answered with what
+  /// arrived): output goes to `onEvent` as it comes (unless a comm delivery's handler made it:
+  /// then to that delivery, see `CommRouting`), an input request is answered with what
   /// `readInput` returns (nil is end of input), and a snapshot that took over is adopted
   /// before `restored` returns.
   func nextReply(
@@ -125,22 +131,30 @@ final class ExecutorProcess {
       switch nextLine(before: deadline) {
       case .line(let read): line = read
       case .timeout: return .timeout
-      case .closed: return .closed(waitForExit())
+      case .closed:
+        routing.closed()
+        return .closed(waitForExit())
       }
       guard let message = JSONLines.decode(ExecutorMessage.self, from: line) else { continue }
       switch message {
       case .ready: return .ready
-      case .output(let event): onEvent(event)
+      case .output(let event): if !routing.route(event) { onEvent(event) }
       case .inputRequest(let prompt, let password):
         let reply = readInput(prompt, password).map(InputReply.line) ?? .endOfInput
         JSONLines.write(reply, to: inputFD)
       case .cellEnded(let ending): return .cellEnded(ending)
       case .cellSkipped: return .cellSkipped
-      case .restored(let restored): return .restored(adoptRestored(pid: restored))
+      case .restored(let restored, let alive):
+        let ended = adoptRestored(pid: restored)
+        let crash = crashReport()
+        routing.restored(alive: alive, termination: ended, crash: crash, onEvent: onEvent)
+        return .restored(ended, crash: crash)
       case .noSnapshot(let reason):
         fputs("realnvp-kernel: a cell runs without a snapshot: \(reason)\n", stderr)
       case .loaded: return .loaded
       case .loadFailed(let reason): return .loadFailed(reason)
+      case .commStarted(let token): routing.started(token)
+      case .commHandled(let token, let known): routing.handled(token, known: known)
       }
     }
   }
@@ -218,10 +232,13 @@ final class ExecutorProcess {
       kill(pid, SIGKILL)
       waitForExit()
     }
-    if !closed {
-      closed = true
-      [eventFD, commandFD, crashFD, inputFD].forEach { close($0) }
+    commandLock.withLock {
+      if !closed {
+        closed = true
+        [eventFD, commandFD, crashFD, inputFD].forEach { close($0) }
+      }
     }
+    routing.closed()
   }
 
   // MARK: - Helpers
