@@ -30,3 +30,19 @@ final class LanguageServerStartTests: XCTestCase {
     }
   }
 }
+
+/// The server's completion items reach the frontend in its ranking, not in the order it sent them.
+final class CompletionRankingTests: XCTestCase {
+  func testItemsAreOrderedBySortTextThenLabelKeepingTheServersOrderAmongEquals() {
+    let items: [[String: Any]] = [
+      ["label": "extension", "sortText": "9"],
+      ["label": "Tensor", "sortText": "1"],
+      ["label": "TensorShape", "sortText": "2"],
+      ["label": "zeta"],
+      ["label": "Tensors", "sortText": "2"],
+      ["label": "alpha"],
+    ]
+    let labels = EditorSupport.ranked(items).map { $0["label"] as? String ?? "" }
+    XCTAssertEqual(labels, ["Tensor", "TensorShape", "Tensors", "extension", "alpha", "zeta"])
+  }
+}
