@@ -4,8 +4,9 @@
 Runs --cells cells that each declare a global and print it (`let vN = N * 2` and `print(vN)`,
 and every tenth cell also reads the previous cell's global), and prints the p50 round trip of
 each block of ten cells and the executor's resident memory at the end. Then starts --kernels
-kernels at once, has each answer a cell, and prints their total resident memory (kernels and
-executors).
+kernels at once, has each answer two cells with its own number, checking the results, and prints
+their total resident memory (kernels, executors and their snapshots: the sum of each process's
+RSS, which counts pages that processes share in each, and of its PSS, which shares them out).
 
     .venv/bin/python scripts/long-notebook.py --cells 1000 --kernels 10
 """
@@ -27,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 latency = __import__("kernel-latency")
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and its descendants, in MB (from /proc)."""
+def tree_rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """Resident memory of a process and its descendants, in MB (from /proc): VmRSS, or Pss."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -42,9 +43,10 @@ def tree_rss_mb(pid: int) -> float:
     while stack:
         current = stack.pop()
         stack += children.get(current, [])
+        source = "status" if field == "VmRSS" else "smaps_rollup"
         try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{current}/{source}").read_text().splitlines():
+                if line.startswith(field + ":"):
                     total += int(line.split()[1])
         except OSError:
             pass
@@ -83,18 +85,47 @@ def many_kernels(kernel: str, count: int, timeout: float) -> dict:
             km = KernelManager(kernel_name=kernel)
             km.start_kernel()
             managers.append(km)
-        answers = []
+        clients = []
         for km in managers:
             kc = km.client()
             kc.start_channels()
             kc.wait_for_ready(timeout=120)
-            answers.append(round(1000 * latency.round_trip(kc, "1 + 1", timeout), 1))
+            clients.append(kc)
+        # Each kernel answers with its own number: once each, then again with all of them holding
+        # state.
+        first, second = [], []
+        for number, kc in enumerate(clients):
+            first.append(answer(kc, f"let kernelNumber = {number}\nkernelNumber * 10", str(number * 10), timeout))
+        for number, kc in enumerate(clients):
+            second.append(answer(kc, "kernelNumber + 1", str(number + 1), timeout))
+        pids = [km.provisioner.process.pid for km in managers]
+        rss = sum(tree_rss_mb(pid) for pid in pids)
+        pss = sum(tree_rss_mb(pid, "Pss") for pid in pids)
+        for kc in clients:
             kc.stop_channels()
-        rss = sum(tree_rss_mb(km.provisioner.process.pid) for km in managers)
     finally:
         for km in managers:
             km.shutdown_kernel(now=True)
-    return {"metric": "many_kernels", "kernels": count, "first_cell_ms": answers, "total_rss_mb": round(rss, 1)}
+    return {"metric": "many_kernels", "kernels": count, "answered": len(second), "first_cell_ms": first,
+            "second_cell_ms": second, "total_rss_mb": round(rss, 1), "total_pss_mb": round(pss, 1)}
+
+
+def answer(kc, code: str, expected: str, timeout: float) -> float:
+    """Milliseconds until `code`'s reply and idle status; fails unless its result is `expected`."""
+    start = time.perf_counter()
+    msg_id = kc.execute(code)
+    result, idle = None, False
+    while not idle:
+        msg = kc.get_iopub_msg(timeout=timeout)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "execute_result":
+            result = msg["content"]["data"]["text/plain"]
+        idle = msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle"
+    reply = kc.get_shell_msg(timeout=timeout)
+    if reply["content"]["status"] != "ok" or result != expected:
+        raise RuntimeError(f"cell {code!r} answered {result!r}, not {expected!r}: {reply['content']}")
+    return round(1000 * (time.perf_counter() - start), 1)
 
 
 def cpu_model() -> str:

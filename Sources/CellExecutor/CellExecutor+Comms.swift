@@ -36,7 +36,8 @@ extension CellExecutor {
     case .handled(let known): return known ? .handled : .unknown
     case .executorGone: return .noExecutor
     case .killedProcess(let ended, let stderr):
-      let error = CrashReport.callbackError(stderr: stderr, termination: ended)
+      let error = CrashReport.callbackError(
+        stderr: stderr, termination: ended, memoryLimit: configuration.memoryLimit)
       return rollBack(message, error: error, process: process, parentID: parentID, onEvent: onEvent)
     case .killedAfterInterrupt:
       let error = CrashReport.callbackKilledAfterInterrupt(grace: configuration.interruptGracePeriod)

@@ -164,7 +164,9 @@ public final class CellExecutor: @unchecked Sendable {
     case .skipped:
       return .interrupted(.interruptedBeforeRunning)
     case .rolledBack(let ended, let stderr):
-      return .rolledBack(CrashReport.error(stderr: stderr, termination: ended, restored: true))
+      return .rolledBack(
+        CrashReport.error(
+          stderr: stderr, termination: ended, restored: true, memoryLimit: configuration.memoryLimit))
     case .killedAndRolledBack:
       return .interrupted(CrashReport.killedAfterInterrupt(grace: grace, restored: true))
     case .died(let ended, let stderr):
@@ -220,7 +222,8 @@ public final class CellExecutor: @unchecked Sendable {
   /// Builds the error for a crash without a snapshot and starts a new executor.
   private func restartAfterCrash(stderr: String, termination: Termination?) -> CellError {
     replaceProcess()
-    return CrashReport.error(stderr: stderr, termination: termination, restored: false)
+    return CrashReport.error(
+      stderr: stderr, termination: termination, restored: false, memoryLimit: configuration.memoryLimit)
   }
 
   /// Replaces the executor without taking the execution lock (the caller holds it).

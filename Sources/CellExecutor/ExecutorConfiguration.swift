@@ -33,6 +33,9 @@ public struct ExecutorConfiguration: Sendable {
   public var languageServerPath: String?
   /// Seconds a completion or inspection may wait for `sourcekit-lsp` before the index answers.
   public var languageServerDeadline: Double = 1
+  /// The most address space the executor may take, or nil for no limit (the default;
+  /// `fromBuildDirectory` takes `$REALNVP_EXECUTOR_MEMORY`).
+  public var memoryLimit: MemoryLimit?
 
   /// Creates a configuration; `toolchainPath` defaults to the one holding `swiftc` on PATH.
   public init(
@@ -53,7 +56,8 @@ public struct ExecutorConfiguration: Sendable {
     self.extraLinkerFlags = extraLinkerFlags
   }
 
-  /// Derives everything from a SwiftPM build directory such as `.build/release`.
+  /// Derives everything from a SwiftPM build directory such as `.build/release`, and the
+  /// memory limit from the environment.
   ///
   /// Modules come from `<build>/Modules`, module maps of C targets from `<build>/*.build` and
   /// of system-library targets from `<package>/Sources/*`; the executor is
@@ -84,8 +88,10 @@ public struct ExecutorConfiguration: Sendable {
         }
       }
     }
-    return ExecutorConfiguration(
+    var configuration = ExecutorConfiguration(
       executorPath: executor, moduleSearchPaths: searchPaths, workParent: workParent)
+    configuration.memoryLimit = try MemoryLimit.fromEnvironment()
+    return configuration
   }
 
   // MARK: - Defaults
@@ -140,6 +146,8 @@ public enum ExecutorError: Error, CustomStringConvertible, Equatable {
   case workDirectory(path: String, reason: String)
   /// The Swift toolchain that compiles cells lacks these files (or is not there at all).
   case missingToolchain(path: String, missing: [String])
+  /// `$REALNVP_EXECUTOR_MEMORY` is set to something that is not a size.
+  case invalidMemoryLimit(String)
 
   /// A message naming what was wrong and what was expected.
   public var description: String {
@@ -154,6 +162,9 @@ public enum ExecutorError: Error, CustomStringConvertible, Equatable {
       return "the Swift toolchain that compiles cells is missing: no \(missing.joined(separator: ", ")) "
         + "under \(path). Install the Swift 6.3 toolchain (swift.org/install) and put its usr/bin on "
         + "PATH, or set REALNVP_SWIFT_TOOLCHAIN to its usr folder, then restart the kernel"
+    case .invalidMemoryLimit(let text):
+      return "\(MemoryLimit.variable)=\(text) is not a size: expected a number of bytes, or one with "
+        + "K, M, G or T (units of 1024) such as 512M or 4G; unset it for no limit, then restart the kernel"
     }
   }
 }

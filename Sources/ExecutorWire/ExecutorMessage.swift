@@ -103,3 +103,18 @@ public enum ExecutorDescriptor {
   /// `InputReply`s to the executor.
   public static let inputReplies: Int32 = 6
 }
+
+/// Command-line options of the executor, which the kernel gives when it starts one.
+public enum ExecutorOption {
+  /// Followed by a number of bytes: the executor limits its address space (`RLIMIT_AS`) to it
+  /// before anything else, so that a cell allocating more fails as out of memory.
+  public static let addressSpaceLimit = "--address-space-limit"
+}
+
+/// Lines the executor's crash handler adds to what it rescues from stderr.
+public enum ExecutorCrashNote {
+  /// The process died of a fatal signal while the thread's `errno` was ENOMEM: right after an
+  /// allocation failed (Foundation's `Data` traps without a message when its `malloc` fails).
+  public static let allocationFailed =
+    "realnvp-executor: the cell stopped right after an allocation failed: Cannot allocate memory (ENOMEM)"
+}

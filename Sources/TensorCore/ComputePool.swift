@@ -69,6 +69,8 @@ final class ComputePool: @unchecked Sendable {
   }
 
   private func workerLoop() -> Never {
+    // Workers run oneDNN's kernels, on whose stack a signal handler must not run.
+    Interruption.blockStopSignals()
     lock()
     while true {
       while job == nil || next >= iterations { pthread_cond_wait(wake, mutex) }

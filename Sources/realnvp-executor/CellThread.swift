@@ -2,6 +2,7 @@ import CCellSupport
 import CellRuntime
 import ExecutorWire
 import Foundation
+import TensorCore
 
 // MARK: - A cell on its own thread
 
@@ -50,6 +51,8 @@ enum CellThread {
       &thread, &attributes,
       { raw in
         let job = Unmanaged<Job>.fromOpaque(raw!).takeUnretainedValue()
+        // The cell's thread runs oneDNN's kernels: interrupts go to the main thread instead.
+        Interruption.blockStopSignals()
         job.ending = job.body()
         CellTiming.finishPending()  // `%time` to the end of the cell
         CellThread.signalDone()

@@ -21,6 +21,8 @@ import Widgets
 
 // MARK: - Start-up
 
+AddressSpaceLimit.apply()
+
 let eventFD = ExecutorDescriptor.messages
 let commandFD = ExecutorDescriptor.commands
 let crashFD = ExecutorDescriptor.crashReport

@@ -19,6 +19,10 @@ func makeInterpreter() -> KernelInterpreter {
     let reason = "\(ExecutorError.missingToolchain(path: path, missing: missing))"
     KernelLog.log("cannot compile cells: \(reason)")
     return UnavailableInterpreter(ename: "ToolchainMissing", reason: reason, fix: nil)
+  } catch ExecutorError.invalidMemoryLimit(let text) {
+    let reason = "\(ExecutorError.invalidMemoryLimit(text))"
+    KernelLog.log("cannot start the Swift executor: \(reason)")
+    return UnavailableInterpreter(ename: "ExecutorUnavailable", reason: reason, fix: nil)
   } catch {
     KernelLog.log("cannot start the Swift executor: \(error)")
     return UnavailableInterpreter(

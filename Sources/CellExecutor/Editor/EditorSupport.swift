@@ -59,9 +59,22 @@ final class EditorSupport: @unchecked Sendable {
   ]
 
   /// Completion candidates at `cursor` (Unicode scalars): from `sourcekit-lsp` when it answers
-  /// within its deadline, else from the symbol index (`indexCompletions`).
+  /// within its deadline, else from the symbol index (`indexCompletions`). While the server
+  /// starts (the first request starts it), the index's answer is found at the same time, so the
+  /// wait for the server and the index's first extraction overlap.
   func completions(for code: String, cursor: Int) -> CompletionMatches {
-    languageServerCompletions(for: code, cursor: cursor) ?? indexCompletions(for: code, cursor: cursor)
+    guard !languageServer.isReady(for: languageServerSetup) else {
+      return languageServerCompletions(for: code, cursor: cursor)
+        ?? indexCompletions(for: code, cursor: cursor)
+    }
+    let fromIndex = Answer<CompletionMatches>()
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group) {
+      fromIndex.value = self.indexCompletions(for: code, cursor: cursor)
+    }
+    let served = languageServerCompletions(for: code, cursor: cursor)
+    group.wait()
+    return served ?? fromIndex.value!
   }
 
   /// The signature and doc comment at `cursor`: from `sourcekit-lsp` when it answers within its
@@ -165,4 +178,9 @@ final class EditorSupport: @unchecked Sendable {
   private static func isIdentifier(_ scalar: Unicode.Scalar) -> Bool {
     scalar == "_" || scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
   }
+}
+
+/// A value that another thread sets before the reader waits for it (a `DispatchGroup`).
+private final class Answer<Value>: @unchecked Sendable {
+  var value: Value?
 }

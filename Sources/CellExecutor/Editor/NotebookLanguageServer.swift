@@ -4,8 +4,9 @@ import Foundation
 
 /// Runs the toolchain's `sourcekit-lsp` for a notebook: started in the background on first use,
 /// warmed up with a first completion, fed the notebook as one document (`NotebookDocument`),
-/// and asked with a deadline. Until it is ready, after it dies or when it is missing, requests
-/// return nil and callers use the symbol index instead; nothing here waits on a running cell.
+/// and asked with a deadline. A request waits for a starting server until its deadline; when the
+/// server is not ready by then, after it dies or when it is missing, requests return nil and
+/// callers use the symbol index instead; nothing here waits on a running cell.
 final class NotebookLanguageServer: @unchecked Sendable {
   /// The server's compile setup: where its document lives and the compiler arguments for it.
   struct Setup: Equatable {
@@ -25,7 +26,8 @@ final class NotebookLanguageServer: @unchecked Sendable {
   private let executable: String?
   /// Seconds each request may take before the caller falls back.
   let deadline: Double
-  private let lock = NSLock()
+  /// Guards the state; broadcast when a start ends, so that waiting requests look again.
+  private let lock = NSCondition()
   private let documentLock = NSLock()
   private var state = State.stopped
   /// The setup of the server that is running or starting.
@@ -48,17 +50,28 @@ final class NotebookLanguageServer: @unchecked Sendable {
     let running = state
     if case .unavailable = state {} else { state = .stopped }
     openedText = nil
+    lock.broadcast()
     lock.unlock()
     if case .ready(let server) = running { server.stop() }
   }
 
+  /// Whether a server for `setup` is running and warmed up, so that a request needs no start.
+  func isReady(for setup: Setup) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    guard serverSetup == setup, case .ready(let server) = state else { return false }
+    return server.isAlive
+  }
+
   /// Sends `method` for `document` at `position` (the document is synchronized first); returns
-  /// the result, or nil when the server is not ready, fails or misses `timeout`.
+  /// the result, or nil when the server is not ready within `timeout` (the deadline by default;
+  /// a server that is not running is started), fails, or misses the rest of it.
   func request(
     _ method: String, document: NotebookDocument, position: (line: Int, character: Int), setup: Setup,
     timeout: Double? = nil
   ) -> Any? {
-    guard let server = readyServer(for: setup) else { return nil }
+    let until = Date().addingTimeInterval(timeout ?? deadline)
+    guard let server = readyServer(for: setup, waitingUntil: until) else { return nil }
     documentLock.lock()
     defer { documentLock.unlock() }
     let uri = Self.fileURI(setup.folder + "/main.swift")
@@ -72,44 +85,49 @@ final class NotebookLanguageServer: @unchecked Sendable {
         ])
       openedText = document.text
     }
+    let left = until.timeIntervalSinceNow
+    guard left > 0 else { return nil }
     return server.request(
       method,
       [
         "textDocument": ["uri": uri],
         "position": ["line": position.line, "character": position.character],
-      ], timeout: timeout ?? deadline)
+      ], timeout: left)
   }
 
   // MARK: - Starting
 
-  /// The ready server for `setup`; otherwise starts one in the background and returns nil.
-  private func readyServer(for setup: Setup) -> LanguageServer? {
+  /// The ready server for `setup`: one that is not running is started in the background, and
+  /// one that is starting is waited for until `until`; nil when none is ready by then.
+  private func readyServer(for setup: Setup, waitingUntil until: Date) -> LanguageServer? {
     lock.lock()
-    if serverSetup != setup, case .ready(let old) = state {
-      state = .stopped
-      lock.unlock()
-      old.stop()
-      lock.lock()
-    }
-    switch state {
-    case .ready(let server) where server.isAlive:
-      lock.unlock()
-      return server
-    case .ready, .stopped:
-      guard let executable, starts < 3 else {
-        state = .unavailable
+    defer { lock.unlock() }
+    var startedHere = false
+    while true {
+      switch state {
+      case .ready(let old) where serverSetup != setup:
+        state = .stopped
         lock.unlock()
+        old.stop()
+        lock.lock()
+      case .ready(let server) where server.isAlive:
+        return server
+      case .ready, .stopped:
+        // A start that failed in this request is tried again by the next one, not this one.
+        guard let executable, starts < 3, !startedHere else {
+          if starts >= 3 || executable == nil { state = .unavailable }
+          return nil
+        }
+        starts += 1
+        startedHere = true
+        state = .starting
+        serverSetup = setup
+        Thread.detachNewThread { [self] in start(executable, setup: setup) }
+      case .starting:
+        guard lock.wait(until: until) else { return nil }
+      case .unavailable:
         return nil
       }
-      starts += 1
-      state = .starting
-      serverSetup = setup
-      lock.unlock()
-      Thread.detachNewThread { [self] in start(executable, setup: setup) }
-      return nil
-    case .starting, .unavailable:
-      lock.unlock()
-      return nil
     }
   }
 
@@ -171,10 +189,12 @@ final class NotebookLanguageServer: @unchecked Sendable {
     lock.lock()
     if case .starting = state, let server {
       state = .ready(server)
+      lock.broadcast()
       lock.unlock()
       return
     }
     if case .starting = state { state = .stopped }
+    lock.broadcast()
     lock.unlock()
     server?.stop()
   }

@@ -15,25 +15,36 @@ enum CrashReport {
     "The callback's effects were rolled back: the notebook's state is as it was before it ran."
 
   /// A `RuntimeError` whose value is the runtime's "Fatal error: ..." message when there is one,
-  /// else how the process ended; `restored` says whether the state before the cell was kept.
-  static func error(stderr: String, termination: Termination?, restored: Bool) -> CellError {
+  /// else how the process ended, or a `MemoryError` when an allocation failed (see
+  /// `allocationFailure(in:)`); `restored` says whether the state before the cell was kept, and
+  /// `memoryLimit` is the executor's limit, named in a `MemoryError`.
+  static func error(
+    stderr: String, termination: Termination?, restored: Bool, memoryLimit: MemoryLimit? = nil
+  ) -> CellError {
     error(
-      stderr: stderr, termination: termination, consequence: restored ? rolledBack : stateLost,
+      stderr: stderr, termination: termination, restored: restored, memoryLimit: memoryLimit,
+      consequence: restored ? rolledBack : stateLost,
       suffix: restored ? "; the cell was rolled back" : "; earlier state is lost")
   }
 
   /// The error of a comm message's handler (a widget's callback) that ended the process
   /// handling it, whose snapshot took over.
-  static func callbackError(stderr: String, termination: Termination?) -> CellError {
+  static func callbackError(
+    stderr: String, termination: Termination?, memoryLimit: MemoryLimit? = nil
+  ) -> CellError {
     error(
-      stderr: stderr, termination: termination, consequence: callbackRolledBack,
-      suffix: "; the callback was rolled back")
+      stderr: stderr, termination: termination, restored: true, memoryLimit: memoryLimit,
+      consequence: callbackRolledBack, suffix: "; the callback was rolled back")
   }
 
   private static func error(
-    stderr: String, termination: Termination?, consequence: String, suffix: String
+    stderr: String, termination: Termination?, restored: Bool, memoryLimit: MemoryLimit?,
+    consequence: String, suffix: String
   ) -> CellError {
     let lines = stderr.components(separatedBy: "\n")
+    if let failure = allocationFailure(in: lines) {
+      return outOfMemory(failure, limit: memoryLimit, restored: restored)
+    }
     if let fatal = lines.first(where: { $0.contains("Fatal error") }) {
       let message = fatal.components(separatedBy: "Fatal error").last ?? fatal
       let value = message.drop { $0 == ":" || $0 == " " }
@@ -100,7 +111,7 @@ enum Termination: Equatable, Sendable {
     case SIGBUS: return "SIGBUS, bad memory access"
     case SIGFPE: return "SIGFPE, arithmetic error"
     case SIGABRT: return "SIGABRT, abort"
-    case SIGKILL: return "SIGKILL, killed"
+    case SIGKILL: return "SIGKILL, killed: by another process, or by the system when memory ran out"
     case SIGTERM: return "SIGTERM, terminated"
     default: return "signal \(number)"
     }

@@ -77,7 +77,10 @@ final class ExecutorProcess {
     var environment = ProcessInfo.processInfo.environment
     environment["SWIFT_BACKTRACE"] = "enable=no"
     let envStrings = environment.map { "\($0.key)=\($0.value)" }
-    let argv = [configuration.executorPath]
+    var argv = [configuration.executorPath]
+    if let limit = configuration.memoryLimit {
+      argv += [ExecutorOption.addressSpaceLimit, String(limit.bytes)]
+    }
     var childPID: pid_t = 0
     let status = withCStrings(argv) { cArgv in
       withCStrings(envStrings) { cEnv in
