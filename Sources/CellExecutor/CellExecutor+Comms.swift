@@ -38,11 +38,23 @@ extension CellExecutor {
     case .killedProcess(let ended, let stderr):
       let error = CrashReport.callbackError(
         stderr: stderr, termination: ended, memoryLimit: configuration.memoryLimit)
-      let failure = CommFailure(
-        commID: message.commID, ename: error.ename, evalue: error.evalue, traceback: error.traceback)
-      _ = recoverComms(process, failure: failure, parentID: parentID, readerHeld: false, onEvent: onEvent)
-      return .rolledBack(error)
+      return rollBack(message, error: error, process: process, parentID: parentID, onEvent: onEvent)
+    case .killedAfterInterrupt:
+      let error = CrashReport.callbackKilledAfterInterrupt(grace: configuration.interruptGracePeriod)
+      return rollBack(message, error: error, process: process, parentID: parentID, onEvent: onEvent)
     }
+  }
+
+  /// After a handler ended the process running it: the restored executor re-sends its comms'
+  /// state and shows `error` where the comm shows its errors.
+  private func rollBack(
+    _ message: CommMessage, error: CellError, process: ExecutorProcess, parentID: String,
+    onEvent: @escaping (ExecutorEvent) -> Void
+  ) -> CommOutcome {
+    let failure = CommFailure(
+      commID: message.commID, ename: error.ename, evalue: error.evalue, traceback: error.traceback)
+    _ = recoverComms(process, failure: failure, parentID: parentID, readerHeld: false, onEvent: onEvent)
+    return .rolledBack(error)
   }
 
   /// After a snapshot took over: has the restored executor re-send its comms' state and show
@@ -79,26 +91,48 @@ extension CellExecutor {
       process.routing.closed()
       return .executorGone
     }
-    if readerHeld { return readAnswers(to: token, from: process, onEvent: onEvent) }
+    // Within a cell's execute (after its rollback) the cell owns the interrupt state.
+    if readerHeld { return readAnswers(to: token, from: process, handlesInterrupts: false, onEvent: onEvent) }
     while true {
       if let result = process.routing.wait(for: token, timeout: Self.deliveryPoll) { return result }
       // No cell reads the executor's messages now: read them here until this delivery is done.
       guard executionLock.try() else { continue }
       defer { executionLock.unlock() }
-      return readAnswers(to: token, from: process, onEvent: onEvent)
+      return readAnswers(to: token, from: process, handlesInterrupts: true, onEvent: onEvent)
     }
   }
 
   /// Reads the executor's messages until delivery `token` is done (the caller holds
   /// `executionLock`); output that no delivery made (a background thread's) goes to `onEvent`.
+  ///
+  /// With `handlesInterrupts` (no cell runs), an interrupt reaches the handler as it reaches a
+  /// cell (SIGINT), and once the grace period has passed the process is killed, so that the
+  /// snapshot takes over; the interrupt is used up when the delivery ends.
   private func readAnswers(
-    to token: Int, from process: ExecutorProcess, onEvent: @escaping (ExecutorEvent) -> Void
+    to token: Int, from process: ExecutorProcess, handlesInterrupts: Bool,
+    onEvent: @escaping (ExecutorEvent) -> Void
   ) -> CommRouting.Result {
+    if handlesInterrupts { interrupts.setRunning(true) }
+    defer {
+      if handlesInterrupts {
+        interrupts.setRunning(false)
+        _ = interrupts.take()
+      }
+    }
+    var killed = false
     while true {
-      if let result = process.routing.wait(for: token, timeout: 0) { return result }
+      if let result = process.routing.wait(for: token, timeout: 0) {
+        if killed, case .killedProcess = result { return .killedAfterInterrupt }
+        return result
+      }
       switch process.nextReply(timeout: 0.1, onEvent: onEvent) {
       case .restored: interrupts.processID = process.pid
-      case .closed, .ready, .cellEnded, .cellSkipped, .loaded, .loadFailed, .timeout: continue
+      case .timeout:
+        if handlesInterrupts, !killed, let deadline = interrupts.killDeadline, Date() >= deadline {
+          process.signal(SIGKILL)
+          killed = true
+        }
+      case .closed, .ready, .cellEnded, .cellSkipped, .loaded, .loadFailed: continue
       }
     }
   }

@@ -7,7 +7,7 @@ manager does (ipywidgets 8 protocol: `update`, `echo_update`, `request_state`).
 
 from __future__ import annotations
 
-from kernel_helpers import execute, iopub_until_idle, reply_for, result_text, stdout_text
+from kernel_helpers import TIMEOUT, execute, iopub_until_idle, reply_for, result_text, send_interrupt, stdout_text
 
 
 def send_comm(kc, msg_type: str, content: dict, metadata: dict | None = None) -> str:
@@ -194,3 +194,27 @@ def test_the_control_comm_answers_request_states(kernel):
                    metadata={"version": "9.0.0"})
     assert [m["content"]["comm_id"] for m in closing if m["msg_type"] == "comm_close"] == ["control-2"]
     assert [m["content"]["ename"] for m in closing if m["msg_type"] == "error"] == ["WidgetStateError"]
+
+
+def test_an_interrupt_stops_a_callback_that_never_returns(fresh_kernel):
+    _, kc = fresh_kernel
+    messages = ok(
+        kc,
+        'let spin = IntSlider("s", 0...5)\nlet spun = Output()\nvar spins = 0\n'
+        "spin.onChange(in: spun) { _ in\n  spins += 1\n  while true {}\n}\nVBox([spin, spun])",
+    )
+    spin, spun = opened(messages, "IntSliderModel"), opened(messages, "OutputModel")
+    msg_id = send_comm(kc, "comm_msg", {"comm_id": spin, "data": {"method": "update", "state": {"value": 2}}})
+    # The callback runs once its Output names the comm message (it captures from then on).
+    while True:
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "comm_msg":
+            if msg["content"]["comm_id"] == spun and msg["content"]["data"]["state"].get("msg_id") == msg_id:
+                break
+    send_interrupt(kc)
+    messages = iopub_until_idle(kc, msg_id)
+    errors = [m["content"] for m in messages if m["msg_type"] == "error"]
+    assert [e["ename"] for e in errors] == ["Interrupted"], errors
+    assert "the callback was rolled back" in errors[0]["evalue"]
+    assert result_text(ok(kc, "spins")) == "0"
+    assert result_text(ok(kc, "spin.value")) == "0"

@@ -17,6 +17,9 @@ final class CommRouting: @unchecked Sendable {
     /// The handler ended the process; the snapshot took over. How the process ended, and the
     /// end of its stderr with what the crash handler rescued.
     case killedProcess(Termination?, stderr: String)
+    /// The handler did not return within the grace period after an interrupt; the process
+    /// was killed and the snapshot took over.
+    case killedAfterInterrupt
     /// The executor is gone without a snapshot taking over.
     case executorGone
   }

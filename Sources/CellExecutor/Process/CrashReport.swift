@@ -56,6 +56,15 @@ enum CrashReport {
     return CellError(ename: "RuntimeError", evalue: how + suffix, traceback: Array(tail) + ["", consequence])
   }
 
+  /// The error of a comm message's handler (a widget's callback) killed after the interrupt
+  /// grace period; its snapshot took over.
+  static func callbackKilledAfterInterrupt(grace: Double) -> CellError {
+    let what = "the callback did not stop within \(grace) s of the interrupt, so it was killed"
+    return CellError(
+      ename: "Interrupted", evalue: what + "; the callback was rolled back",
+      traceback: ["Interrupted: \(what).", callbackRolledBack])
+  }
+
   /// The error of a cell killed after the interrupt grace period.
   static func killedAfterInterrupt(grace: Double, restored: Bool) -> CellError {
     let what = "the cell did not stop within \(grace) s of the interrupt, so it was killed"
