@@ -36,6 +36,16 @@ final class CellTransformTests: XCTestCase {
     )
   }
 
+  func testStructsWhosePropertiesHaveInferredTypesGetAPublicDefaultInit() {
+    XCTAssertEqual(
+      CellTransform.transform("struct Foo { var x = 1; var name: String = \"a\" }").body,
+      "public struct Foo { public var x = 1; public var name: String = \"a\" ; public init() {} }")
+    XCTAssertEqual(
+      CellTransform.transform("struct Bar { var x = 1; var y: Int }").body,
+      "public struct Bar { public var x = 1; public var y: Int }",
+      "no init the compiler could accept: y's value must be given, x's type is not written")
+  }
+
   func testExtensionMembersBecomePublicButNotTheExtension() {
     let cell = CellTransform.transform("extension Int: CustomThing { var doubled: Int { self * 2 } }")
     XCTAssertEqual(cell.body, "extension Int: CustomThing { public var doubled: Int { self * 2 } }")

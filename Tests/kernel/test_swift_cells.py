@@ -36,6 +36,15 @@ def test_redefinition_wins(kernel):
     assert "second text" in stdout_text(messages)
 
 
+def test_types_declared_in_one_cell_are_built_in_later_ones(kernel):
+    _, kc = kernel
+    cell = "struct Counter { var count = 1 }\nstruct Point { var x: Double; var y: Double = 0 }"
+    assert execute(kc, cell)[0]["content"]["status"] == "ok"
+    reply, messages = execute(kc, 'print(Counter().count, Point(x: 2).x)')
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert "1 2.0" in stdout_text(messages)
+
+
 def test_final_expression_is_the_result(kernel):
     _, kc = kernel
     reply, messages = execute(kc, "let a = 6\na * 7")

@@ -95,12 +95,15 @@ struct AccessEdits {
   // MARK: - Memberwise initializer
 
   /// Adds `public init(...)` for the stored properties of a struct that declares no init,
-  /// when every stored property has a written type.
+  /// when every stored property has a written type; when some have only an initial value (whose
+  /// type the compiler infers), and every one has an initial value, `public init() {}`.
   private mutating func addMemberwiseInit(to type: StructDeclSyntax) {
     let members = type.memberBlock.members.map(\.decl)
     if members.contains(where: { $0.is(InitializerDeclSyntax.self) }) { return }
     var parameters: [String] = []
     var assignments: [String] = []
+    var inferred = false
+    var allInitialized = true
     for variable in members.compactMap({ $0.as(VariableDeclSyntax.self) }) {
       let skipped: Set<String> = ["static", "class", "lazy"]
       if variable.modifiers.contains(where: { skipped.contains($0.name.text) }) { continue }
@@ -108,10 +111,14 @@ struct AccessEdits {
       for binding in variable.bindings {
         if let accessors = binding.accessorBlock, isComputed(accessors) { continue }
         if !variable.attributes.isEmpty { return }
-        guard let name = binding.pattern.as(IdentifierPatternSyntax.self)?.identifier.text,
-          let annotation = binding.typeAnnotation
-        else { return }
         if isLet && binding.initializer != nil { continue }
+        if binding.initializer == nil { allInitialized = false }
+        guard let name = binding.pattern.as(IdentifierPatternSyntax.self)?.identifier.text else { return }
+        guard let annotation = binding.typeAnnotation else {
+          if binding.initializer == nil { return }
+          inferred = true
+          continue
+        }
         var typeText = annotation.type.trimmedDescription
         if annotation.type.is(FunctionTypeSyntax.self) { typeText = "@escaping " + typeText }
         var parameter = "\(name): \(typeText)"
@@ -127,11 +134,14 @@ struct AccessEdits {
         assignments.append("self.\(name) = \(name)")
       }
     }
+    if inferred && !allInitialized { return }
     let previous = type.memberBlock.rightBrace.previousToken(viewMode: .sourceAccurate)?.tokenKind
     let separator = previous == .leftBrace || previous == .semicolon ? "" : "; "
     let text =
       separator
-      + "public init(\(parameters.joined(separator: ", "))) { \(assignments.joined(separator: "; ")) } "
+      + (inferred
+        ? "public init() {} "
+        : "public init(\(parameters.joined(separator: ", "))) { \(assignments.joined(separator: "; ")) } ")
     insert(text, at: type.memberBlock.rightBrace.positionAfterSkippingLeadingTrivia)
   }
 
