@@ -33,7 +33,7 @@ public func display(
   mime: String, json: DisplayJSON, metadata: [String: DisplayJSON] = [:], id: String? = nil
 ) {
   let bundle = MimeBundle(data: ["text/plain": json.prettyText], json: [mime: json], metadata: metadata)
-  DisplayChannel.send(.display(bundle, id: id))
+  DisplayChannel.show(.display(bundle, id: id))
 }
 
 /// Shows a text payload under any MIME type (`text/html`, `text/markdown`, `image/svg+xml`,
@@ -46,5 +46,5 @@ public func display(
 ) {
   var data = ["text/plain": plain ?? text]
   data[mime] = text
-  DisplayChannel.send(.display(MimeBundle(data: data, json: [:], metadata: metadata), id: id))
+  DisplayChannel.show(.display(MimeBundle(data: data, json: [:], metadata: metadata), id: id))
 }

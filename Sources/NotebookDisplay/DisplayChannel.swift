@@ -32,6 +32,39 @@ public enum DisplayChannel {
   /// The presenter. Replace it to capture events (the executor and tests do).
   nonisolated(unsafe) public static var send: (DisplayEvent) -> Void = DisplayChannel.printPlainText
 
+  /// Shows an event: the innermost capture of this thread that takes it (see `capturing`) gets
+  /// it, else the presenter. Comm messages always go to the presenter.
+  public static func show(_ event: DisplayEvent) {
+    if case .comm = event { return send(event) }
+    for sink in Captures.ofThisThread.sinks.reversed() where sink(event) { return }
+    send(event)
+  }
+
+  /// Runs `body` with the events this thread shows (`show`) offered to `sink` first; `sink`
+  /// returns whether it took the event, and one it leaves goes to the next capture out or to
+  /// the presenter. Other threads' events are not offered to it.
+  public static func capturing<Result>(
+    into sink: @escaping (DisplayEvent) -> Bool, _ body: () throws -> Result
+  ) rethrows -> Result {
+    let captures = Captures.ofThisThread
+    captures.sinks.append(sink)
+    defer { captures.sinks.removeLast() }
+    return try body()
+  }
+
+  /// The capture sinks of one thread, innermost last.
+  private final class Captures {
+    var sinks: [(DisplayEvent) -> Bool] = []
+
+    static var ofThisThread: Captures {
+      let key = "NotebookDisplay.DisplayChannel.captures"
+      if let captures = Thread.current.threadDictionary[key] as? Captures { return captures }
+      let captures = Captures()
+      Thread.current.threadDictionary[key] = captures
+      return captures
+    }
+  }
+
   /// The default presenter: prints `text/plain` of displays and results.
   public static func printPlainText(_ event: DisplayEvent) {
     switch event {
@@ -53,20 +86,20 @@ public func mimeBundle<T>(for value: T) -> MimeBundle {
 
 /// Shows a value in the notebook (or prints it outside one).
 public func display<T>(_ value: T, id: String? = nil) {
-  DisplayChannel.send(.display(mimeBundle(for: value), id: id))
+  DisplayChannel.show(.display(mimeBundle(for: value), id: id))
 }
 
 /// Replaces what was shown under a display id.
 public func updateDisplay<T>(_ value: T, id: String) {
-  DisplayChannel.send(.update(mimeBundle(for: value), id: id))
+  DisplayChannel.show(.update(mimeBundle(for: value), id: id))
 }
 
 /// Clears the current cell's output.
 public func clearOutput(wait: Bool = false) {
-  DisplayChannel.send(.clearOutput(wait: wait))
+  DisplayChannel.show(.clearOutput(wait: wait))
 }
 
 /// Called by generated cell code with the value of the cell's last expression.
 public func publishCellResult<T>(_ value: T) {
-  DisplayChannel.send(.result(mimeBundle(for: value)))
+  DisplayChannel.show(.result(mimeBundle(for: value)))
 }

@@ -11,7 +11,7 @@ import Foundation
 public final class ProgressBar: @unchecked Sendable {
   /// Where the bar is shown.
   public enum Mode: Sendable, Equatable {
-    /// Display events with a display id (`DisplayChannel.send`).
+    /// Display events with a display id (`DisplayChannel.show`).
     case notebook
     /// One line on a text stream, rewritten with a carriage return.
     case terminal
@@ -109,7 +109,7 @@ public final class ProgressBar: @unchecked Sendable {
     switch mode {
     case .notebook:
       let bundle = current.mimeBundle()
-      DisplayChannel.send(lastShown == nil ? .display(bundle, id: displayID) : .update(bundle, id: displayID))
+      DisplayChannel.show(lastShown == nil ? .display(bundle, id: displayID) : .update(bundle, id: displayID))
     case .terminal:
       let line = current.text
       let clearing = String(repeating: " ", count: max(0, lastLineLength - line.count))

@@ -8,36 +8,41 @@ import NotebookDisplay
 /// `@jupyter-widgets/output`): inside `capture { ... }`, `print`, `display` and errors go
 /// here instead of under the cell or message that runs the code.
 ///
-/// It works as ipywidgets' `Output` does: while capturing, its `msg_id` names the request
-/// whose outputs are running, and the frontend (JupyterLab, or nbclient when it executes a
-/// notebook) puts that request's outputs into the widget and keeps them in `outputs`.
+/// The outputs are kept on this side, in the synced `outputs` (nbformat output objects), and
+/// sent as they come, as ipywidgets' `Output.append_display_data` does; `msg_id` stays empty, so
+/// no frontend has to route messages into the widget, and the saved widget state holds them.
 public final class Output: DOMWidget, @unchecked Sendable {
   /// An empty output area.
   public init() {
     super.init(spec: .output, state: ["msg_id": "", "outputs": []], style: nil)
   }
 
-  /// The outputs the frontend shows in the widget, as nbformat output objects.
+  /// The outputs the widget shows, as nbformat output objects.
   public var outputs: [JSONValue] { self["outputs"].arrayValue ?? [] }
-
-  override var frontendOwnedKeys: Set<String> { ["outputs"] }
 
   /// Runs `body` with its output shown in this widget; with `clear`, that output replaces what
   /// the widget showed (cleared when the first new output arrives). An error `body` throws is
-  /// shown in the widget, not passed on.
+  /// shown in the widget, not passed on. Displays and errors of this thread come here; what is
+  /// printed comes here from every thread while `body` runs.
   public func capture(clear: Bool = false, _ body: () throws -> Void) {
     open()
-    let previous = self["msg_id"]
-    set("msg_id", .string(DisplayChannel.parentMessageID))
+    let captured = CapturedOutputs(shown: outputs, clearing: clear)
+    let printed = PrintedTextCapture()
     defer {
-      fflush(stdout)
-      set("msg_id", previous)
+      captured.takePrinted(printed?.finish() ?? "")
+      publish(captured)
     }
-    if clear { clearOutput(wait: true) }
-    do {
-      try body()
-    } catch {
-      showError(error)
+    DisplayChannel.capturing(into: { [self] event in
+      captured.takePrinted(printed?.take() ?? "")
+      guard captured.take(event) else { return false }
+      publish(captured)
+      return true
+    }) {
+      do {
+        try body()
+      } catch {
+        showError(error)
+      }
     }
   }
 
@@ -49,6 +54,10 @@ public final class Output: DOMWidget, @unchecked Sendable {
   /// Shows `value` in the widget, after what it shows.
   public func append<T>(_ value: T) {
     capture { display(value) }
+  }
+
+  private func publish(_ captured: CapturedOutputs) {
+    if captured.takeChanges() { set("outputs", .array(captured.outputs)) }
   }
 }
 

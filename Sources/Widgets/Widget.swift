@@ -157,16 +157,10 @@ public class Widget: NotebookRenderable, @unchecked Sendable {
     lock.withLock { comm }?.send(data)
   }
 
-  /// Sends the whole state as an `update`, but for the keys the frontend owns.
+  /// Sends the whole state as an `update`.
   func resendState() {
-    send([
-      "method": "update", "state": .object(snapshotState(excluding: frontendOwnedKeys)), "buffer_paths": [],
-    ])
+    send(["method": "update", "state": .object(snapshotState()), "buffer_paths": []])
   }
-
-  /// Keys whose value the frontend keeps (an `Output`'s captured outputs), not re-sent after a
-  /// rollback.
-  var frontendOwnedKeys: Set<String> { [] }
 
   // MARK: - Display
 
@@ -206,12 +200,12 @@ public class Widget: NotebookRenderable, @unchecked Sendable {
 
   /// Shows an error where this widget's callbacks show theirs.
   func report(ename: String, evalue: String, traceback: [String]) {
-    runCallback { DisplayChannel.send(.error(ename: ename, evalue: evalue, traceback: traceback)) }
+    runCallback { DisplayChannel.show(.error(ename: ename, evalue: evalue, traceback: traceback)) }
   }
 }
 
 /// Shows a thrown error as an error output.
 func showError(_ error: Error) {
   let name = String(describing: type(of: error))
-  DisplayChannel.send(.error(ename: name, evalue: "\(error)", traceback: ["\(name): \(error)"]))
+  DisplayChannel.show(.error(ename: name, evalue: "\(error)", traceback: ["\(name): \(error)"]))
 }

@@ -77,13 +77,16 @@ final class WidgetTests: XCTestCase {
     XCTAssertTrue(frontendUpdates(slider, ["value": "abc"]))
     XCTAssertEqual(slider.value, 0.5)
     XCTAssertEqual(runs, 0)
-    XCTAssertEqual(frontend.errors, ["WidgetStateError: value must be a number, got \"abc\""])
+    XCTAssertEqual(frontend.errors, [], "the error goes into the output, not under the message")
     XCTAssertEqual(
       frontend.messages(on: slider.modelID),
       [["method": "update", "state": ["value": 0.5], "buffer_paths": []]],
       "the frontend is told the value kept")
-    let outputStates = frontend.messages(on: output.modelID).compactMap { $0["state"]?["msg_id"] }
-    XCTAssertEqual(outputStates, ["frontend-message", ""], "the error is shown while the output captures")
+    let shown = output.outputs.map { "\($0["ename"]?.stringValue ?? ""): \($0["evalue"]?.stringValue ?? "")" }
+    XCTAssertEqual(shown, ["WidgetStateError: value must be a number, got \"abc\""])
+    XCTAssertEqual(
+      frontend.messages(on: output.modelID).compactMap { $0["state"]?["outputs"] }, [.array(output.outputs)],
+      "the output's new outputs are sent once")
   }
 
   func testUpdatesWithoutStateOrWithAnUnknownMethodAreReportedNotFatal() {
@@ -130,7 +133,8 @@ final class WidgetTests: XCTestCase {
     frontend.reset()
     frontendSends(["method": "custom", "content": ["event": "click"]], to: button)
     XCTAssertEqual(clicks, 1)
-    XCTAssertTrue(frontend.events.contains(.display(MimeBundle(plainText: "clicked"), id: nil)))
+    XCTAssertEqual(output.outputs.map { $0["data"]?["text/plain"] }, ["clicked"])
+    XCTAssertFalse(frontend.events.contains(.display(MimeBundle(plainText: "clicked"), id: nil)))
   }
 
   func testInteractRerunsItsBodyWithTheNewValuesReplacingTheOutput() throws {
@@ -147,9 +151,12 @@ final class WidgetTests: XCTestCase {
     frontend.reset()
     frontendUpdates(slider, ["value": 0.25])
     XCTAssertEqual(runs, ["0.5 a", "0.25 a"])
-    XCTAssertTrue(frontend.events.contains(.clearOutput(wait: true)), "each run replaces the last")
+    let output = try XCTUnwrap(interaction.children.last as? Output)
+    output.append("kept until the next run")
     frontendUpdates(dropdown, ["index": 1])
-    XCTAssertEqual(frontend.errors, ["WidgetStateError: test: no b"])
+    XCTAssertEqual(
+      output.outputs.map { $0["evalue"]?.stringValue }, ["test: no b"],
+      "each run replaces what the last showed")
   }
 
   func testABoxOpensItsChildrenAndNamesThem() throws {

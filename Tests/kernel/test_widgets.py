@@ -55,6 +55,18 @@ def comm_msgs(messages: list[dict], comm_id: str) -> list[dict]:
     return [m["content"]["data"] for m in messages if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id]
 
 
+def shown_outputs(messages: list[dict], output_id: str) -> list[dict]:
+    """The last `outputs` an Output widget was given in these messages."""
+    states = [d["state"]["outputs"] for d in comm_msgs(messages, output_id) if "outputs" in d.get("state", {})]
+    assert states, f"no outputs sent for {output_id}"
+    return states[-1]
+
+
+def never_routes_by_msg_id(messages: list[dict], output_id: str) -> None:
+    """The Output keeps its outputs itself: it never asks the frontend to route messages into it."""
+    assert all(d["state"].get("msg_id", "") == "" for d in comm_msgs(messages, output_id) if "state" in d)
+
+
 def test_a_displayed_widget_opens_its_comms_and_is_listed_until_closed(kernel):
     _, kc = kernel
     messages = ok(kc, 'let life = IntSlider("n", 0...10, value: 3)\nlife')
@@ -101,7 +113,7 @@ def test_state_syncs_both_ways_with_echo_update(kernel):
     assert answer[-1]["state"]["value"] == 0.75 and answer[-1]["state"]["_model_name"] == "FloatSliderModel"
 
 
-def test_a_callback_prints_under_the_comm_message_into_its_output(kernel):
+def test_a_callback_prints_into_its_output(kernel):
     _, kc = kernel
     messages = ok(
         kc,
@@ -111,9 +123,12 @@ def test_a_callback_prints_under_the_comm_message_into_its_output(kernel):
     knob, shown = opened(messages, "IntSliderModel"), opened(messages, "OutputModel")
     msg_id = send_comm(kc, "comm_msg", {"comm_id": knob, "data": {"method": "update", "state": {"value": 4}}})
     messages = iopub_until_idle(kc, msg_id)
-    assert stdout_text(messages) == "value 4\n"
-    # The Output widget captures the outputs of the message it names in msg_id while the callback runs.
-    assert [d["state"]["msg_id"] for d in comm_msgs(messages, shown)] == [msg_id, ""]
+    assert stdout_text(messages) == "", "printed text goes into the widget, not under the message"
+    assert shown_outputs(messages, shown) == [{"output_type": "stream", "name": "stdout", "text": "value 4\n"}]
+    again = update(kc, knob, {"value": 5})
+    # Each run replaces what the last one showed.
+    assert shown_outputs(again, shown) == [{"output_type": "stream", "name": "stdout", "text": "value 5\n"}]
+    never_routes_by_msg_id(messages + again, shown)
 
 
 def test_a_trapping_callback_rolls_back_and_reports_in_its_output(kernel):
@@ -126,16 +141,17 @@ def test_a_trapping_callback_rolls_back_and_reports_in_its_output(kernel):
     )
     risky, report = opened(messages, "IntSliderModel"), opened(messages, "OutputModel")
     ok_messages = update(kc, risky, {"value": 1})
-    assert stdout_text(ok_messages) == "2\n"
+    assert shown_outputs(ok_messages, report) == [{"output_type": "stream", "name": "stdout", "text": "2\n"}]
     msg_id = send_comm(kc, "comm_msg", {"comm_id": risky, "data": {"method": "update", "state": {"value": 4}}})
     messages = iopub_until_idle(kc, msg_id)
-    errors = [m["content"] for m in messages if m["msg_type"] == "error"]
+    errors = [o for o in shown_outputs(messages, report) if o["output_type"] == "error"]
     assert len(errors) == 1 and "Index out of range" in errors[0]["evalue"], errors
     assert "rolled back" in errors[0]["evalue"]
+    # The error replaces what the last run showed, as a run's output would.
+    assert len(shown_outputs(messages, report)) == 1
     # The restored executor tells the frontend the slider's value from before the callback.
     assert {"value": 1} in [{k: v for k, v in d["state"].items() if k == "value"} for d in comm_msgs(messages, risky)]
-    # The error is shown while the Output captures the comm message's outputs.
-    assert msg_id in [d["state"].get("msg_id") for d in comm_msgs(messages, report)]
+    never_routes_by_msg_id(messages, report)
     assert result_text(ok(kc, "calls")) == "1"
     assert result_text(ok(kc, "risky.value")) == "1"
     assert risky in comm_info(kc)
@@ -145,14 +161,14 @@ def test_a_malformed_update_is_reported_and_the_executor_lives(kernel):
     _, kc = kernel
     messages = ok(kc, 'let strict = FloatSlider("s", 0...1, value: 0.5)\nlet notes = Output()\n'
                       "strict.onChange(in: notes) { _ in }\nVBox([strict, notes])")
-    strict = opened(messages, "FloatSliderModel")
+    strict, notes = opened(messages, "FloatSliderModel"), opened(messages, "OutputModel")
     messages = update(kc, strict, {"value": "abc"})
-    errors = [m["content"] for m in messages if m["msg_type"] == "error"]
+    errors = [o for o in shown_outputs(messages, notes) if o["output_type"] == "error"]
     assert [e["ename"] for e in errors] == ["WidgetStateError"]
     assert "value must be a number" in errors[0]["evalue"]
     assert comm_msgs(messages, strict)[-1]["state"] == {"value": 0.5}
     no_state = comm(kc, "comm_msg", {"comm_id": strict, "data": {"method": "update"}})
-    assert [m["content"]["ename"] for m in no_state if m["msg_type"] == "error"] == ["WidgetStateError"]
+    assert [o["ename"] for o in shown_outputs(no_state, notes) if o["output_type"] == "error"] == ["WidgetStateError"]
     assert result_text(ok(kc, "strict.value")) == "0.5"
 
 
@@ -172,12 +188,14 @@ def test_interact_reruns_its_body_replacing_the_output(kernel):
     messages = ok(kc, 'interact(0...4, ["x", "y"]) { n, s in print(String(repeating: s, count: n)) }')
     slider = opened(messages, "IntSliderModel")
     output = opened(messages, "OutputModel")
-    assert stdout_text(messages) == "xx\n"
-    msg_id = send_comm(kc, "comm_msg", {"comm_id": slider, "data": {"method": "update", "state": {"value": 3}}})
-    rerun = iopub_until_idle(kc, msg_id)
-    assert stdout_text(rerun) == "xxx\n"
-    assert [m["content"]["wait"] for m in rerun if m["msg_type"] == "clear_output"] == [True]
-    assert msg_id in [d["state"].get("msg_id") for d in comm_msgs(rerun, output)]
+    assert shown_outputs(messages, output) == [{"output_type": "stream", "name": "stdout", "text": "xx\n"}]
+    rerun = update(kc, slider, {"value": 3})
+    assert shown_outputs(rerun, output) == [{"output_type": "stream", "name": "stdout", "text": "xxx\n"}]
+    assert stdout_text(messages + rerun) == "" and not [m for m in rerun if m["msg_type"] == "clear_output"]
+    shows = ok(kc, 'interact(1...2) { n in display(mime: "text/html", text: "<b>\\(n)</b>") }')
+    shown = shown_outputs(shows, opened(shows, "OutputModel"))
+    assert [o["data"]["text/html"] for o in shown] == ["<b>1</b>"] and shown[0]["output_type"] == "display_data"
+    never_routes_by_msg_id(messages + rerun + shows, output)
 
 
 def test_the_control_comm_answers_request_states(kernel):
@@ -201,19 +219,19 @@ def test_an_interrupt_stops_a_callback_that_never_returns(fresh_kernel):
     messages = ok(
         kc,
         'let spin = IntSlider("s", 0...5)\nlet spun = Output()\nvar spins = 0\n'
-        "spin.onChange(in: spun) { _ in\n  spins += 1\n  while true {}\n}\nVBox([spin, spun])",
+        "spin.onChange(in: spun) { _ in\n  spins += 1\n  display(\"spinning\")\n  while true {}\n}\nVBox([spin, spun])",
     )
     spin, spun = opened(messages, "IntSliderModel"), opened(messages, "OutputModel")
     msg_id = send_comm(kc, "comm_msg", {"comm_id": spin, "data": {"method": "update", "state": {"value": 2}}})
-    # The callback runs once its Output names the comm message (it captures from then on).
+    # The callback runs once its Output shows what it displayed before spinning.
     while True:
         msg = kc.get_iopub_msg(timeout=TIMEOUT)
         if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "comm_msg":
-            if msg["content"]["comm_id"] == spun and msg["content"]["data"]["state"].get("msg_id") == msg_id:
+            if msg["content"]["comm_id"] == spun and msg["content"]["data"]["state"].get("outputs"):
                 break
     send_interrupt(kc)
     messages = iopub_until_idle(kc, msg_id)
-    errors = [m["content"] for m in messages if m["msg_type"] == "error"]
+    errors = [o for o in shown_outputs(messages, spun) if o["output_type"] == "error"]
     assert [e["ename"] for e in errors] == ["Interrupted"], errors
     assert "the callback was rolled back" in errors[0]["evalue"]
     assert result_text(ok(kc, "spins")) == "0"
