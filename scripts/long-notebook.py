@@ -25,6 +25,7 @@ from pathlib import Path
 from jupyter_client.manager import KernelManager
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from kernel_cells import run_cell  # noqa: E402
 latency = __import__("kernel-latency")
 
 
@@ -113,18 +114,9 @@ def many_kernels(kernel: str, count: int, timeout: float) -> dict:
 def answer(kc, code: str, expected: str, timeout: float) -> float:
     """Milliseconds until `code`'s reply and idle status; fails unless its result is `expected`."""
     start = time.perf_counter()
-    msg_id = kc.execute(code)
-    result, idle = None, False
-    while not idle:
-        msg = kc.get_iopub_msg(timeout=timeout)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "execute_result":
-            result = msg["content"]["data"]["text/plain"]
-        idle = msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle"
-    reply = kc.get_shell_msg(timeout=timeout)
-    if reply["content"]["status"] != "ok" or result != expected:
-        raise RuntimeError(f"cell {code!r} answered {result!r}, not {expected!r}: {reply['content']}")
+    reply, result = run_cell(kc, code, timeout)
+    if reply["status"] != "ok" or result != expected:
+        raise RuntimeError(f"cell {code!r} answered {result!r}, not {expected!r}: {reply}")
     return round(1000 * (time.perf_counter() - start), 1)
 
 

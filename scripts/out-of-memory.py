@@ -25,6 +25,7 @@ from pathlib import Path
 from jupyter_client.manager import KernelManager
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from kernel_cells import run_cell  # noqa: E402
 memory = __import__("long-notebook")
 
 WAYS = {
@@ -34,23 +35,6 @@ WAYS = {
     "gradual": lambda r: (f"var chunks: [[UInt8]] = []\nwhile true {{ chunks.append([UInt8](repeating: 1, "
                           f"count: {r.choice([16, 64, 256])} << 20)) }}"),
 }
-
-
-def run(kc, code: str, timeout: float) -> tuple[dict, str | None]:
-    """The execute_reply's content and the execute_result's text of a cell."""
-    msg_id = kc.execute(code)
-    result, idle = None, False
-    while not idle:
-        msg = kc.get_iopub_msg(timeout=timeout)
-        if msg["parent_header"].get("msg_id") != msg_id:
-            continue
-        if msg["msg_type"] == "execute_result":
-            result = msg["content"]["data"]["text/plain"]
-        idle = msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle"
-    while True:
-        reply = kc.get_shell_msg(timeout=timeout)
-        if reply["parent_header"].get("msg_id") == msg_id:
-            return reply["content"], result
 
 
 def main() -> None:
@@ -71,23 +55,23 @@ def main() -> None:
     kc.start_channels()
     try:
         kc.wait_for_ready(timeout=args.timeout)
-        content, _ = run(kc, "var counter = 0\nlet kept = Tensor.zeros([256, 1024]) + 1", args.timeout)
+        content, _ = run_cell(kc, "var counter = 0\nlet kept = Tensor.zeros([256, 1024]) + 1", args.timeout)
         assert content["status"] == "ok", content
         rss_start = memory.tree_rss_mb(km.provisioner.process.pid)
         for cell in range(1, args.cells + 1):
             way = rng.choice(sorted(WAYS))
             ways[way] = ways.get(way, 0) + 1
-            content, _ = run(kc, "counter += 1000\n" + WAYS[way](rng), args.timeout)
+            content, _ = run_cell(kc, "counter += 1000\n" + WAYS[way](rng), args.timeout)
             evalue = content.get("evalue", "")
             if (content["status"] == "error" and content.get("ename") == "MemoryError"
                     and "ran out of memory" in evalue and evalue.endswith("the cell was rolled back")):
                 memory_errors += 1
             else:
                 failures.append(f"cell {cell} ({way}): {content.get('ename')}: {evalue}")
-            _, state = run(kc, "counter * 1000 + Int(kept.sum().item())", args.timeout)
+            _, state = run_cell(kc, "counter * 1000 + Int(kept.sum().item())", args.timeout)
             if state != str((cell - 1) * 1000 + 256 * 1024):
                 failures.append(f"cell {cell} ({way}): state after it is {state}, not {(cell - 1) * 1000 + 262144}")
-            content, _ = run(kc, "counter += 1", args.timeout)
+            content, _ = run_cell(kc, "counter += 1", args.timeout)
             if content["status"] != "ok":
                 failures.append(f"cell {cell}: the cell after it failed: {content}")
             print(json.dumps({"cell": cell, "way": way, "error": evalue}), flush=True)

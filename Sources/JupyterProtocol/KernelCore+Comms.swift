@@ -28,28 +28,29 @@ extension KernelCore {
 
   /// `comm_msg` from the frontend: handed to its comm; one for a closed or unknown comm is dropped.
   func commMessage(_ request: Request) {
-    guard let id = request.message.content["comm_id"]?.stringValue else {
-      KernelLog.log("dropped comm_msg without a string comm_id")
-      return
-    }
-    guard comms.contains(id) else {
-      KernelLog.log("dropped comm_msg for comm \(id), which is not open")
-      return
-    }
+    guard let id = openCommID(of: request, taking: comms.contains) else { return }
     _ = deliver(.message(commID: id, payload(of: request.message)), request)
   }
 
   /// `comm_close` from the frontend: the comm is forgotten, then its handler told.
   func commClose(_ request: Request) {
-    guard let id = request.message.content["comm_id"]?.stringValue else {
-      KernelLog.log("dropped comm_close without a string comm_id")
-      return
-    }
-    guard comms.closed(id) else {
-      KernelLog.log("dropped comm_close for comm \(id), which is not open")
-      return
-    }
+    guard let id = openCommID(of: request, taking: comms.closed) else { return }
     _ = deliver(.close(commID: id, payload(of: request.message)), request)
+  }
+
+  /// The comm id of a message from the frontend when it names a comm that `isOpen` (which may
+  /// also forget it) says is open; else nil, and the log says why the message was dropped.
+  private func openCommID(of request: Request, taking isOpen: (String) -> Bool) -> String? {
+    let msgType = request.message.msgType
+    guard let id = request.message.content["comm_id"]?.stringValue else {
+      KernelLog.log("dropped \(msgType) without a string comm_id")
+      return nil
+    }
+    guard isOpen(id) else {
+      KernelLog.log("dropped \(msgType) for comm \(id), which is not open")
+      return nil
+    }
+    return id
   }
 
   /// Hands `message` to the interpreter, publishing what its handler shows under the request.

@@ -20,8 +20,7 @@ public final class FloatSlider: DOMWidget, ValueControl, @unchecked Sendable {
     state["max"] = .double(range.upperBound)
     state["step"] = .double(step)
     state["readout_format"] = .string(readoutFormat)
-    state["value"] = .double(
-      Swift.min(Swift.max(value ?? range.lowerBound, range.lowerBound), range.upperBound))
+    state["value"] = .double((value ?? range.lowerBound).clamped(to: range))
     super.init(
       spec: .controls("FloatSliderModel", view: "FloatSliderView"), state: state, style: .slider())
   }
@@ -29,7 +28,7 @@ public final class FloatSlider: DOMWidget, ValueControl, @unchecked Sendable {
   /// The value, within `min...max`.
   public var value: Double {
     get { self["value"].doubleValue ?? 0 }
-    set { set("value", .double(Swift.min(Swift.max(newValue, min), max))) }
+    set { set("value", .double(newValue.clamped(to: min...max))) }
   }
 
   /// The lowest value.
@@ -41,7 +40,7 @@ public final class FloatSlider: DOMWidget, ValueControl, @unchecked Sendable {
     let checked = try super.validated(key, value)
     guard key == "value", let number = checked.doubleValue else { return checked }
     guard number.isFinite else { throw problem("value must be a finite number, got \(value.jsonText)") }
-    return .double(Swift.min(Swift.max(number, min), max))
+    return .double(number.clamped(to: min...max))
   }
 }
 
@@ -63,14 +62,14 @@ public final class IntSlider: DOMWidget, ValueControl, @unchecked Sendable {
     state["max"] = .int(range.upperBound)
     state["step"] = .int(step)
     state["readout_format"] = "d"
-    state["value"] = .int(Swift.min(Swift.max(value ?? range.lowerBound, range.lowerBound), range.upperBound))
+    state["value"] = .int((value ?? range.lowerBound).clamped(to: range))
     super.init(spec: .controls("IntSliderModel", view: "IntSliderView"), state: state, style: .slider())
   }
 
   /// The value, within `min...max`.
   public var value: Int {
     get { self["value"].intValue ?? 0 }
-    set { set("value", .int(Swift.min(Swift.max(newValue, min), max))) }
+    set { set("value", .int(newValue.clamped(to: min...max))) }
   }
 
   /// The lowest value.
@@ -81,7 +80,7 @@ public final class IntSlider: DOMWidget, ValueControl, @unchecked Sendable {
   override func validated(_ key: String, _ value: JSONValue) throws(WidgetStateError) -> JSONValue {
     let checked = try super.validated(key, value)
     guard key == "value", let number = checked.intValue else { return checked }
-    return .int(Swift.min(Swift.max(number, min), max))
+    return .int(number.clamped(to: min...max))
   }
 }
 
@@ -101,5 +100,12 @@ extension JSONValue {
     case .int(let value): return Double(value)
     default: return nil
     }
+  }
+}
+
+extension Comparable {
+  /// The value, moved into `range` when it lies outside.
+  fileprivate func clamped(to range: ClosedRange<Self>) -> Self {
+    Swift.min(Swift.max(self, range.lowerBound), range.upperBound)
   }
 }

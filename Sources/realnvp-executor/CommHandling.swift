@@ -21,10 +21,7 @@ func handleComm(_ delivery: CommDelivery, withSnapshot: Bool) {
     pump.drain { writer.writeUnlocked(.commHandled(token: delivery.token, known: known)) }
   }
   guard withSnapshot else { return deliver() }
-  let taken =
-    spare.map { Snapshot.Taken.kept($0) } ?? Snapshot.take(writer: writer, commandFD: commandFD)
-  spare = nil
-  switch taken {
+  switch takeSnapshot() {
   case .restored:
     resumeAfterRestore()
   case .kept(let snapshot):

@@ -97,16 +97,20 @@ func resumeAfterRestore() {
 /// A snapshot of the state as it is now, taken while the executor waited for a command.
 var spare: Snapshot?
 
+/// The snapshot to run the next cell or callback under: the spare one when there is one (it is
+/// used up), else one taken now.
+func takeSnapshot() -> Snapshot.Taken {
+  defer { spare = nil }
+  return spare.map { Snapshot.Taken.kept($0) } ?? Snapshot.take(writer: writer, commandFD: commandFD)
+}
+
 /// Runs the cell library at `path` with a snapshot of the state before it; `parentID` is the
 /// msg_id of its execute request.
 func runWithSnapshot(path: String, parentID: String) {
   Interruption.clear()
   DisplayChannel.parentMessageID = parentID
   pump.beginCell()
-  let taken =
-    spare.map { Snapshot.Taken.kept($0) } ?? Snapshot.take(writer: writer, commandFD: commandFD)
-  spare = nil
-  switch taken {
+  switch takeSnapshot() {
   case .restored:
     // The process that ran the cell died; this copy of the state before it carries on.
     resumeAfterRestore()
