@@ -71,14 +71,19 @@ extension Tensor {
   }
 
   /// Applies `op` to every element, keeping the order of the buffer. No recording; callers record.
+  /// `cost` is `op`'s cost in additions (`Tensor.transcendentalCost` for exp, log, tanh, ...): the
+  /// loop is split over the threads once the whole is worth it.
   @inline(__always)
-  func map(_ op: (Float) -> Float) -> Tensor {
+  func map(cost: Int = 1, _ op: (Float) -> Float) -> Tensor {
     let result = uninitializedLike()
     let input = raw.base
     let out = result.raw.base
-    parallelRanges(scalarCount) { range in for i in range { out[i] = op(input[i]) } }
+    parallelRanges(scalarCount, costPerItem: cost) { range in for i in range { out[i] = op(input[i]) } }
     return withExtendedLifetime(self) { result }
   }
+
+  /// What an element-wise exp, log, tanh or power costs in additions, for `map(cost:)`.
+  static let transcendentalCost = 16
 
   /// Sums a broadcast gradient back down to `shape` (the backward of broadcasting).
   func reduced(toShape target: [Int]) -> Tensor {

@@ -4,18 +4,20 @@ import Foundation
 
 /// Element-wise e^x.
 public func exp(_ x: Tensor) -> Tensor {
-  let y = x.map { expf($0) }
+  let y = x.map(cost: Tensor.transcendentalCost) { expf($0) }
   return Tensor.record(y, x) { g in g * y }
 }
 
 /// Element-wise natural logarithm.
 public func log(_ x: Tensor) -> Tensor {
-  Tensor.record(x.map { logf($0) }, x) { g in g / x }
+  Tensor.record(x.map(cost: Tensor.transcendentalCost) { logf($0) }, x) { g in g / x }
 }
 
 /// Element-wise log(1 + x), accurate for small x.
 public func log1p(_ x: Tensor) -> Tensor {
-  Tensor.record(x.map { log1pf($0) }, x) { g in Tensor.zipMap(g, x) { g, x in g / (1 + x) } }
+  Tensor.record(x.map(cost: Tensor.transcendentalCost) { log1pf($0) }, x) { g in
+    Tensor.zipMap(g, x) { g, x in g / (1 + x) }
+  }
 }
 
 /// Element-wise square root.
@@ -26,7 +28,7 @@ public func sqrt(_ x: Tensor) -> Tensor {
 
 /// Element-wise x^p for a scalar exponent p.
 public func pow(_ x: Tensor, _ p: Float) -> Tensor {
-  Tensor.record(x.map { powf($0, p) }, x) { g in
+  Tensor.record(x.map(cost: Tensor.transcendentalCost) { powf($0, p) }, x) { g in
     Tensor.zipMap(g, x) { g, x in g * p * powf(x, p - 1) }
   }
 }
@@ -57,13 +59,13 @@ extension Tensor {
 
 /// Element-wise hyperbolic tangent.
 public func tanh(_ x: Tensor) -> Tensor {
-  let y = x.map { tanhf($0) }
+  let y = x.map(cost: Tensor.transcendentalCost) { tanhf($0) }
   return Tensor.record(y, x) { g in Tensor.zipMap(g, y) { g, y in g * (1 - y * y) } }
 }
 
 /// Element-wise logistic function 1 / (1 + e^-x).
 public func sigmoid(_ x: Tensor) -> Tensor {
-  let y = x.map { stableSigmoid($0) }
+  let y = x.map(cost: Tensor.transcendentalCost) { stableSigmoid($0) }
   return Tensor.record(y, x) { g in Tensor.zipMap(g, y) { g, y in g * y * (1 - y) } }
 }
 
@@ -74,14 +76,14 @@ public func relu(_ x: Tensor) -> Tensor {
 
 /// Element-wise log(1 + e^x), computed without overflow.
 public func softplus(_ x: Tensor) -> Tensor {
-  Tensor.record(x.map { stableSoftplus($0) }, x) { g in
+  Tensor.record(x.map(cost: Tensor.transcendentalCost) { stableSoftplus($0) }, x) { g in
     Tensor.zipMap(g, x) { g, x in g * stableSigmoid(x) }
   }
 }
 
 /// Element-wise log(sigmoid(x)) = -softplus(-x), computed without overflow.
 public func logSigmoid(_ x: Tensor) -> Tensor {
-  Tensor.record(x.map { -stableSoftplus(-$0) }, x) { g in
+  Tensor.record(x.map(cost: Tensor.transcendentalCost) { -stableSoftplus(-$0) }, x) { g in
     Tensor.zipMap(g, x) { g, x in g * stableSigmoid(-x) }
   }
 }

@@ -76,6 +76,19 @@ extension Tensor {
       out[0] = Float(partials.reduce(0, +))
       return withExtendedLifetime(self) { result }
     }
+    if keptShape.first == 1, keptShape.dropFirst().elementsEqual(shape.dropFirst()) {
+      // Partial sums stacked along the first axis (per-thread weight gradients): each element
+      // sums its column in order, split over the threads.
+      let (parts, columns) = (shape[0], result.scalarCount)
+      parallelRanges(columns, costPerItem: parts) { range in
+        for column in range {
+          var sum: Double = 0
+          for part in 0..<parts { sum += Double(input[part * columns + column]) }
+          out[column] = Float(sum)
+        }
+      }
+      return withExtendedLifetime(self) { result }
+    }
     let layout = Layout.coalesce(shape, Layout.strides(shape), Layout.broadcastStrides(keptShape, to: shape))
     let inner = layout.shape.last!
     let outerInnerStride = layout.b.last!
