@@ -30,7 +30,7 @@ DNNL_MAX_CPU_ISA=AVX512_CORE swift test --skip-build --filter "PrecisionTests" 2
 
 step "Kernel protocol and conformance, realnvp CLI, notebooks (release build, jupyter_client)"
 export JUPYTER_PATH="$VENV/share/jupyter" REALNVP_QUICK=1
-"$VENV/bin/python" -m pytest -q Tests/kernel Tests/cli Tests/notebooks || failed=1
+"$VENV/bin/python" -m pytest -q --durations=15 Tests/kernel Tests/cli Tests/notebooks || failed=1
 
 step "Widgets in JupyterLab (jupyterlab_widgets, headless Chromium): a slider redraws an image grid"
 "$VENV/bin/python" scripts/widgets-browser.py --screenshot "$ROOT/.build/widgets-browser.png" || failed=1
