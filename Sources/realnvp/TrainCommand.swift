@@ -225,7 +225,13 @@ struct TrainCommand: ParsableCommand {
       history = try runOnReplicaThreads(replicas) { replica in
         let own = replica.isLeader ? model : try experiment.makeModel()
         if !replica.isLeader { _ = try resumed?.load(into: own) }
-        return try trainRank(own, replica)
+        let history = try trainRank(own, replica)
+        if let line = CommunicationReport.summary(
+          of: replica, history: history, batchSize: experiment.options.batchSize)
+        {
+          FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        return history
       }
     } else {
       history = try trainRank(model, group)

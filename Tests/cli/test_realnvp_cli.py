@@ -140,6 +140,7 @@ def test_replicas_train_on_threads_of_one_process_as_one_process_does(tmp_path):
     two, record = run("two", "--replicas", "2")
     assert "Data-parallel on 2 replica threads, 100 samples each per step" in two.stdout, two.stdout
     assert two.stdout.count("Checkpoint:") == 1, "only rank 0 reports"
+    assert "rank 0 of 2: allreduce" in two.stderr and "rank 1 of 2: allreduce" in two.stderr, two.stderr
     assert (tmp_path / "two" / "toy2d-quick.safetensors").is_file()
     assert record["environment"]["worldSize"] == 2 and record["environment"]["threads"] == 1
     assert [e["steps"] for e in record["epochs"]] == [5, 10]

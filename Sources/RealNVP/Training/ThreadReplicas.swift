@@ -20,6 +20,12 @@ public final class ThreadReplicaGroup: ReplicaGroup, @unchecked Sendable {
   /// and take every rank's thread, so they could not run alongside it).
   public var overlapsGradientExchange: Bool { false }
 
+  /// Seconds this rank spent in sums (adding up and waiting for the other ranks), by purpose;
+  /// only this rank's thread touches it.
+  public private(set) var seconds: [CollectivePurpose: Double] = [:]
+  /// Sums made, by purpose.
+  public private(set) var calls: [CollectivePurpose: Int] = [:]
+
   private let exchange: ThreadExchange
 
   private init(rank: Int, exchange: ThreadExchange) {
@@ -38,7 +44,10 @@ public final class ThreadReplicaGroup: ReplicaGroup, @unchecked Sendable {
   /// message when a rank of the group has left `runOnReplicaThreads` instead (it would never
   /// come).
   public func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>, purpose: CollectivePurpose) {
+    let start = DispatchTime.now().uptimeNanoseconds
     exchange.allreduceSum(buffer, rank: rank, purpose: purpose)
+    seconds[purpose, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    calls[purpose, default: 0] += 1
   }
 
   /// Blocks until every rank has called `barrier()`; a collective like the sums, in the same
