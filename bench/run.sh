@@ -8,9 +8,9 @@
 #   mnist-bench, mnist); THREADS: default 2. STEPS sets the timed steps (default 20, 6 for mnist);
 #   PRECISIONS="fp32" leaves out bf16. PyTorch comes from bench/.venv (bench/setup-peer.sh) or
 #   $TORCH_PYTHON.
-# Where Open MPI is installed, it ends with one process on THREADS threads against THREADS ranks
-# of one thread each, training mnist-bench for MPI_STEPS steps (default 12) with `realnvp train`
-# (MPI=0 leaves that out).
+# It ends with mnist-bench trained for MPI_STEPS steps (default 12) with `realnvp train`: one
+# process on THREADS threads against THREADS replica threads of one thread (--replicas) and, where
+# Open MPI is installed, THREADS MPI ranks of one thread each (MPI=0 leaves those out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which="${1:-all}"
@@ -53,27 +53,35 @@ done
 
 python3 bench/report.py "$peak" "$bf16_peak" "$(lscpu | sed -n 's/^Model name: *//p')" "${lines[@]}"
 
+# ms per training step from the journal's samples per second (every step of one epoch, the first
+# included; validation excluded): one process on THREADS threads, THREADS replica threads of one
+# thread in one process (--replicas), and where Open MPI is installed THREADS MPI ranks of one
+# thread.
+journal="$tools/journal"
+train() {  # train THREADS_PER_PROCESS REPLICAS LAUNCHER... (the launcher ends with the realnvp tool)
+  local per_process="$1" replicas="$2"
+  shift 2
+  "$@" train --config mnist-bench --data fashion-mnist --epochs 1 --max-steps-per-epoch "${MPI_STEPS:-12}" \
+    --max-validation-samples 64 --threads "$per_process" --replicas "$replicas" --journal "$journal" \
+    --checkpoint-directory "$tools/checkpoints" >/dev/null
+  local id
+  id="$(.build/release/realnvp journal list --journal "$journal" | tail -n 1 | cut -d' ' -f1)"
+  .build/release/realnvp journal show "$id" --journal "$journal" | sed -n '/^{/,$p' \
+    | python3 -c 'import json, sys; r = json.load(sys.stdin); print(1000 * r["options"]["batchSize"] / r["epochs"][0]["samplesPerSecond"])'
+}
+one="$(train "$threads" 1 .build/release/realnvp)"
+replicas="$(train 1 "$threads" .build/release/realnvp)"
+ranks=""
 if [ "$mpi" = 1 ]; then
-  # ms per training step from the journal's samples per second (every step of one epoch, the
-  # first included; validation excluded).
-  journal="$tools/journal"
-  train() {  # train THREADS_PER_PROCESS LAUNCHER... (the launcher ends with the realnvp tool)
-    local per_process="$1"
-    shift
-    "$@" train --config mnist-bench --data fashion-mnist --epochs 1 --max-steps-per-epoch "${MPI_STEPS:-12}" \
-      --max-validation-samples 64 --threads "$per_process" --journal "$journal" \
-      --checkpoint-directory "$tools/checkpoints" >/dev/null
-    local id
-    id="$(.build/release/realnvp journal list --journal "$journal" | tail -n 1 | cut -d' ' -f1)"
-    .build/release/realnvp journal show "$id" --journal "$journal" | sed -n '/^{/,$p' \
-      | python3 -c 'import json, sys; r = json.load(sys.stdin); print(1000 * r["options"]["batchSize"] / r["epochs"][0]["samplesPerSecond"])'
-  }
-  one="$(train "$threads" .build/release/realnvp)"
-  ranks="$(train 1 mpirun --allow-run-as-root --oversubscribe -np "$threads" .build/release/realnvp)"
-  python3 - "$threads" "$one" "$ranks" <<'PY'
-import sys
-threads, one, ranks = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
-print(f"\nmnist-bench training, ms per step: one process on {threads} threads {one:.1f}, "
-      f"{threads} MPI ranks of 1 thread {ranks:.1f} (one process / ranks {one / ranks:.2f})")
-PY
+  ranks="$(train 1 1 mpirun --allow-run-as-root --oversubscribe -np "$threads" .build/release/realnvp)"
 fi
+python3 - "$threads" "$one" "$replicas" "$ranks" <<'PY'
+import sys
+threads, one, replicas = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+line = (f"\nmnist-bench training, ms per step: one process on {threads} threads {one:.1f}, "
+        f"{threads} replica threads of 1 thread {replicas:.1f} (one process / replicas {one / replicas:.2f})")
+if sys.argv[4]:
+    ranks = float(sys.argv[4])
+    line += f", {threads} MPI ranks of 1 thread {ranks:.1f} (one process / ranks {one / ranks:.2f})"
+print(line)
+PY

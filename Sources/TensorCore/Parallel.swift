@@ -8,18 +8,17 @@ public enum ComputeThreads {
   private static let lock = NSLock()
   nonisolated(unsafe) private static var stored: Int?
 
-  /// The thread count (default: the number of active processors).
+  /// The thread count (default: the number of active processors), as the calling thread sees
+  /// it: inside `withLimit(_:_:)` at most that limit.
   ///
   /// The tensor core runs its own parallel loops on these threads; oneDNN and every other library
   /// it calls run single-threaded inside them, so no two thread pools compete for the cores.
+  /// Setting it sets the count of the whole process, whatever limit the setting thread runs under.
   public static var count: Int {
     get {
-      lock.lock()
-      defer { lock.unlock() }
-      if let stored { return stored }
-      let initial = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
-      stored = initial
-      return initial
+      let global = processCount
+      guard let limit = ThreadContext.currentIfMade?.threadLimit else { return global }
+      return Swift.min(limit, global)
     }
     set {
       precondition(newValue >= 1, "ComputeThreads.count must be at least 1, got \(newValue)")
@@ -27,6 +26,32 @@ public enum ComputeThreads {
       defer { lock.unlock() }
       stored = newValue
     }
+  }
+
+  /// Runs `body` with `ComputeThreads.count` at most `limit` on the calling thread (and only
+  /// there), and returns what it returns; with a limit of 1 every op of the tensor core runs
+  /// inline on this thread and convolutions run unsplit. Other threads keep seeing the process's
+  /// count. Limits nest: an inner one applies while it runs, and the outer one again after.
+  ///
+  /// Data-parallel replicas that are threads of one process run their training steps inside
+  /// `withLimit(1)`, one core each, like MPI ranks of one thread.
+  public static func withLimit<R>(_ limit: Int, _ body: () throws -> R) rethrows -> R {
+    precondition(limit >= 1, "A thread limit must be at least 1, got \(limit)")
+    let context = ThreadContext.current
+    let saved = context.threadLimit
+    context.threadLimit = limit
+    defer { context.threadLimit = saved }
+    return try body()
+  }
+
+  /// The count of the whole process, without any thread's limit.
+  private static var processCount: Int {
+    lock.lock()
+    defer { lock.unlock() }
+    if let stored { return stored }
+    let initial = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
+    stored = initial
+    return initial
   }
 
   /// Runs `body(i)` for every i in 0..<iterations on the tensor core's threads (the calling

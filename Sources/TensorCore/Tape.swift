@@ -178,10 +178,13 @@ extension Tensor {
 
 // MARK: - Thread context
 
-/// Per-thread autodiff state: the running tape and how deeply recording is paused.
+/// Per-thread state: the running tape, how deeply recording is paused, and the thread's limit on
+/// `ComputeThreads.count`.
 final class ThreadContext {
   var tape: Tape?
   var pauseDepth = 0
+  /// Set by `ComputeThreads.withLimit`; nil: the process's count.
+  var threadLimit: Int?
 
   private static let key: pthread_key_t = {
     var key = pthread_key_t()
@@ -191,6 +194,11 @@ final class ThreadContext {
     precondition(status == 0, "pthread_key_create failed with status \(status)")
     return key
   }()
+
+  /// This thread's context if it has one yet (nil: it has never needed one).
+  static var currentIfMade: ThreadContext? {
+    pthread_getspecific(key).map { Unmanaged<ThreadContext>.fromOpaque($0).takeUnretainedValue() }
+  }
 
   /// This thread's context, created on first use.
   static var current: ThreadContext {

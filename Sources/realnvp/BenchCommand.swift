@@ -1,5 +1,7 @@
 import ArgumentParser
+import DataParallel
 import Foundation
+import RealNVP
 import TensorCore
 
 // MARK: - bench
@@ -24,6 +26,14 @@ struct BenchCommand: ParsableCommand {
 
   @Option(
     help: """
+      Data-parallel replicas on threads of this process, one thread each, for the training \
+      configurations: each takes an equal share of the batch, and they average gradients and \
+      share batch norm's statistics, like MPI ranks of one thread (--threads is then unused).
+      """)
+  var replicas: Int = 1
+
+  @Option(
+    help: """
       Convolution precision: fp32, or bf16 (bfloat16 products, Float32 accumulation, where the CPU \
       has AVX512_BF16; elsewhere fp32, said on standard error).
       """)
@@ -36,30 +46,35 @@ struct BenchCommand: ParsableCommand {
     guard steps > 0, warmup >= 0, threads > 0 else {
       throw ValidationError("steps and threads must be positive and warmup non-negative")
     }
+    try validateReplicas(replicas, batchSize: BenchmarkConfig(name: config)!.batch)
+    if replicas > 1, !BenchmarkConfig(name: config)!.isTraining {
+      throw ValidationError(
+        "--replicas splits a training step; \(config) is a lone convolution (use mnist-bench, mnist or "
+          + "mnist-glow).")
+    }
   }
 
   func run() throws {
     ComputeThreads.count = threads
     ComputeBackend.convolutionPrecision = precision
     let benchmark = BenchmarkConfig(name: config)!
-    let step = benchmark.makeStep()
-    for _ in 0..<warmup { step() }
-    let flops = FLOPCount.measure(step)
-    var times: [Double] = []
-    let cpuStart = processCPUMilliseconds()
-    for _ in 0..<steps {
-      let start = DispatchTime.now().uptimeNanoseconds
-      step()
-      times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    let timed: (times: [Double], flops: Double, cpuPerStep: Double)
+    if replicas > 1 {
+      let pixels = benchmark.trainingPixels()
+      timed = runOnReplicaThreads(replicas) { group in
+        time(benchmark.makeReplicaStep(group: group, pixels: pixels), barrier: group.barrier)
+      }
+    } else {
+      timed = time(benchmark.makeStep(), barrier: {})
     }
-    let cpuPerStep = (processCPUMilliseconds() - cpuStart) / Double(steps)
-    times.sort()
+    let (times, flops, cpuPerStep) = (timed.times.sorted(), timed.flops, timed.cpuPerStep)
     let median =
       times.count % 2 == 1
       ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
     let fields: [(String, String)] = [
       ("config", "\"\(config)\""), ("precision", "\"\(ComputeBackend.convolutionPrecision.rawValue)\""),
-      ("batch", "\(benchmark.batch)"), ("threads", "\(threads)"),
+      ("batch", "\(benchmark.batch)"), ("threads", "\(replicas > 1 ? 1 : threads)"),
+      ("replicas", "\(replicas)"),
       ("steps", "\(steps)"), ("ms_per_step_median", String(format: "%.3f", median)),
       ("ms_per_step_min", String(format: "%.3f", times[0])),
       ("cpu_ms_per_step", String(format: "%.3f", cpuPerStep)),
@@ -70,6 +85,46 @@ struct BenchCommand: ParsableCommand {
       ("conv_engine", "\"\(ComputeBackend.convolutionEngine)\""),
     ]
     print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+  }
+
+  /// Runs the warm-up steps, one step counting FLOPs, then the timed steps: the milliseconds of
+  /// each, the FLOPs of one and the process's CPU milliseconds per step. Replicas call it on
+  /// every rank with their group's barrier, so that rank 0's counts and CPU time take in every
+  /// rank's work; rank 0's numbers are the ones reported.
+  private func time(_ step: () -> Void, barrier: () -> Void) -> ([Double], Double, Double) {
+    for _ in 0..<warmup { step() }
+    let flops = FLOPCount.measure {
+      barrier()
+      step()
+      barrier()
+    }
+    var times: [Double] = []
+    let cpuStart = processCPUMilliseconds()
+    barrier()
+    for _ in 0..<steps {
+      let start = DispatchTime.now().uptimeNanoseconds
+      step()
+      times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+    }
+    barrier()
+    return (times, flops, (processCPUMilliseconds() - cpuStart) / Double(steps))
+  }
+}
+
+/// Throws unless `replicas` is at least 1 and, above 1, runs in a process that `mpirun` did not
+/// start (replicas are the threads of one process) and splits `batchSize` (when given) evenly.
+func validateReplicas(_ replicas: Int, batchSize: Int?) throws {
+  guard replicas >= 1 else { throw ValidationError("--replicas must be at least 1, got \(replicas).") }
+  guard replicas > 1 else { return }
+  if let size = Launch.launcherWorldSize {
+    throw ValidationError(
+      "--replicas \(replicas) trains on threads of one process, but mpirun started \(size) ranks; "
+        + "use either mpirun or --replicas, not both.")
+  }
+  if let batchSize, batchSize % replicas != 0 {
+    throw ValidationError(
+      "The batch of \(batchSize) samples does not split into \(replicas) equal shares; give "
+        + "--replicas a divisor of the batch size, or a batch size divisible by \(replicas).")
   }
 }
 

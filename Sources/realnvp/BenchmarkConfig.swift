@@ -37,6 +37,45 @@ struct BenchmarkConfig {
     }
   }
 
+  /// Whether the configuration is a training step, which `--replicas` can split over threads.
+  var isTraining: Bool { experiment != nil }
+
+  /// The experiment whose training step this configuration times, or nil for a lone convolution.
+  private var experiment: ExperimentConfiguration? {
+    switch name {
+    case "mnist-bench": return .mnistBench
+    case "mnist": return .mnist
+    case "mnist-glow": return .mnistGlow
+    default: return nil
+    }
+  }
+
+  /// The fixed batch of a training configuration: the first `batch` Fashion-MNIST images, or
+  /// random pixels (seed 0) if the data is absent.
+  func trainingPixels() -> Tensor {
+    if let data = try? Datasets.fashionMNIST(split: .train, limit: batch) {
+      return data.batch(Array(0..<batch))
+    }
+    var rng = RandomGenerator(seed: 0)
+    return Tensor.uniform([batch, 1, side, side], low: 0, high: 255, using: &rng)
+  }
+
+  /// One rank's share of a data-parallel training step of this (training) configuration on
+  /// `pixels`: its rows forward and backward, gradients averaged over `group`, then Adam. Every
+  /// rank builds its own model the same way.
+  func makeReplicaStep(group: any ReplicaGroup, pixels: Tensor) -> () -> Void {
+    guard let experiment else { preconditionFailure("\(name) is not a training configuration") }
+    let model = try! experiment.makeModel()  // the built-in configurations always build
+    let optimizer = Adam(
+      parameters: model.parameters, learningRate: experiment.options.learningRate,
+      maxGradientNorm: experiment.options.maxGradientNorm)
+    var noise = RandomGenerator(seed: 0)
+    return {
+      let (_, gradients) = replicaLossAndGradients(of: model, batch: pixels, group: group, noise: &noise)
+      optimizer.update(gradients)
+    }
+  }
+
   /// A 3x3 conv with bias (64 to 64 channels at 14x14, or 32 to 32 at 28x28), batch 64: forward,
   /// then gradients for the input, the weight and the bias of L = sum(conv(x) * g) with a fixed g
   /// (same as the peer).

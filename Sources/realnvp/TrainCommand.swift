@@ -97,6 +97,15 @@ struct TrainCommand: ParsableCommand {
 
   @Option(
     help: """
+      Train data-parallel on this many replicas, threads of this one process with one thread and \
+      one model each: each takes an equal share of every batch (the batch size must divide by it), \
+      and they average gradients and share batch norm's statistics, like MPI ranks of one thread \
+      (--threads is then unused). Not under mpirun.
+      """)
+  var replicas: Int = 1
+
+  @Option(
+    help: """
       Convolution precision: fp32, or bf16 (bfloat16 products, Float32 accumulation, Float32 \
       weights and flow; where the CPU has no AVX512_BF16, fp32, said on standard error). \
       Default: the configuration's (fp32), or the resumed run's.
@@ -105,6 +114,7 @@ struct TrainCommand: ParsableCommand {
 
   func run() throws {
     ComputeThreads.count = threads
+    try validateReplicas(replicas, batchSize: nil)
     let group = try Launch.replicaGroup()
     let isLeader = group?.isLeader ?? true
     let journalStore = journal.map { Journal(path: $0) } ?? Journal.default
@@ -165,6 +175,7 @@ struct TrainCommand: ParsableCommand {
           + "but this data is \(train.fingerprint.source.name) (checksum \(train.fingerprint.checksum)); "
           + "give the run's --data.")
     }
+    try validateReplicas(replicas, batchSize: experiment.options.batchSize)
     let model = try experiment.makeModel()
     let point = try resumed?.load(into: model)
     let say = { (line: String) in if isLeader { print(line) } }
@@ -177,6 +188,11 @@ struct TrainCommand: ParsableCommand {
         "Data-parallel on \(group.worldSize) ranks, \(experiment.options.batchSize / group.worldSize) samples each per step"
       )
     }
+    if replicas > 1 {
+      say(
+        "Data-parallel on \(replicas) replica threads, \(experiment.options.batchSize / replicas) samples each "
+          + "per step")
+    }
     if let point {
       say(
         "Resuming\(point.runID.map { " run \($0)" } ?? "") at epoch \(point.position.epoch), "
@@ -188,17 +204,37 @@ struct TrainCommand: ParsableCommand {
     let url = directory.appendingPathComponent("\(name).safetensors")
     let resumeURL = directory.appendingPathComponent("\(name).resume.safetensors")
     let bestURL = directory.appendingPathComponent("\(name).best.safetensors")
-    let history = try RealNVP.train(
-      model, on: train, validation: test, options: experiment.options, configuration: name, note: note,
-      journal: journalStore, checkpoint: url, resume: point, checkpointEvery: checkpointEvery,
-      bestCheckpoint: bestURL, group: group
-    ) { point in
-      do {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try model.saveTrainingCheckpoint(to: resumeURL, resume: point, metadata: ["configuration": name])
-      } catch {
-        FileHandle.standardError.write(Data("warning: resume checkpoint not written: \(error)\n".utf8))
+    // One rank's training (the only one without replicas); only rank 0 journals and checkpoints.
+    let trainRank = { (model: DensityModel, group: (any ReplicaGroup)?) throws -> TrainingHistory in
+      try RealNVP.train(
+        model, on: train, validation: test, options: experiment.options, configuration: name, note: note,
+        journal: journalStore, checkpoint: url, resume: point, checkpointEvery: checkpointEvery,
+        bestCheckpoint: bestURL, group: group
+      ) { point in
+        do {
+          try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+          try model.saveTrainingCheckpoint(to: resumeURL, resume: point, metadata: ["configuration": name])
+        } catch {
+          FileHandle.standardError.write(Data("warning: resume checkpoint not written: \(error)\n".utf8))
+        }
       }
+    }
+    let history: TrainingHistory
+    if replicas > 1 {
+      // Every replica builds its own model the same way (rank 0 takes the one made above).
+      history = try runOnReplicaThreads(replicas) { replica in
+        let own = replica.isLeader ? model : try experiment.makeModel()
+        if !replica.isLeader { _ = try resumed?.load(into: own) }
+        let history = try trainRank(own, replica)
+        if let line = CommunicationReport.summary(
+          of: replica, history: history, batchSize: experiment.options.batchSize)
+        {
+          FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        return history
+      }
+    } else {
+      history = try trainRank(model, group)
     }
     if let group {
       if let line = CommunicationReport.summary(

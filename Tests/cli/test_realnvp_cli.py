@@ -125,6 +125,45 @@ def test_learning_rate_schedule_flags_are_recorded_and_checked(tmp_path):
         assert refused.returncode != 0 and message in refused.stderr, refused.stderr
 
 
+def test_replicas_train_on_threads_of_one_process_as_one_process_does(tmp_path):
+    import json
+
+    def run(journal: str, *options: str) -> tuple[subprocess.CompletedProcess, dict]:
+        done = realnvp("train", "--config", "toy2d-quick", "--epochs", "2", "--max-steps-per-epoch", "5",
+                       "--journal", journal, "--checkpoint-directory", journal, *options, cwd=tmp_path)
+        listing = realnvp("journal", "list", "--journal", journal, cwd=tmp_path).stdout.splitlines()
+        assert len(listing) == 2, listing
+        shown = realnvp("journal", "show", listing[1].split()[0], "--journal", journal, cwd=tmp_path).stdout
+        return done, json.loads(shown[shown.index("{"):])
+
+    _, one = run("one")
+    two, record = run("two", "--replicas", "2")
+    assert "Data-parallel on 2 replica threads, 100 samples each per step" in two.stdout, two.stdout
+    assert two.stdout.count("Checkpoint:") == 1, "only rank 0 reports"
+    assert "rank 0 of 2: allreduce" in two.stderr and "rank 1 of 2: allreduce" in two.stderr, two.stderr
+    assert (tmp_path / "two" / "toy2d-quick.safetensors").is_file()
+    assert record["environment"]["worldSize"] == 2 and record["environment"]["threads"] == 1
+    assert [e["steps"] for e in record["epochs"]] == [5, 10]
+    for a, b in zip(record["epochs"], one["epochs"]):
+        assert abs(a["trainLoss"] - b["trainLoss"]) <= 1e-4 * abs(b["trainLoss"]), (a, b)
+
+    for options, message in [
+        (["--replicas", "3"], "does not split into 3 equal shares"),
+        (["--replicas", "0"], "--replicas must be at least 1"),
+    ]:
+        refused = realnvp("train", "--config", "toy2d-quick", *options, cwd=tmp_path, check=False)
+        assert refused.returncode != 0 and message in refused.stderr, refused.stderr
+    under_mpirun = realnvp("train", "--config", "toy2d-quick", "--replicas", "2", cwd=tmp_path, check=False,
+                           env={"OMPI_COMM_WORLD_SIZE": "2"})
+    assert under_mpirun.returncode != 0 and "use either mpirun or --replicas" in under_mpirun.stderr
+
+    bench = json.loads(realnvp("bench", "--config", "mnist-bench", "--steps", "1", "--warmup", "0", "--replicas", "2",
+                               cwd=tmp_path).stdout)
+    assert (bench["replicas"], bench["threads"], bench["batch"]) == (2, 1, 64), bench
+    lone = realnvp("bench", "--config", "conv3x3-64", "--replicas", "2", cwd=tmp_path, check=False)
+    assert lone.returncode != 0 and "lone convolution" in lone.stderr
+
+
 def test_bench_names_the_kernels_it_ran(tmp_path):
     import json
 

@@ -60,3 +60,16 @@ struct ReplicaShard {
     return ((loss.item(), nll), gradients)
   }
 }
+
+/// One rank's share of one data-parallel training step, as `train` takes it: dequantizes the
+/// whole global `batch` with `noise`, runs this rank's equal share of its rows forward and
+/// backward, and returns the global batch's mean loss and the gradients of `model.parameters`
+/// averaged over `group` (every rank gets the same). Every rank of the group must call it with
+/// the same batch and noise; without a group (a group of one) it is the whole batch's step.
+public func replicaLossAndGradients(
+  of model: DensityModel, batch: Tensor, group: any ReplicaGroup, noise: inout RandomGenerator
+) -> (loss: Float, gradients: [Tensor]) {
+  let shard = ReplicaShard(batch: batch, model: model, group: group, noise: &noise)
+  let (loss, _, gradients, _) = shard.lossAndAveragedGradients(of: model.parameters)
+  return (loss, gradients)
+}

@@ -135,7 +135,10 @@ func trainingLoop(
   ComputeBackend.convolutionPrecision = options.precision ?? .float32
   defer { ComputeBackend.convolutionPrecision = savedPrecision }
   let stepsPerEpoch = min(data.count / options.batchSize, options.maxStepsPerEpoch ?? Int.max)
-  let reporter = reporter ?? DefaultTrainingProgress.makeReporter?(stepsPerEpoch * options.epochs)
+  // Ranks other than 0 report only to a reporter of their own (replica threads of one process
+  // share the default one).
+  let reporter =
+    reporter ?? (group.isLeader ? DefaultTrainingProgress.makeReporter?(stepsPerEpoch * options.epochs) : nil)
   let parameters = model.parameters
   let optimizer = Adam(
     parameters: parameters, learningRate: options.learningRate, maxGradientNorm: options.maxGradientNorm,
