@@ -80,7 +80,7 @@ let executables: [Target] = [
   .executableTarget(
     name: "realnvp",
     dependencies: [
-      "TensorCore", "RealNVP", "Glow", "NotebookDisplay", "DataParallel",
+      "TensorCore", "RealNVP", "Glow", "NotebookDisplay", "DataParallel", "CProcessControl",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
   .executableTarget(

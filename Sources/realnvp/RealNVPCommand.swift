@@ -15,8 +15,10 @@ struct RealNVPCommand: ParsableCommand {
       DataCommand.self, BenchCommand.self,
     ])
 
-  /// Registers the Glow model and configurations, then runs the command line.
+  /// Sets up the allocator for training, registers the Glow model and configurations, then runs
+  /// the command line.
   static func main() {
+    AllocatorSettings.keepStepMemory()
     registerGlow()
     main(nil)
   }

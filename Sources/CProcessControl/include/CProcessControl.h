@@ -10,4 +10,9 @@ int realnvp_become_child_subreaper(void);
 /// program another thread starts can inherit them. Returns 0, or -1 with errno.
 int realnvp_cloexec_pipe(int fds[2]);
 
+/// glibc malloc settings for a process that allocates the same large blocks every step: blocks
+/// up to 32 MiB come from the heap rather than fresh mmaps, and freed memory stays in the heap
+/// (M_MMAP_THRESHOLD, M_TRIM_THRESHOLD, M_TOP_PAD). Returns 1 when all were applied, else 0.
+int realnvp_keep_step_memory(void);
+
 #endif
