@@ -51,22 +51,19 @@ final class ConvolutionTests: XCTestCase {
   }
 
   func testBatchSplitOverThreadsMatchesOneThread() {
-    let x = randomTensor([5, 3, 4, 4], seed: 43)
-    let w = randomTensor([2, 3, 3, 3], seed: 44)
-    let b = randomTensor([2], seed: 51)
-    let saved = ComputeThreads.count
-    defer { ComputeThreads.count = saved }
-    let loss = { (xs: [Tensor]) in conv2d(xs[0], xs[1], bias: xs[2]).squared().sum() }
-    ComputeThreads.count = 1
-    let (_, reference) = valueAndGradient(at: [x, w, b], loss)
-    // Two slices of 2 and 3 images, three slices of 1, 2 and 2, then one image per slice.
-    for threads in [2, 3, 5] {
-      ComputeThreads.count = threads
-      assertClose(conv2d(x, w, bias: b).scalars, naiveConv2d(x, w, b).map(Float.init), accuracy: 1e-4)
-      let (_, grads) = valueAndGradient(at: [x, w, b], loss)
-      assertClose(grads[0].scalars, reference[0].scalars, accuracy: 1e-4)
-      assertClose(grads[1].scalars, reference[1].scalars, accuracy: 1e-3)
-      assertClose(grads[2].scalars, reference[2].scalars, accuracy: 1e-3)
+    withSmallConvolution { inputs, loss in
+      let (x, w, b) = (inputs[0], inputs[1], inputs[2])
+      ComputeThreads.count = 1
+      let (_, reference) = valueAndGradient(at: inputs, loss)
+      // Two slices of 2 and 3 images, three slices of 1, 2 and 2, then one image per slice.
+      for threads in [2, 3, 5] {
+        ComputeThreads.count = threads
+        assertClose(conv2d(x, w, bias: b).scalars, naiveConv2d(x, w, b).map(Float.init), accuracy: 1e-4)
+        let (_, grads) = valueAndGradient(at: inputs, loss)
+        assertClose(grads[0].scalars, reference[0].scalars, accuracy: 1e-4)
+        assertClose(grads[1].scalars, reference[1].scalars, accuracy: 1e-3)
+        assertClose(grads[2].scalars, reference[2].scalars, accuracy: 1e-3)
+      }
     }
   }
 
@@ -131,4 +128,16 @@ final class ConvolutionTests: XCTestCase {
     assertClose(grads[0].scalars, expected.map(Float.init), accuracy: 1e-4)
     assertClose(grads[1].scalars, expectedW.map(Float.init), accuracy: 1e-4)
   }
+}
+
+/// Runs `body` with a small convolution's input, kernel and bias (5 images, 3 to 2 channels, 4x4)
+/// and a loss over it, for comparing results at different thread counts; the thread count is put
+/// back afterwards.
+func withSmallConvolution(_ body: (_ inputs: [Tensor], _ loss: @escaping ([Tensor]) -> Tensor) -> Void) {
+  let inputs = [
+    randomTensor([5, 3, 4, 4], seed: 43), randomTensor([2, 3, 3, 3], seed: 44), randomTensor([2], seed: 51),
+  ]
+  let saved = ComputeThreads.count
+  defer { ComputeThreads.count = saved }
+  body(inputs) { xs in conv2d(xs[0], xs[1], bias: xs[2]).squared().sum() }
 }

@@ -31,17 +31,13 @@ final class ThreadLimitTests: XCTestCase {
 
   /// Under a limit of 1 a convolution runs unsplit: the same bits as with a count of 1.
   func testUnderALimitOfOneAConvolutionRunsUnsplit() {
-    let x = randomTensor([5, 3, 4, 4], seed: 43)
-    let w = randomTensor([2, 3, 3, 3], seed: 44)
-    let b = randomTensor([2], seed: 51)
-    let saved = ComputeThreads.count
-    defer { ComputeThreads.count = saved }
-    let loss = { (xs: [Tensor]) in conv2d(xs[0], xs[1], bias: xs[2]).squared().sum() }
-    ComputeThreads.count = 1
-    let (value, reference) = valueAndGradient(at: [x, w, b], loss)
-    ComputeThreads.count = 5
-    let (limitedValue, limited) = ComputeThreads.withLimit(1) { valueAndGradient(at: [x, w, b], loss) }
-    XCTAssertEqual(limitedValue.scalars, value.scalars)
-    XCTAssertEqual(limited.map(\.scalars), reference.map(\.scalars))
+    withSmallConvolution { inputs, loss in
+      ComputeThreads.count = 1
+      let (value, reference) = valueAndGradient(at: inputs, loss)
+      ComputeThreads.count = 5
+      let (limitedValue, limited) = ComputeThreads.withLimit(1) { valueAndGradient(at: inputs, loss) }
+      XCTAssertEqual(limitedValue.scalars, value.scalars)
+      XCTAssertEqual(limited.map(\.scalars), reference.map(\.scalars))
+    }
   }
 }
