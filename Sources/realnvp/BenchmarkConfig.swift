@@ -29,12 +29,8 @@ struct BenchmarkConfig {
 
   /// Builds the inputs once and returns one step (forward plus backward) to time.
   func makeStep() -> () -> Void {
-    switch name {
-    case "mnist-bench": return trainingStep(ExperimentConfiguration.mnistBench)
-    case "mnist": return trainingStep(ExperimentConfiguration.mnist)
-    case "mnist-glow": return trainingStep(ExperimentConfiguration.mnistGlow)
-    default: return conv3x3Step()
-    }
+    guard let experiment else { return conv3x3Step() }
+    return trainingStep(experiment)
   }
 
   /// Whether the configuration is a training step, which `--replicas` can split over threads.
@@ -65,10 +61,7 @@ struct BenchmarkConfig {
   /// rank builds its own model the same way.
   func makeReplicaStep(group: any ReplicaGroup, pixels: Tensor) -> () -> Void {
     guard let experiment else { preconditionFailure("\(name) is not a training configuration") }
-    let model = try! experiment.makeModel()  // the built-in configurations always build
-    let optimizer = Adam(
-      parameters: model.parameters, learningRate: experiment.options.learningRate,
-      maxGradientNorm: experiment.options.maxGradientNorm)
+    let (model, optimizer) = modelAndOptimizer(experiment)
     var noise = RandomGenerator(seed: 0)
     return {
       let (_, gradients) = replicaLossAndGradients(of: model, batch: pixels, group: group, noise: &noise)
@@ -96,22 +89,23 @@ struct BenchmarkConfig {
   /// One full Real NVP training step (forward, backward, Adam) of an experiment's model and
   /// optimizer settings on a fixed batch of Fashion-MNIST (random pixels if the data is absent).
   private func trainingStep(_ experiment: ExperimentConfiguration) -> () -> Void {
-    let model = try! experiment.makeModel()  // the built-in configurations always build
-    let optimizer = Adam(
-      parameters: model.parameters, learningRate: experiment.options.learningRate,
-      maxGradientNorm: experiment.options.maxGradientNorm)
+    let (model, optimizer) = modelAndOptimizer(experiment)
+    let pixels = trainingPixels()
     var rng = RandomGenerator(seed: 0)
-    let pixels: Tensor
-    if let data = try? Datasets.fashionMNIST(split: .train, limit: batch) {
-      pixels = data.batch(Array(0..<batch))
-    } else {
-      pixels = Tensor.uniform([batch, 1, side, side], low: 0, high: 255, using: &rng)
-    }
     return {
       let (_, gradients) = valueAndGradient(at: model.parameters) {
         model.loss(pixels, training: true, using: &rng)
       }
       optimizer.update(gradients)
     }
+  }
+
+  /// A fresh model of `experiment` and an Adam over its parameters with the experiment's settings.
+  private func modelAndOptimizer(_ experiment: ExperimentConfiguration) -> (DensityModel, Adam) {
+    let model = try! experiment.makeModel()  // the built-in configurations always build
+    let optimizer = Adam(
+      parameters: model.parameters, learningRate: experiment.options.learningRate,
+      maxGradientNorm: experiment.options.maxGradientNorm)
+    return (model, optimizer)
   }
 }
