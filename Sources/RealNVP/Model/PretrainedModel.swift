@@ -47,15 +47,7 @@ public enum PretrainedModel: String, CaseIterable, Sendable {
 
   /// The run record, as shipped.
   public func record(in directory: URL = PretrainedModel.directory) throws -> PretrainedRecord {
-    let url = directory.appendingPathComponent(recordFile)
-    guard let data = FileManager.default.contents(atPath: url.path) else {
-      throw PretrainedModelError.missing(name: rawValue, path: url.path)
-    }
-    do {
-      return try JSONDecoder().decode(PretrainedRecord.self, from: data)
-    } catch {
-      throw PretrainedModelError.badRecord(path: url.path, reason: "\(error)")
-    }
+    try PretrainedRecord.named(rawValue, in: directory)
   }
 
   /// Loads the checkpoint after checking its sha256 against the record.
@@ -65,9 +57,14 @@ public enum PretrainedModel: String, CaseIterable, Sendable {
     guard let bytes = FileManager.default.contents(atPath: url.path) else {
       throw PretrainedModelError.missing(name: rawValue, path: url.path)
     }
+    guard let pinned = record.sha256 else {
+      throw PretrainedModelError.badRecord(
+        path: directory.appendingPathComponent(recordFile).path,
+        reason: "it pins no checkpoint (a record of a run whose weights are not shipped)")
+    }
     let digest = SHA256Hash.hex(of: bytes)
-    guard digest == record.sha256 else {
-      throw PretrainedModelError.checksumMismatch(path: url.path, expected: record.sha256, found: digest)
+    guard digest == pinned else {
+      throw PretrainedModelError.checksumMismatch(path: url.path, expected: pinned, found: digest)
     }
     let configuration = try ExperimentConfiguration.named(record.configuration)
     guard case .multiScale(let architecture, let seed) = configuration.model else {
@@ -81,12 +78,20 @@ public enum PretrainedModel: String, CaseIterable, Sendable {
   }
 }
 
-/// The part of a shipped model's run record that loading and reporting need.
+/// The part of a trained model's run record (`models/NAME.json`) that loading and reporting need.
+///
+/// Shipped models' records pin their checkpoint; records of models too large to ship carry the
+/// same budget, test bits/dim and learning curve without one:
+///
+/// ```swift
+/// let record = try PretrainedRecord.named("mnist-post-architecture")
+/// print(record.configuration, record.testBitsPerDim.mean, record.learningCurve.count)
+/// ```
 public struct PretrainedRecord: Decodable, Sendable {
   /// The named configuration it was trained with (`realnvp train --config`).
   public var configuration: String
-  /// The checkpoint's sha256, lowercase hex.
-  public var sha256: String
+  /// The checkpoint's sha256, lowercase hex; nil when the weights are not shipped.
+  public var sha256: String?
   /// The training budget in words: steps, batch, epochs, wall time, threads, machine, date.
   public var budget: String
   /// Test bits/dim: the mean over the noise draws, and their standard deviation.
@@ -114,6 +119,21 @@ public struct PretrainedRecord: Decodable, Sendable {
     public var testBitsPerDim: Double?
     /// Seconds since the run started.
     public var wallSeconds: Double
+  }
+
+  /// Reads `NAME.json` from the models folder.
+  public static func named(
+    _ name: String, in directory: URL = PretrainedModel.directory
+  ) throws -> PretrainedRecord {
+    let url = directory.appendingPathComponent("\(name).json")
+    guard let data = FileManager.default.contents(atPath: url.path) else {
+      throw PretrainedModelError.missing(name: name, path: url.path)
+    }
+    do {
+      return try JSONDecoder().decode(PretrainedRecord.self, from: data)
+    } catch {
+      throw PretrainedModelError.badRecord(path: url.path, reason: "\(error)")
+    }
   }
 
   enum CodingKeys: String, CodingKey {
