@@ -3,22 +3,19 @@ import RealNVP
 import XCTest
 
 final class PretrainedRecordTests: XCTestCase {
-  /// A record in the shape `scripts/model-record.py` writes, pinning `sha256` when given.
-  private func record(sha256: String?) -> [UInt8] {
-    let pin = sha256.map { "\"sha256\": \"\($0)\", " } ?? ""
-    let text = """
-      {"configuration": "mnist", \(pin)"budget": "2 epochs",
-       "test_bits_per_dim": {"mean": 1.9, "sd": 0.001},
-       "learning_curve": [{"epoch": 1, "steps": 1200, "trainBitsPerDim": 2.4, "testBitsPerDim": 2.1,
-                           "wallSeconds": 5600},
-                          {"epoch": 2, "steps": 2400, "trainBitsPerDim": 2.0, "wallSeconds": 11200}]}
-      """
-    return Array(text.utf8)
-  }
+  /// A record in the shape `scripts/model-record.py` writes without `--checkpoint`.
+  private let recordWithoutWeights = Array(
+    """
+    {"configuration": "mnist", "budget": "2 epochs",
+     "test_bits_per_dim": {"mean": 1.9, "sd": 0.001},
+     "learning_curve": [{"epoch": 1, "steps": 1200, "trainBitsPerDim": 2.4, "testBitsPerDim": 2.1,
+                         "wallSeconds": 5600},
+                        {"epoch": 2, "steps": 2400, "trainBitsPerDim": 2.0, "wallSeconds": 11200}]}
+    """.utf8)
 
   func testARecordWithoutWeightsReadsByName() throws {
     let folder = try TemporaryFolder()
-    try folder.write(record(sha256: nil), to: "mnist-post-architecture.json")
+    try folder.write(recordWithoutWeights, to: "mnist-post-architecture.json")
     let read = try PretrainedRecord.named("mnist-post-architecture", in: folder.url)
     XCTAssertNil(read.sha256)
     XCTAssertEqual(read.configuration, "mnist")
@@ -29,7 +26,7 @@ final class PretrainedRecordTests: XCTestCase {
 
   func testLoadingARecordThatPinsNoCheckpointSaysSo() throws {
     let folder = try TemporaryFolder()
-    try folder.write(record(sha256: nil), to: "mnist.json")
+    try folder.write(recordWithoutWeights, to: "mnist.json")
     try folder.write([0], to: "mnist.safetensors")
     XCTAssertThrowsError(try PretrainedModel.mnist.load(from: folder.url)) { error in
       guard case .badRecord(let path, let reason)? = error as? PretrainedModelError else {

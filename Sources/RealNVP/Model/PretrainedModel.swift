@@ -54,13 +54,13 @@ public enum PretrainedModel: String, CaseIterable, Sendable {
   public func load(from directory: URL = PretrainedModel.directory) throws -> MultiScaleRealNVP {
     let record = try record(in: directory)
     let url = directory.appendingPathComponent(checkpointFile)
-    guard let bytes = FileManager.default.contents(atPath: url.path) else {
-      throw PretrainedModelError.missing(name: rawValue, path: url.path)
-    }
     guard let pinned = record.sha256 else {
       throw PretrainedModelError.badRecord(
         path: directory.appendingPathComponent(recordFile).path,
         reason: "it pins no checkpoint (a record of a run whose weights are not shipped)")
+    }
+    guard let bytes = FileManager.default.contents(atPath: url.path) else {
+      throw PretrainedModelError.missing(name: rawValue, path: url.path)
     }
     let digest = SHA256Hash.hex(of: bytes)
     guard digest == pinned else {
